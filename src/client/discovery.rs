@@ -1,0 +1,413 @@
+//! Default discovery of the gateway, in the order the gateway's own CLI uses.
+//!
+//! 1. `OPENCLAW_GATEWAY_URL`; the secret from `OPENCLAW_GATEWAY_TOKEN`, else
+//!    `OPENCLAW_GATEWAY_PASSWORD`; the port from `OPENCLAW_GATEWAY_PORT`.
+//! 2. The gateway's config file (JSON5): `OPENCLAW_CONFIG_PATH`, else
+//!    `$OPENCLAW_STATE_DIR/openclaw.json`, else `~/.openclaw/openclaw.json`. Read:
+//!    `gateway.remote.url` (when set), `gateway.port`, `gateway.bind`, `gateway.tls.enabled`,
+//!    `gateway.auth.mode` with `gateway.auth.token` / `gateway.auth.password` (or
+//!    `gateway.remote.token` / `.password` for a remote URL). `${VAR}` values are read from the
+//!    environment.
+//! 3. Else `http://127.0.0.1:18789` without a secret.
+//!
+//! [`Discovered`] records where each setting came from (never the secret itself).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::{Client, ClientBuilder};
+use crate::error::{Error, Result};
+
+/// The address used when nothing is configured.
+pub const DEFAULT_URL: &str = "http://127.0.0.1:18789";
+
+/// Where one setting came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingSource {
+    /// Built-in default.
+    Default,
+    /// An environment variable.
+    Env(&'static str),
+    /// A key of the config file.
+    ConfigFile {
+        /// The file.
+        path: PathBuf,
+        /// The key, e.g. `gateway.port`.
+        key: String,
+    },
+}
+
+impl fmt::Display for SettingSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SettingSource::Default => f.write_str("built-in default"),
+            SettingSource::Env(v) => write!(f, "environment variable {v}"),
+            SettingSource::ConfigFile { path, key } => write!(f, "{} ({key})", path.display()),
+        }
+    }
+}
+
+/// The outcome of discovery: the settings and their sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovered {
+    /// The base URL chosen.
+    pub url: String,
+    /// Where the URL (host/scheme) came from.
+    pub url_source: SettingSource,
+    /// Where the port came from (when not part of an explicit URL).
+    pub port_source: SettingSource,
+    /// Where the secret came from; `None` when no secret was found.
+    pub secret_source: Option<SettingSource>,
+    /// The config file looked at.
+    pub config_path: PathBuf,
+    /// Whether that file exists.
+    pub config_found: bool,
+    secret: Option<String>,
+}
+
+impl fmt::Display for Discovered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "gateway URL: {} (from {}; port from {})",
+            self.url, self.url_source, self.port_source
+        )?;
+        match &self.secret_source {
+            Some(s) => writeln!(f, "secret: set (from {s})")?,
+            None => writeln!(
+                f,
+                "secret: none found (set OPENCLAW_GATEWAY_TOKEN or gateway.auth.token)"
+            )?,
+        }
+        write!(
+            f,
+            "config file: {} ({})",
+            self.config_path.display(),
+            if self.config_found {
+                "found"
+            } else {
+                "not found"
+            }
+        )
+    }
+}
+
+/// The environment as a lookup function (tests pass their own).
+pub(crate) type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn config_path(env: Env<'_>) -> PathBuf {
+    if let Some(p) = env("OPENCLAW_CONFIG_PATH").filter(|s| !s.is_empty()) {
+        return PathBuf::from(p);
+    }
+    if let Some(d) = env("OPENCLAW_STATE_DIR").filter(|s| !s.is_empty()) {
+        return Path::new(&d).join("openclaw.json");
+    }
+    let home = env("HOME").unwrap_or_else(|| ".".into());
+    Path::new(&home).join(".openclaw").join("openclaw.json")
+}
+
+fn get<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(v, |v, k| v.get(k))
+}
+
+fn resolve_string(v: Option<&Value>, env: Env<'_>) -> Option<String> {
+    let s = v?.as_str()?.trim();
+    if let Some(name) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        return env(name).filter(|x| !x.is_empty());
+    }
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// Reads and parses the config file; `Ok(None)` when it does not exist.
+fn read_config(path: &Path) -> Result<Option<Value>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(Error::invalid(format!(
+                "cannot read the gateway config file {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    json5::from_str::<Value>(&text).map(Some).map_err(|e| {
+        let json5::Error::Message { msg, location } = &e;
+        let at = location
+            .as_ref()
+            .map(|l| format!(" at line {}, column {}", l.line, l.column))
+            .unwrap_or_default();
+        Error::invalid(format!(
+            "the gateway config file {} is not valid JSON5{at}: {}",
+            path.display(),
+            msg.lines().last().unwrap_or(msg).trim()
+        ))
+    })
+}
+
+fn http_of(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("ws://") {
+        format!("http://{}", &url[5..])
+    } else if lower.starts_with("wss://") {
+        format!("https://{}", &url[6..])
+    } else {
+        url.to_owned()
+    }
+}
+
+/// Runs discovery against an environment.
+pub(crate) fn discover(env: Env<'_>) -> Result<Discovered> {
+    let path = config_path(env);
+    let cfg = read_config(&path)?;
+    let config_found = cfg.is_some();
+    let cfg = cfg.unwrap_or(Value::Null);
+    let src = |key: &str| SettingSource::ConfigFile {
+        path: path.clone(),
+        key: key.to_owned(),
+    };
+
+    // Secret.
+    let mut secret = None;
+    let mut secret_source = None;
+    for var in ["OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD"] {
+        if let Some(v) = env(var).filter(|s| !s.is_empty()) {
+            secret = Some(v);
+            secret_source = Some(SettingSource::Env(var));
+            break;
+        }
+    }
+    let remote_url = resolve_string(get(&cfg, "gateway.remote.url"), env);
+    let env_url = env("OPENCLAW_GATEWAY_URL").filter(|s| !s.is_empty());
+    if secret.is_none() {
+        let keys: &[&str] = if remote_url.is_some() && env_url.is_none() {
+            &["gateway.remote.token", "gateway.remote.password"]
+        } else {
+            match get(&cfg, "gateway.auth.mode").and_then(Value::as_str) {
+                Some("password") => &["gateway.auth.password"],
+                Some("token") => &["gateway.auth.token"],
+                _ => &["gateway.auth.token", "gateway.auth.password"],
+            }
+        };
+        for k in keys {
+            if let Some(v) = resolve_string(get(&cfg, k), env) {
+                secret = Some(v);
+                secret_source = Some(src(k));
+                break;
+            }
+        }
+    }
+
+    // URL.
+    if let Some(u) = env_url {
+        return Ok(Discovered {
+            url: http_of(&u),
+            url_source: SettingSource::Env("OPENCLAW_GATEWAY_URL"),
+            port_source: SettingSource::Env("OPENCLAW_GATEWAY_URL"),
+            secret_source,
+            config_path: path,
+            config_found,
+            secret,
+        });
+    }
+    if let Some(u) = remote_url {
+        return Ok(Discovered {
+            url: http_of(&u),
+            url_source: src("gateway.remote.url"),
+            port_source: src("gateway.remote.url"),
+            secret_source,
+            config_path: path,
+            config_found,
+            secret,
+        });
+    }
+    let (port, port_source) =
+        if let Some(p) = env("OPENCLAW_GATEWAY_PORT").filter(|s| !s.is_empty()) {
+            let n: u16 = p.trim().parse().map_err(|_| {
+                Error::invalid(format!("OPENCLAW_GATEWAY_PORT={p:?} is not a port number"))
+            })?;
+            (n, SettingSource::Env("OPENCLAW_GATEWAY_PORT"))
+        } else if let Some(p) = get(&cfg, "gateway.port").and_then(Value::as_u64) {
+            let n = u16::try_from(p).map_err(|_| {
+                Error::invalid(format!(
+                    "gateway.port {p} in {} is not a port number",
+                    path.display()
+                ))
+            })?;
+            (n, src("gateway.port"))
+        } else {
+            (18789, SettingSource::Default)
+        };
+    let tls = get(&cfg, "gateway.tls.enabled").and_then(Value::as_bool) == Some(true);
+    let (host, host_source) = match get(&cfg, "gateway.bind").and_then(Value::as_str) {
+        None => ("127.0.0.1".to_owned(), SettingSource::Default),
+        // Loopback, all interfaces and "auto" are all reachable on 127.0.0.1 from this host.
+        Some("loopback" | "lan" | "auto" | "all" | "0.0.0.0" | "tailnet" | "custom") => {
+            ("127.0.0.1".to_owned(), src("gateway.bind"))
+        }
+        Some(h) => (
+            if h.contains(':') && !h.starts_with('[') {
+                format!("[{h}]")
+            } else {
+                h.to_owned()
+            },
+            src("gateway.bind"),
+        ),
+    };
+    let url_source = if tls {
+        src("gateway.tls.enabled")
+    } else {
+        host_source
+    };
+    Ok(Discovered {
+        url: format!("{}://{host}:{port}", if tls { "https" } else { "http" }),
+        url_source,
+        port_source,
+        secret_source,
+        config_path: path,
+        config_found,
+        secret,
+    })
+}
+
+impl ClientBuilder {
+    /// A builder preset by discovery (see the module docs), from the process environment.
+    pub fn from_env() -> Result<ClientBuilder> {
+        Self::from_env_with(&|k| std::env::var(k).ok())
+    }
+
+    pub(crate) fn from_env_with(env: Env<'_>) -> Result<ClientBuilder> {
+        let d = discover(env)?;
+        let mut b = ClientBuilder::new().base_url(d.url.clone());
+        if let Some(s) = &d.secret {
+            b = b.secret(s.clone());
+        }
+        Ok(b.discovered(d))
+    }
+}
+
+impl Client {
+    /// A client configured by discovery: environment, then the gateway's config file, then
+    /// `http://127.0.0.1:18789`. [`Client::discovered`] tells where each setting came from.
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::from_env()?.build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+
+    fn tmp(name: &str, text: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("openclaw-disc-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("openclaw.json");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn default_when_nothing_is_configured() {
+        let e = env_of(&[("HOME", "/nonexistent-home")]);
+        let d = discover(&e).unwrap();
+        assert_eq!(d.url, DEFAULT_URL);
+        assert_eq!(d.url_source, SettingSource::Default);
+        assert!(d.secret_source.is_none());
+        assert!(!d.config_found);
+        assert_eq!(
+            d.config_path,
+            PathBuf::from("/nonexistent-home/.openclaw/openclaw.json")
+        );
+    }
+
+    #[test]
+    fn env_wins_over_config_file() {
+        let p = tmp(
+            "envwins",
+            r#"{ gateway: { port: 1111, auth: { mode: "token", token: "file-tok" } } }"#,
+        );
+        let e = env_of(&[
+            ("OPENCLAW_CONFIG_PATH", p.to_str().unwrap()),
+            ("OPENCLAW_GATEWAY_URL", "ws://10.0.0.5:2222"),
+            ("OPENCLAW_GATEWAY_TOKEN", "env-tok"),
+        ]);
+        let d = discover(&e).unwrap();
+        assert_eq!(d.url, "http://10.0.0.5:2222");
+        assert_eq!(d.secret.as_deref(), Some("env-tok"));
+        assert_eq!(
+            d.secret_source,
+            Some(SettingSource::Env("OPENCLAW_GATEWAY_TOKEN"))
+        );
+        let shown = d.to_string();
+        assert!(!shown.contains("env-tok"), "{shown}");
+    }
+
+    #[test]
+    fn config_file_json5_port_tls_password() {
+        let p = tmp(
+            "json5",
+            "// comment\n{ gateway: { port: 3333, bind: 'loopback', tls: { enabled: true },\n auth: { mode: 'password', password: '${MY_PW}', token: 'unused' }, }, }",
+        );
+        let e = env_of(&[
+            ("OPENCLAW_CONFIG_PATH", p.to_str().unwrap()),
+            ("MY_PW", "pw-from-env"),
+        ]);
+        let d = discover(&e).unwrap();
+        assert_eq!(d.url, "https://127.0.0.1:3333");
+        assert_eq!(d.secret.as_deref(), Some("pw-from-env"));
+        assert!(
+            matches!(&d.secret_source, Some(SettingSource::ConfigFile { key, .. }) if key == "gateway.auth.password")
+        );
+        assert!(
+            matches!(&d.port_source, SettingSource::ConfigFile { key, .. } if key == "gateway.port")
+        );
+        assert!(!d.to_string().contains("pw-from-env"));
+    }
+
+    #[test]
+    fn env_port_and_state_dir() {
+        let p = tmp("statedir", "{ gateway: { port: 4444 } }");
+        let dir = p.parent().unwrap().to_str().unwrap().to_owned();
+        let e = env_of(&[
+            ("OPENCLAW_STATE_DIR", &dir),
+            ("OPENCLAW_GATEWAY_PORT", "5555"),
+        ]);
+        let d = discover(&e).unwrap();
+        assert!(d.config_found);
+        assert_eq!(d.url, "http://127.0.0.1:5555");
+        assert_eq!(d.port_source, SettingSource::Env("OPENCLAW_GATEWAY_PORT"));
+    }
+
+    #[test]
+    fn remote_url_with_remote_token() {
+        let p = tmp(
+            "remote",
+            r#"{ gateway: { mode: "remote", remote: { url: "wss://gw.example:443/base", token: "rt" } } }"#,
+        );
+        let e = env_of(&[("OPENCLAW_CONFIG_PATH", p.to_str().unwrap())]);
+        let d = discover(&e).unwrap();
+        assert_eq!(d.url, "https://gw.example:443/base");
+        assert_eq!(d.secret.as_deref(), Some("rt"));
+    }
+
+    #[test]
+    fn malformed_config_names_file_and_line() {
+        let p = tmp("bad", "{\n  gateway: {\n    port: 18789,,\n  }\n}\n");
+        let e = env_of(&[("OPENCLAW_CONFIG_PATH", p.to_str().unwrap())]);
+        let err = discover(&e).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, Error::InvalidInput(_)));
+        assert!(msg.contains(p.to_str().unwrap()), "{msg}");
+        assert!(msg.contains("line 3"), "{msg}");
+    }
+}

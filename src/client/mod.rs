@@ -1,0 +1,437 @@
+//! The blocking gateway client: configuration, transport, endpoints and diagnosis.
+//!
+//! Build a [`Client`] once with [`ClientBuilder`] and share it (it is `Send + Sync`, cloning is
+//! cheap and clones share one connection pool).
+//!
+//! # Timeouts and their defaults
+//!
+//! | limit | default | meaning |
+//! | --- | --- | --- |
+//! | connect | 10 s | DNS, TCP connect and TLS handshake |
+//! | response | 600 s | sending the request and waiting for the response headers; a non-streaming chat waits here for the whole agent turn (the gateway's own upstream retries can take ~90 s) |
+//! | idle | 300 s | the longest silence between two reads of a body; the gateway sends nothing while a tool runs, so keep it generous |
+//! | total | none | the whole call, body included; unsuitable for open-ended streams |
+//!
+//! `None` (or 0 in C) means no limit. Each can be overridden per call with [`CallOptions`].
+
+mod diagnosis;
+mod discovery;
+mod endpoints;
+mod transport;
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+pub use diagnosis::{Diagnosis, DiagnosisCode};
+pub use discovery::{Discovered, SettingSource};
+pub use endpoints::{Health, Model, Readiness, Startup, ToolInvocation};
+
+use crate::cancel::CancelToken;
+use crate::error::{Error, Result};
+use crate::sse::Limits;
+
+/// The four timeouts of a call. `None` means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// DNS, TCP connect and TLS handshake (default 10 s).
+    pub connect: Option<Duration>,
+    /// Sending the request and waiting for the response headers (default 600 s).
+    pub response: Option<Duration>,
+    /// Longest silence between reads of a body (default 300 s).
+    pub idle: Option<Duration>,
+    /// The whole call including the body (default none).
+    pub total: Option<Duration>,
+}
+
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default response-headers timeout.
+pub const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(600);
+/// Default idle (per-read) timeout.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Some(DEFAULT_CONNECT_TIMEOUT),
+            response: Some(DEFAULT_RESPONSE_TIMEOUT),
+            idle: Some(DEFAULT_IDLE_TIMEOUT),
+            total: None,
+        }
+    }
+}
+
+/// Per-call settings: timeout overrides and a cancel token.
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    connect: Option<Option<Duration>>,
+    response: Option<Option<Duration>>,
+    idle: Option<Option<Duration>>,
+    total: Option<Option<Duration>>,
+    cancel: Option<CancelToken>,
+}
+
+impl CallOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Overrides the connect timeout for this call (`None` = no limit).
+    pub fn connect_timeout(mut self, t: Option<Duration>) -> Self {
+        self.connect = Some(t);
+        self
+    }
+    /// Overrides the response-headers timeout for this call (`None` = no limit).
+    pub fn response_timeout(mut self, t: Option<Duration>) -> Self {
+        self.response = Some(t);
+        self
+    }
+    /// Overrides the idle (per-read) timeout for this call (`None` = no limit).
+    pub fn idle_timeout(mut self, t: Option<Duration>) -> Self {
+        self.idle = Some(t);
+        self
+    }
+    /// Overrides the total timeout for this call (`None` = no limit).
+    pub fn total_timeout(mut self, t: Option<Duration>) -> Self {
+        self.total = Some(t);
+        self
+    }
+    /// Attaches a cancel token: [`CancelToken::cancel`] from any thread ends the call at once.
+    pub fn cancel_token(mut self, token: CancelToken) -> Self {
+        self.cancel = Some(token);
+        self
+    }
+    /// The attached cancel token.
+    pub fn cancel(&self) -> Option<&CancelToken> {
+        self.cancel.as_ref()
+    }
+    /// The timeouts in force when applied over `base`.
+    pub fn apply(&self, base: Timeouts) -> Timeouts {
+        Timeouts {
+            connect: self.connect.unwrap_or(base.connect),
+            response: self.response.unwrap_or(base.response),
+            idle: self.idle.unwrap_or(base.idle),
+            total: self.total.unwrap_or(base.total),
+        }
+    }
+}
+
+/// How the client chooses a proxy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ProxySetting {
+    /// No proxy (the default): environment variables are ignored.
+    #[default]
+    None,
+    /// This proxy URL (`http://…`, `socks5://…` is not supported).
+    Url(String),
+    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` from the environment, except for loopback gateways
+    /// (127.0.0.0/8, ::1, localhost), which are always reached directly.
+    FromEnv,
+}
+
+/// A secret that never shows in `Debug` output.
+#[derive(Clone)]
+pub(crate) struct Secret(Arc<str>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl Secret {
+    pub(crate) fn new(s: &str) -> Result<Option<Secret>> {
+        if s.is_empty() {
+            return Ok(None);
+        }
+        crate::chat::validate_header_value("the gateway token/password", s)?;
+        Ok(Some(Secret(Arc::from(s.trim()))))
+    }
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    secret: Option<String>,
+    agent: String,
+    timeouts: Timeouts,
+    ca_pem: Option<Vec<u8>>,
+    danger_accept_invalid_certs: bool,
+    proxy: ProxySetting,
+    user_agent: String,
+    limits: Limits,
+    discovered: Option<Discovered>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: discovery::DEFAULT_URL.to_owned(),
+            secret: None,
+            agent: "main".to_owned(),
+            timeouts: Timeouts::default(),
+            ca_pem: None,
+            danger_accept_invalid_certs: false,
+            proxy: ProxySetting::None,
+            user_agent: concat!("openclaw-client/", env!("CARGO_PKG_VERSION")).to_owned(),
+            limits: Limits::default(),
+            discovered: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults: `http://127.0.0.1:18789`, no secret, agent `main`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The gateway's base URL: `http[s]://host[:port][/path-prefix]` (a prefix for gateways
+    /// behind a reverse proxy). No query, fragment or credentials.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The gateway token (token mode) or password (password mode); sent as
+    /// `Authorization: Bearer …`. An empty string means none.
+    pub fn secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// Same as [`ClientBuilder::secret`], for token mode.
+    pub fn token(self, token: impl Into<String>) -> Self {
+        self.secret(token)
+    }
+
+    /// Same as [`ClientBuilder::secret`], for password mode.
+    pub fn password(self, password: impl Into<String>) -> Self {
+        self.secret(password)
+    }
+
+    /// The default agent id (default `main`); an empty string targets the gateway's default
+    /// agent (`model: "openclaw"`).
+    pub fn agent(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent = agent_id.into();
+        self
+    }
+
+    /// All four timeouts at once.
+    pub fn timeouts(mut self, t: Timeouts) -> Self {
+        self.timeouts = t;
+        self
+    }
+    /// Connect timeout (`None` = no limit).
+    pub fn connect_timeout(mut self, t: Option<Duration>) -> Self {
+        self.timeouts.connect = t;
+        self
+    }
+    /// Response-headers timeout (`None` = no limit).
+    pub fn response_timeout(mut self, t: Option<Duration>) -> Self {
+        self.timeouts.response = t;
+        self
+    }
+    /// Idle (per-read) timeout (`None` = no limit).
+    pub fn idle_timeout(mut self, t: Option<Duration>) -> Self {
+        self.timeouts.idle = t;
+        self
+    }
+    /// Total timeout (`None` = no limit).
+    pub fn total_timeout(mut self, t: Option<Duration>) -> Self {
+        self.timeouts.total = t;
+        self
+    }
+
+    /// Trust exactly the CA certificates in this PEM bundle. This **replaces** the built-in
+    /// Mozilla roots (it does not add to them): use it for a gateway with a self-signed or
+    /// private-CA certificate. A PEM with no certificate is an error at `build()`.
+    pub fn ca_bundle_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_pem = Some(pem.into());
+        self
+    }
+
+    /// Turns TLS certificate verification off. **Dangerous**: anyone on the path can read and
+    /// change the traffic, token included. For throwaway tests only.
+    pub fn danger_accept_invalid_certs(mut self, on: bool) -> Self {
+        self.danger_accept_invalid_certs = on;
+        self
+    }
+
+    /// The proxy choice (default: none, environment ignored).
+    pub fn proxy(mut self, p: ProxySetting) -> Self {
+        self.proxy = p;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+
+    /// SSE line and event size limits for streams.
+    pub fn stream_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub(crate) fn discovered(mut self, d: Discovered) -> Self {
+        self.discovered = Some(d);
+        self
+    }
+
+    /// Builds the client. Fails with [`Error::InvalidInput`] on a bad URL, agent id, secret,
+    /// proxy or CA bundle.
+    pub fn build(self) -> Result<Client> {
+        let base = transport::BaseUrl::parse(&self.base_url)?;
+        let secret = match &self.secret {
+            Some(s) => Secret::new(s)?,
+            None => None,
+        };
+        if !self.agent.is_empty() {
+            crate::chat::validate_agent_id(&self.agent)?;
+        }
+        crate::chat::validate_header_value("the user agent", &self.user_agent)?;
+        if self.limits.max_line_bytes == 0 || self.limits.max_event_bytes == 0 {
+            return Err(Error::invalid("stream limits must be greater than zero"));
+        }
+
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(pem) = &self.ca_pem {
+            let mut certs = Vec::new();
+            for item in ureq::tls::parse_pem(pem) {
+                match item {
+                    Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
+                    Ok(_) => {}
+                    Err(e) => {
+                        return Err(Error::invalid(format!(
+                            "the CA bundle is not valid PEM: {e}"
+                        )));
+                    }
+                }
+            }
+            if certs.is_empty() {
+                return Err(Error::invalid(
+                    "the CA bundle contains no certificate (expected -----BEGIN CERTIFICATE----- blocks)",
+                ));
+            }
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
+        }
+        if self.danger_accept_invalid_certs {
+            log::warn!("TLS certificate verification is disabled for {}", base.full);
+            tls = tls.disable_verification(true);
+        }
+        let proxy =
+            match &self.proxy {
+                ProxySetting::None => None,
+                ProxySetting::Url(u) => Some(ureq::Proxy::new(u).map_err(|e| {
+                    Error::invalid(format!("the proxy URL {u:?} is not valid: {e}"))
+                })?),
+                ProxySetting::FromEnv if base.is_loopback() => None,
+                ProxySetting::FromEnv => ureq::Proxy::try_from_env(),
+            };
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(self.user_agent.as_str())
+            .accept("")
+            .proxy(proxy)
+            .no_delay(true)
+            // The gateway closes idle keep-alive connections after ~5 s.
+            .max_idle_age(Duration::from_secs(4))
+            .timeout_connect(self.timeouts.connect)
+            .tls_config(tls.build())
+            .build();
+        let agent = ureq::Agent::new_with_config(config.clone());
+        Ok(Client {
+            inner: Arc::new(Inner {
+                agent,
+                config,
+                base,
+                secret: RwLock::new(secret),
+                agent_id: self.agent,
+                timeouts: self.timeouts,
+                limits: self.limits,
+                discovered: self.discovered,
+            }),
+        })
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) agent: ureq::Agent,
+    pub(crate) config: ureq::config::Config,
+    pub(crate) base: transport::BaseUrl,
+    pub(crate) secret: RwLock<Option<Secret>>,
+    pub(crate) agent_id: String,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) limits: Limits,
+    pub(crate) discovered: Option<Discovered>,
+}
+
+/// A gateway client. `Send + Sync`; clone it freely (clones share the connection pool and the
+/// secret).
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base.full)
+            .field("agent", &self.inner.agent_id)
+            .field("has_secret", &self.has_secret())
+            .field("timeouts", &self.inner.timeouts)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// Replaces the token/password used by later requests (calls in flight keep the old one).
+    /// Thread-safe. An empty string removes it.
+    pub fn update_token(&self, secret: &str) -> Result<()> {
+        let s = Secret::new(secret)?;
+        *self.inner.secret.write().unwrap_or_else(|p| p.into_inner()) = s;
+        Ok(())
+    }
+
+    /// Whether a secret is set.
+    pub fn has_secret(&self) -> bool {
+        self.inner
+            .secret
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    /// The normalized base URL.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base.full
+    }
+
+    /// The default agent id.
+    pub fn agent_id(&self) -> &str {
+        &self.inner.agent_id
+    }
+
+    /// The client's default timeouts.
+    pub fn timeouts(&self) -> Timeouts {
+        self.inner.timeouts
+    }
+
+    /// Where each setting came from, for a client made by [`Client::from_env`].
+    pub fn discovered(&self) -> Option<&Discovered> {
+        self.inner.discovered.as_ref()
+    }
+}

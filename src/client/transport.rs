@@ -1,0 +1,518 @@
+//! URL handling, sending requests, and turning non-success answers into typed errors.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use ureq::http;
+
+use super::{CallOptions, Client, Timeouts};
+use crate::cancel::Registration;
+use crate::error::{Endpoint, Error, Result};
+
+/// Maximum bytes of an error body read to build the message.
+pub(crate) const MAX_ERROR_BODY: u64 = 64 * 1024;
+/// Maximum bytes of a JSON success body.
+pub(crate) const MAX_JSON_BODY: u64 = 64 * 1024 * 1024;
+
+/// A parsed, normalized base URL.
+#[derive(Debug, Clone)]
+pub(crate) struct BaseUrl {
+    /// `scheme://host[:port][/prefix]`, no trailing slash.
+    pub(crate) full: String,
+    pub(crate) host: String,
+}
+
+impl BaseUrl {
+    pub(crate) fn parse(input: &str) -> Result<BaseUrl> {
+        let bad = |why: &str| Error::invalid(format!("gateway URL {input:?} is not valid: {why}"));
+        let s = input.trim();
+        if s.bytes().any(|b| b <= b' ' || b == 0x7f) {
+            return Err(bad("it contains spaces or control characters"));
+        }
+        let lower = s.to_ascii_lowercase();
+        let (scheme, rest) = if lower.starts_with("http://") {
+            ("http", &s[7..])
+        } else if lower.starts_with("https://") {
+            ("https", &s[8..])
+        } else if lower.starts_with("ws://") || lower.starts_with("wss://") {
+            return Err(bad(
+                "use http:// or https:// (the HTTP API shares the WebSocket port)",
+            ));
+        } else {
+            return Err(bad("it must start with http:// or https://"));
+        };
+        if rest.contains(['?', '#']) {
+            return Err(bad("no query string or fragment is allowed"));
+        }
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        if authority.contains('@') {
+            return Err(bad(
+                "credentials in the URL are not allowed; set the token or password instead",
+            ));
+        }
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            let end = v6
+                .find(']')
+                .ok_or_else(|| bad("unclosed [ in the IPv6 host"))?;
+            let after = &v6[end + 1..];
+            let port = match after.strip_prefix(':') {
+                Some(p) => Some(p),
+                None if after.is_empty() => None,
+                None => return Err(bad("unexpected text after the IPv6 host")),
+            };
+            (&authority[..end + 2], port)
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            }
+        };
+        if host.is_empty() || host == "[]" {
+            return Err(bad("the host is missing"));
+        }
+        if !host.starts_with('[')
+            && !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
+        {
+            return Err(bad("the host contains characters that are not allowed"));
+        }
+        if let Some(p) = port
+            && (p.is_empty()
+                || p.len() > 5
+                || !p.bytes().all(|b| b.is_ascii_digit())
+                || p.parse::<u32>().unwrap_or(0) > 65535
+                || p.parse::<u32>().unwrap_or(0) == 0)
+        {
+            return Err(bad("the port must be a number from 1 to 65535"));
+        }
+        let prefix = path.trim_end_matches('/');
+        let mut full = format!("{scheme}://{}", host.to_ascii_lowercase());
+        if let Some(p) = port {
+            full.push(':');
+            full.push_str(p);
+        }
+        full.push_str(prefix);
+        Ok(BaseUrl {
+            full,
+            host: host.to_ascii_lowercase(),
+        })
+    }
+
+    pub(crate) fn is_loopback(&self) -> bool {
+        let h = self.host.as_str();
+        h == "localhost"
+            || h.ends_with(".localhost")
+            || h == "[::1]"
+            || h.parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|a| a.is_loopback())
+    }
+}
+
+/// Percent-encodes one path segment.
+pub(crate) fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+}
+
+/// One request to send.
+pub(crate) struct Call<'a> {
+    pub(crate) method: Method,
+    pub(crate) path: &'a str,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) body: Option<&'a [u8]>,
+    pub(crate) headers: Vec<(&'a str, &'a str)>,
+    pub(crate) auth: bool,
+    pub(crate) streaming: bool,
+    pub(crate) options: &'a CallOptions,
+}
+
+/// A response with a success status (or any status, for `send_raw`).
+pub(crate) struct Sent {
+    pub(crate) response: http::Response<ureq::Body>,
+    pub(crate) registration: Option<Registration>,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) status: u16,
+}
+
+impl Sent {
+    pub(crate) fn content_type(&self) -> String {
+        header(&self.response, "content-type").unwrap_or_default()
+    }
+}
+
+pub(crate) fn header(r: &http::Response<ureq::Body>, name: &str) -> Option<String> {
+    r.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The media type of a Content-Type header, lower-cased, without parameters.
+pub(crate) fn media_type(ct: &str) -> String {
+    ct.split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+pub(crate) fn is_json(ct: &str) -> bool {
+    let m = media_type(ct);
+    m == "application/json" || m.ends_with("+json")
+}
+
+impl Client {
+    /// Sends a call and returns the response whatever its status.
+    pub(crate) fn send_raw(&self, call: &Call<'_>) -> Result<Sent> {
+        let inner = &self.inner;
+        let timeouts = call.options.apply(inner.timeouts);
+        let cancel = call.options.cancel();
+        if cancel.is_some_and(|c| c.is_cancelled()) {
+            return Err(Error::Cancelled {
+                partial: String::new(),
+            });
+        }
+        let url = format!("{}{}", inner.base.full, call.path);
+        let mut b = http::Request::builder()
+            .method(match call.method {
+                Method::Get => http::Method::GET,
+                Method::Post => http::Method::POST,
+            })
+            .uri(&url);
+        if call.auth {
+            let guard = inner.secret.read().unwrap_or_else(|p| p.into_inner());
+            if let Some(s) = guard.as_ref() {
+                let mut v = http::HeaderValue::from_str(&format!("Bearer {}", s.expose()))
+                    .map_err(|_| {
+                        Error::invalid("the gateway token/password cannot be sent in a header")
+                    })?;
+                v.set_sensitive(true);
+                b = b.header(http::header::AUTHORIZATION, v);
+            }
+        }
+        b = b.header(
+            http::header::ACCEPT,
+            if call.streaming {
+                "text/event-stream"
+            } else {
+                "application/json"
+            },
+        );
+        if call.body.is_some() {
+            b = b.header(http::header::CONTENT_TYPE, "application/json");
+        }
+        for (n, v) in &call.headers {
+            crate::chat::validate_header_name(n)?;
+            crate::chat::validate_header_value(&format!("header {n}"), v)?;
+            b = b.header(*n, *v);
+        }
+        // A call with a cancel token gets its own agent (own connection) so that cancelling can
+        // close it and interrupt a blocked read.
+        let (agent, registration) = match cancel {
+            Some(token) => {
+                let a = ureq::Agent::new_with_config(inner.config.clone());
+                let reg = token.register(&a);
+                (a, Some(reg))
+            }
+            None => (inner.agent.clone(), None),
+        };
+        let started = Instant::now();
+        log::debug!(
+            "{} {} agent={} (stream={})",
+            if call.method == Method::Get {
+                "GET"
+            } else {
+                "POST"
+            },
+            call.path,
+            inner.agent_id,
+            call.streaming
+        );
+        let result = match call.body {
+            Some(body) => {
+                let req = b
+                    .body(body)
+                    .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
+                let req = configure(&agent, req, &timeouts, call.streaming);
+                agent.run(req)
+            }
+            None => {
+                let req = b
+                    .body(())
+                    .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
+                let req = configure(&agent, req, &timeouts, call.streaming);
+                agent.run(req)
+            }
+        };
+        let response = match result {
+            Ok(r) => r,
+            Err(e) => {
+                if cancel.is_some_and(|c| c.is_cancelled()) {
+                    return Err(Error::Cancelled {
+                        partial: String::new(),
+                    });
+                }
+                let err = Error::from_ureq(e, &inner.base.full, &timeouts);
+                log::debug!("{} failed after {:?}: {err}", call.path, started.elapsed());
+                return Err(err);
+            }
+        };
+        let status = response.status().as_u16();
+        log::debug!("{} -> {status} in {:?}", call.path, started.elapsed());
+        Ok(Sent {
+            response,
+            registration,
+            timeouts,
+            status,
+        })
+    }
+
+    /// Sends a call; non-success answers become typed errors.
+    pub(crate) fn send(&self, call: &Call<'_>) -> Result<Sent> {
+        let mut sent = self.send_raw(call)?;
+        if (200..300).contains(&sent.status) {
+            return Ok(sent);
+        }
+        Err(self.error_of(call.endpoint, &mut sent))
+    }
+
+    /// Reads a (bounded) error body and classifies it.
+    pub(crate) fn error_of(&self, endpoint: Endpoint, sent: &mut Sent) -> Error {
+        let ct = sent.content_type();
+        let retry_after = header(&sent.response, "retry-after");
+        let location = header(&sent.response, "location");
+        let body = read_limited(sent, MAX_ERROR_BODY).unwrap_or_default();
+        classify(
+            endpoint,
+            sent.status,
+            &ct,
+            retry_after.as_deref(),
+            location.as_deref(),
+            &body,
+        )
+    }
+
+    /// Reads a JSON success body (checking the content type).
+    pub(crate) fn json_body(&self, endpoint: Endpoint, mut sent: Sent) -> Result<Vec<u8>> {
+        let ct = sent.content_type();
+        if !is_json(&ct) {
+            return Err(unexpected_content(endpoint, sent.status, &ct));
+        }
+        let base = self.inner.base.full.clone();
+        read_limited(&mut sent, MAX_JSON_BODY).map_err(|e| match e {
+            Error::Connect { message, .. } => Error::Truncated {
+                partial: String::new(),
+                reason: format!(
+                    "the connection broke while reading the response from {base}: {message}"
+                ),
+            },
+            other => other,
+        })
+    }
+}
+
+fn configure<S: ureq::AsSendBody>(
+    agent: &ureq::Agent,
+    req: http::Request<S>,
+    t: &Timeouts,
+    streaming: bool,
+) -> http::Request<S> {
+    let c = agent
+        .configure_request(req)
+        .timeout_connect(t.connect)
+        .timeout_recv_response(t.response)
+        .timeout_global(t.total);
+    if streaming {
+        // Idle applies to every read of the open-ended body.
+        c.timeout_per_read(t.idle).build()
+    } else {
+        // The headers of a non-stream call come after the whole agent turn: only the response
+        // limit applies there; the idle limit bounds the body read.
+        c.timeout_per_read(None).timeout_recv_body(t.idle).build()
+    }
+}
+
+fn read_limited(sent: &mut Sent, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let reader = sent.response.body_mut().as_reader();
+    let mut take = reader.take(limit + 1);
+    take.read_to_end(&mut out)
+        .map_err(|e| Error::from_ureq(ureq::Error::from(e), "the gateway", &sent.timeouts))?;
+    if out.len() as u64 > limit {
+        return Err(Error::LimitExceeded {
+            what: "the response body",
+            limit,
+            partial: String::new(),
+        });
+    }
+    Ok(out)
+}
+
+/// The error for a success status whose content type is not the expected one.
+pub(crate) fn unexpected_content(endpoint: Endpoint, status: u16, ct: &str) -> Error {
+    let m = media_type(ct);
+    if endpoint.is_v1() && !is_json(ct) && m != "text/event-stream" {
+        return Error::NotEnabled {
+            endpoint,
+            status,
+            detail: format!(
+                "HTTP {status} with {} instead of an API answer",
+                show_ct(ct)
+            ),
+        };
+    }
+    Error::protocol(format!(
+        "{} answered HTTP {status} with {}, which is not what the API sends",
+        endpoint.describe(),
+        show_ct(ct)
+    ))
+}
+
+fn show_ct(ct: &str) -> String {
+    if ct.is_empty() {
+        "no Content-Type".into()
+    } else {
+        format!("Content-Type {ct}")
+    }
+}
+
+/// The fields of any of the gateway's error envelopes.
+#[derive(Debug, Default)]
+pub(crate) struct Envelope {
+    pub(crate) message: Option<String>,
+    pub(crate) error_type: Option<String>,
+    pub(crate) code: Option<String>,
+    pub(crate) requires_approval: bool,
+}
+
+fn value_string(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Parses `{error:{message,type,code}}`, `{ok:false,error:{type,message,requiresApproval}}`,
+/// `{ok:false,error:"…"}` and a failed response resource `{object:"response",error:{code,message}}`.
+pub(crate) fn parse_envelope(body: &[u8]) -> Option<Envelope> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    match v.get("error") {
+        Some(Value::Object(e)) => Some(Envelope {
+            message: value_string(e.get("message")),
+            error_type: value_string(e.get("type")),
+            code: value_string(e.get("code")),
+            requires_approval: e
+                .get("requiresApproval")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        }),
+        Some(Value::String(s)) => Some(Envelope {
+            message: Some(s.clone()),
+            ..Envelope::default()
+        }),
+        _ => None,
+    }
+}
+
+fn body_text(ct: &str, body: &[u8]) -> String {
+    let m = media_type(ct);
+    if m == "text/html" {
+        return format!("an HTML page ({} bytes), not an API answer", body.len());
+    }
+    let text = String::from_utf8_lossy(body);
+    let t = text.trim();
+    if t.is_empty() {
+        return "(empty body)".into();
+    }
+    let mut s: String = t.chars().take(2000).collect();
+    if s.len() < t.len() {
+        s.push('…');
+    }
+    s
+}
+
+fn parse_retry_after(v: Option<&str>) -> Option<Duration> {
+    v?.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// Turns a non-success answer into the typed error. The Content-Type decides how the body is
+/// read.
+pub(crate) fn classify(
+    endpoint: Endpoint,
+    status: u16,
+    ct: &str,
+    retry_after: Option<&str>,
+    location: Option<&str>,
+    body: &[u8],
+) -> Error {
+    let json = is_json(ct);
+    let env = if json { parse_envelope(body) } else { None };
+    let message = env
+        .as_ref()
+        .and_then(|e| e.message.clone())
+        .unwrap_or_else(|| body_text(ct, body));
+    let retry = parse_retry_after(retry_after);
+    if (300..400).contains(&status) {
+        return Error::Redirect {
+            status,
+            location: location.unwrap_or("").to_owned(),
+        };
+    }
+    if endpoint.is_v1() && !json && matches!(status, 404 | 405) {
+        return Error::NotEnabled {
+            endpoint,
+            status,
+            detail: format!("HTTP {status} {}", show_ct(ct)),
+        };
+    }
+    let error_type = env.as_ref().and_then(|e| e.error_type.clone());
+    match status {
+        401 => Error::Unauthorized { message },
+        403 => Error::Forbidden {
+            error_type: error_type.unwrap_or_else(|| "forbidden".into()),
+            requires_approval: env.as_ref().is_some_and(|e| e.requires_approval),
+            message,
+        },
+        429 => Error::RateLimited {
+            retry_after: retry,
+            message,
+        },
+        404 if json => Error::NotFound {
+            error_type,
+            message,
+        },
+        404 => Error::NotFound {
+            error_type: None,
+            message: format!(
+                "{message} ({} is not served here: is this an OpenClaw gateway, and is the URL path prefix right?)",
+                endpoint.describe()
+            ),
+        },
+        _ => Error::Api {
+            status,
+            error_type,
+            code: env.and_then(|e| e.code),
+            message,
+            retry_after: retry,
+        },
+    }
+}

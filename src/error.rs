@@ -1,0 +1,567 @@
+//! The one error type of the library, with stable, matchable categories.
+//!
+//! Every message names the cause and, where there is one, the fix. No message ever contains the
+//! gateway token or password: they are never put into URLs, and the gateway's own messages are
+//! kept verbatim but never echo the secret.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The gateway endpoint a request was for; used in errors and the connection diagnosis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Endpoint {
+    /// `POST /v1/chat/completions`
+    ChatCompletions,
+    /// `POST /v1/responses`
+    Responses,
+    /// `GET /v1/models` and `GET /v1/models/{id}`
+    Models,
+    /// `POST /v1/embeddings`
+    Embeddings,
+    /// `POST /tools/invoke`
+    ToolsInvoke,
+    /// `/health`, `/readyz`, `/startupz`
+    Probe,
+}
+
+impl Endpoint {
+    /// Method and path, e.g. `POST /v1/chat/completions`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Endpoint::ChatCompletions => "POST /v1/chat/completions",
+            Endpoint::Responses => "POST /v1/responses",
+            Endpoint::Models => "GET /v1/models",
+            Endpoint::Embeddings => "POST /v1/embeddings",
+            Endpoint::ToolsInvoke => "POST /tools/invoke",
+            Endpoint::Probe => "GET probe",
+        }
+    }
+
+    /// The gateway config key that enables this endpoint, when it has one.
+    pub fn config_key(self) -> Option<&'static str> {
+        match self {
+            Endpoint::ChatCompletions => Some("gateway.http.endpoints.chatCompletions.enabled"),
+            Endpoint::Responses => Some("gateway.http.endpoints.responses.enabled"),
+            Endpoint::Models | Endpoint::Embeddings => Some(
+                "gateway.http.endpoints.chatCompletions.enabled (or gateway.http.endpoints.responses.enabled)",
+            ),
+            Endpoint::ToolsInvoke | Endpoint::Probe => None,
+        }
+    }
+
+    /// Whether this endpoint lives under `/v1` (where a non-JSON answer means "not enabled").
+    pub fn is_v1(self) -> bool {
+        matches!(
+            self,
+            Endpoint::ChatCompletions
+                | Endpoint::Responses
+                | Endpoint::Models
+                | Endpoint::Embeddings
+        )
+    }
+}
+
+/// Which timeout fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeoutPhase {
+    /// Resolving the host and opening the TCP (and TLS) connection.
+    Connect,
+    /// Sending the request and waiting for the response headers.
+    Response,
+    /// No byte arrived for longer than the idle (per-read) limit while reading a body.
+    Idle,
+    /// The whole call took longer than the total limit.
+    Total,
+}
+
+impl fmt::Display for TimeoutPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutPhase::Connect => "connect",
+            TimeoutPhase::Response => "response headers",
+            TimeoutPhase::Idle => "idle read",
+            TimeoutPhase::Total => "total",
+        })
+    }
+}
+
+/// What kind of connection failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConnectFailure {
+    /// The host name did not resolve.
+    Dns,
+    /// Nothing listens at the address (connection refused).
+    Refused,
+    /// The configured proxy failed.
+    Proxy,
+    /// The connection was closed or reset before a response arrived.
+    Closed,
+    /// Another OS-level failure.
+    Other,
+}
+
+/// A fieldless summary of [`Error`], stable for matching and for the C result codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::InvalidInput`]
+    InvalidInput,
+    /// [`Error::Connect`]
+    Connect,
+    /// [`Error::Tls`]
+    Tls,
+    /// [`Error::Timeout`]
+    Timeout,
+    /// [`Error::Unauthorized`]
+    Unauthorized,
+    /// [`Error::Forbidden`]
+    Forbidden,
+    /// [`Error::RateLimited`]
+    RateLimited,
+    /// [`Error::NotEnabled`]
+    NotEnabled,
+    /// [`Error::NotFound`]
+    NotFound,
+    /// [`Error::Api`]
+    Api,
+    /// [`Error::Stream`]
+    Stream,
+    /// [`Error::Truncated`]
+    Truncated,
+    /// [`Error::Protocol`]
+    Protocol,
+    /// [`Error::LimitExceeded`]
+    LimitExceeded,
+    /// [`Error::Cancelled`]
+    Cancelled,
+    /// [`Error::Io`]
+    Io,
+}
+
+/// Every failure the library reports.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The caller passed something unusable (bad URL, CR/LF/NUL in a header value, a reserved
+    /// session key, an invalid agent id…). Nothing was sent.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+
+    /// The gateway could not be reached.
+    #[error("cannot reach the gateway at {url}: {message}{}", connect_hint(*.failure))]
+    Connect {
+        /// The base URL tried.
+        url: String,
+        /// What went wrong.
+        failure: ConnectFailure,
+        /// The OS or transport error text.
+        message: String,
+    },
+
+    /// The TLS handshake or certificate verification failed.
+    #[error(
+        "TLS failure talking to {url}: {message}. If the gateway uses a self-signed certificate, \
+         pass its CA with ClientBuilder::ca_bundle_pem (C: openclaw_client_builder_set_ca_pem); \
+         check that the URL's host name matches the certificate"
+    )]
+    Tls {
+        /// The base URL tried.
+        url: String,
+        /// The TLS error text.
+        message: String,
+    },
+
+    /// A timeout fired.
+    #[error("timed out: {phase} limit{} exceeded{}{}", fmt_limit(*.limit), timeout_hint(*.phase), partial_note(.partial))]
+    Timeout {
+        /// Which timeout.
+        phase: TimeoutPhase,
+        /// The limit in force, when known.
+        limit: Option<Duration>,
+        /// Text that had arrived on a stream before the timeout.
+        partial: String,
+    },
+
+    /// HTTP 401: the token or password is missing or wrong.
+    #[error(
+        "unauthorized (HTTP 401): {message}. Check the gateway token/password \
+         (gateway.auth.token / OPENCLAW_GATEWAY_TOKEN or gateway.auth.password / OPENCLAW_GATEWAY_PASSWORD)"
+    )]
+    Unauthorized {
+        /// The gateway's message.
+        message: String,
+    },
+
+    /// HTTP 403.
+    #[error("forbidden (HTTP 403, {error_type}): {message}{}", if *.requires_approval { " (the call requires approval)" } else { "" })]
+    Forbidden {
+        /// The gateway's error type (`forbidden`, `tool_call_blocked`, `proxy_attribution_required`…).
+        error_type: String,
+        /// The gateway's message.
+        message: String,
+        /// `requiresApproval` from a `/tools/invoke` block.
+        requires_approval: bool,
+    },
+
+    /// HTTP 429.
+    #[error("rate limited (HTTP 429): {message}{}", retry_note(*.retry_after))]
+    RateLimited {
+        /// `Retry-After`, when sent.
+        retry_after: Option<Duration>,
+        /// The gateway's message.
+        message: String,
+    },
+
+    /// The endpoint is switched off on the gateway (plain-text 404/405 or HTML on `/v1`).
+    #[error("endpoint disabled: {} is not enabled on this gateway ({detail}){}", .endpoint.describe(), enable_hint(*.endpoint))]
+    NotEnabled {
+        /// Which endpoint.
+        endpoint: Endpoint,
+        /// HTTP status seen.
+        status: u16,
+        /// What was seen (status and content type).
+        detail: String,
+    },
+
+    /// HTTP 404 with a JSON body: unknown model, tool not available (denied and unknown look
+    /// the same), unknown session, or a path that is not an OpenClaw API.
+    #[error("not found (HTTP 404): {message}")]
+    NotFound {
+        /// The gateway's error type, when sent.
+        error_type: Option<String>,
+        /// The gateway's message.
+        message: String,
+    },
+
+    /// Any other non-success HTTP answer, with the gateway's envelope.
+    #[error("gateway error (HTTP {status}{}): {message}{}", type_note(.error_type), retry_note(*.retry_after))]
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// `error.type`, when sent.
+        error_type: Option<String>,
+        /// `error.code`, when sent.
+        code: Option<String>,
+        /// The gateway's message (or the body text).
+        message: String,
+        /// `Retry-After`, when sent.
+        retry_after: Option<Duration>,
+    },
+
+    /// The gateway reported an error inside a stream (`data: {"error":…}` or `event: error`).
+    #[error("the gateway reported an error mid-stream{}: {message}{}", type_note(.error_type), partial_note(.partial))]
+    Stream {
+        /// `error.type`, when sent.
+        error_type: Option<String>,
+        /// `error.code`, when sent.
+        code: Option<String>,
+        /// The gateway's message.
+        message: String,
+        /// Text that had arrived before the error.
+        partial: String,
+    },
+
+    /// The stream ended (or the connection broke) before `[DONE]`.
+    #[error("stream truncated: {reason}{}", partial_note(.partial))]
+    Truncated {
+        /// Text that had arrived before the cut.
+        partial: String,
+        /// Why it ended.
+        reason: String,
+    },
+
+    /// The gateway answered with a redirect, which is not followed (a redirected POST loses its
+    /// body and the credential must not travel to another host).
+    #[error(
+        "the gateway answered HTTP {status} redirecting to {location:?}: point the base URL at the final address"
+    )]
+    Redirect {
+        /// The HTTP status.
+        status: u16,
+        /// The `Location` header.
+        location: String,
+    },
+
+    /// The answer did not follow the protocol (bad JSON, wrong framing, unexpected content type).
+    #[error("protocol error: {message}{}", partial_note(.partial))]
+    Protocol {
+        /// What was wrong.
+        message: String,
+        /// Text that had arrived on a stream before the bad data.
+        partial: String,
+    },
+
+    /// A configured size limit was exceeded.
+    #[error("limit exceeded: {what} is larger than {limit} bytes; raise the limit if this is expected{}", partial_note(.partial))]
+    LimitExceeded {
+        /// What was too large.
+        what: &'static str,
+        /// The limit.
+        limit: u64,
+        /// Text that had arrived on a stream before the limit.
+        partial: String,
+    },
+
+    /// Cancelled by a [`crate::CancelToken`] or by the caller.
+    #[error("cancelled{}", partial_note(.partial))]
+    Cancelled {
+        /// Text that had arrived before cancellation.
+        partial: String,
+    },
+
+    /// Another transport failure.
+    #[error("I/O error talking to the gateway: {message}")]
+    Io {
+        /// The error text.
+        message: String,
+    },
+}
+
+fn connect_hint(f: ConnectFailure) -> &'static str {
+    match f {
+        ConnectFailure::Dns => ". Check the host name in the gateway URL",
+        ConnectFailure::Refused => {
+            ". Is the gateway running? Start it with `openclaw gateway run`, or point the client at \
+             it with OPENCLAW_GATEWAY_URL / the base URL"
+        }
+        ConnectFailure::Proxy => ". Check the proxy setting",
+        _ => "",
+    }
+}
+
+fn timeout_hint(p: TimeoutPhase) -> &'static str {
+    match p {
+        TimeoutPhase::Connect => ". Is the gateway address right and reachable?",
+        TimeoutPhase::Response => {
+            ". Agent turns can take minutes: raise the response timeout (0 = no limit)"
+        }
+        TimeoutPhase::Idle => {
+            ". The gateway sends nothing while a tool runs: raise the idle timeout (0 = no limit)"
+        }
+        TimeoutPhase::Total => ". Raise the total timeout (0 = no limit)",
+    }
+}
+
+fn enable_hint(e: Endpoint) -> String {
+    match e.config_key() {
+        Some(k) => format!(": set {k} = true in the gateway config and restart the gateway"),
+        None => String::new(),
+    }
+}
+
+fn fmt_limit(l: Option<Duration>) -> String {
+    l.map(|d| format!(" of {} ms", d.as_millis()))
+        .unwrap_or_default()
+}
+
+fn retry_note(r: Option<Duration>) -> String {
+    r.map(|d| format!(" (retry after {} s)", d.as_secs()))
+        .unwrap_or_default()
+}
+
+fn type_note(t: &Option<String>) -> String {
+    t.as_deref().map(|t| format!(", {t}")).unwrap_or_default()
+}
+
+fn partial_note(p: &str) -> String {
+    if p.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} bytes of text had arrived)", p.len())
+    }
+}
+
+impl Error {
+    /// The fieldless category.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::Connect { .. } => ErrorKind::Connect,
+            Error::Tls { .. } => ErrorKind::Tls,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Unauthorized { .. } => ErrorKind::Unauthorized,
+            Error::Forbidden { .. } => ErrorKind::Forbidden,
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
+            Error::NotEnabled { .. } => ErrorKind::NotEnabled,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Api { .. } | Error::Redirect { .. } => ErrorKind::Api,
+            Error::Stream { .. } => ErrorKind::Stream,
+            Error::Truncated { .. } => ErrorKind::Truncated,
+            Error::Protocol { .. } => ErrorKind::Protocol,
+            Error::LimitExceeded { .. } => ErrorKind::LimitExceeded,
+            Error::Cancelled { .. } => ErrorKind::Cancelled,
+            Error::Io { .. } => ErrorKind::Io,
+        }
+    }
+
+    /// The text that arrived on a stream before this error (empty when none).
+    pub fn partial_text(&self) -> &str {
+        match self {
+            Error::Timeout { partial, .. }
+            | Error::Stream { partial, .. }
+            | Error::Truncated { partial, .. }
+            | Error::LimitExceeded { partial, .. }
+            | Error::Protocol { partial, .. }
+            | Error::Cancelled { partial } => partial,
+            _ => "",
+        }
+    }
+
+    /// The HTTP status behind this error, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Unauthorized { .. } => Some(401),
+            Error::Forbidden { .. } => Some(403),
+            Error::RateLimited { .. } => Some(429),
+            Error::NotEnabled { status, .. }
+            | Error::Api { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
+            Error::NotFound { .. } => Some(404),
+            _ => None,
+        }
+    }
+
+    /// The gateway's error type (`error.type`), when it sent one.
+    pub fn error_type(&self) -> Option<&str> {
+        match self {
+            Error::Forbidden { error_type, .. } => Some(error_type),
+            Error::Api { error_type, .. }
+            | Error::Stream { error_type, .. }
+            | Error::NotFound { error_type, .. } => error_type.as_deref(),
+            Error::Unauthorized { .. } => Some("unauthorized"),
+            Error::RateLimited { .. } => Some("rate_limited"),
+            _ => None,
+        }
+    }
+
+    /// `Retry-After`, when the gateway sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } | Error::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Attaches stream text received so far to errors that carry partial text.
+    pub(crate) fn with_partial(mut self, text: &str) -> Self {
+        match &mut self {
+            Error::Timeout { partial, .. }
+            | Error::Stream { partial, .. }
+            | Error::Truncated { partial, .. }
+            | Error::LimitExceeded { partial, .. }
+            | Error::Protocol { partial, .. }
+            | Error::Cancelled { partial } => {
+                if partial.is_empty() {
+                    partial.push_str(text);
+                }
+            }
+            _ => {}
+        }
+        self
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        Error::InvalidInput(msg.into())
+    }
+
+    pub(crate) fn protocol(msg: impl Into<String>) -> Self {
+        Error::Protocol {
+            message: msg.into(),
+            partial: String::new(),
+        }
+    }
+
+    /// Maps a ureq error, given the base URL and the timeouts in force for the call.
+    pub(crate) fn from_ureq(e: ureq::Error, url: &str, t: &crate::client::Timeouts) -> Error {
+        use ureq::Timeout as T;
+        let connect = |failure, message: String| Error::Connect {
+            url: url.to_owned(),
+            failure,
+            message,
+        };
+        match e {
+            ureq::Error::Timeout(which) => {
+                let (phase, limit) = match which {
+                    T::Resolve | T::Connect => (TimeoutPhase::Connect, t.connect),
+                    T::SendRequest | T::Await100 | T::SendBody | T::RecvResponse => {
+                        (TimeoutPhase::Response, t.response)
+                    }
+                    T::PerRead | T::PerWrite | T::RecvBody => (TimeoutPhase::Idle, t.idle),
+                    _ => (TimeoutPhase::Total, t.total),
+                };
+                Error::Timeout {
+                    phase,
+                    limit,
+                    partial: String::new(),
+                }
+            }
+            ureq::Error::HostNotFound => {
+                connect(ConnectFailure::Dns, "the host name did not resolve".into())
+            }
+            ureq::Error::ConnectionFailed => {
+                connect(ConnectFailure::Refused, "the connection failed".into())
+            }
+            ureq::Error::ConnectProxyFailed(m) => connect(ConnectFailure::Proxy, m),
+            ureq::Error::InvalidProxyUrl => Error::invalid("the proxy URL is not valid"),
+            ureq::Error::Io(io) => {
+                use std::io::ErrorKind as K;
+                let failure = match io.kind() {
+                    K::ConnectionRefused => ConnectFailure::Refused,
+                    K::ConnectionReset
+                    | K::ConnectionAborted
+                    | K::UnexpectedEof
+                    | K::BrokenPipe => ConnectFailure::Closed,
+                    K::NotFound => ConnectFailure::Dns,
+                    _ => ConnectFailure::Other,
+                };
+                let message = if failure == ConnectFailure::Closed {
+                    format!("the connection was closed before a complete response arrived ({io})")
+                } else {
+                    io.to_string()
+                };
+                connect(failure, message)
+            }
+            ureq::Error::Tls(m) => Error::Tls {
+                url: url.to_owned(),
+                message: m.to_owned(),
+            },
+            ureq::Error::Rustls(r) => Error::Tls {
+                url: url.to_owned(),
+                message: r.to_string(),
+            },
+            ureq::Error::Pem(p) => Error::Tls {
+                url: url.to_owned(),
+                message: format!("bad PEM: {p}"),
+            },
+            ureq::Error::TlsRequired => Error::Tls {
+                url: url.to_owned(),
+                message: "TLS is required".into(),
+            },
+            ureq::Error::BadUri(m) => Error::invalid(format!("bad URL: {m}")),
+            ureq::Error::Http(h) => Error::invalid(format!("bad request: {h}")),
+            ureq::Error::BodyExceedsLimit(n) => Error::LimitExceeded {
+                what: "the response body",
+                limit: n,
+                partial: String::new(),
+            },
+            ureq::Error::LargeResponseHeader(_, limit) => Error::LimitExceeded {
+                what: "the response header",
+                limit: limit as u64,
+                partial: String::new(),
+            },
+            ureq::Error::Protocol(p) => {
+                Error::protocol(format!("malformed HTTP from the gateway: {p}"))
+            }
+            ureq::Error::Decompress(alg, io) => {
+                Error::protocol(format!("cannot decode the {alg} response body: {io}"))
+            }
+            other => Error::Io {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+/// Shorthand for `Result<T, openclaw_client::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

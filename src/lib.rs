@@ -1,0 +1,51 @@
+//! # openclaw-client
+//!
+//! A blocking client for the [OpenClaw](https://www.npmjs.com/package/openclaw) gateway's HTTP
+//! API, for Rust and (through [`ffi`]) for C, C++ and any runtime with a C FFI.
+//!
+//! - [`sse`]: a WHATWG-exact event-stream parser over any `BufRead` (no HTTP).
+//! - [`stream`]: chat-completion stream decoding into typed events.
+//! - [`client`]: configuration, transport, endpoints and connection diagnosis.
+//! - [`error`]: one error type with stable categories.
+//!
+//! ```no_run
+//! use openclaw_client::{Client, ChatRequest, ChatEvent};
+//!
+//! let client = Client::builder()
+//!     .base_url("http://127.0.0.1:18789")
+//!     .token("my-gateway-token")
+//!     .build()?;
+//! let mut stream = client.chat_stream(&ChatRequest::user_message("Hello!").include_usage(true))?;
+//! for event in &mut stream {
+//!     match event? {
+//!         ChatEvent::Content(text) => print!("{text}"),
+//!         ChatEvent::Usage(u) => eprintln!("\n{} tokens", u.total_tokens),
+//!         _ => {}
+//!     }
+//! }
+//! # Ok::<(), openclaw_client::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod cancel;
+pub mod chat;
+pub mod client;
+pub mod error;
+pub mod ffi;
+pub mod sse;
+pub mod stream;
+
+pub use cancel::CancelToken;
+pub use chat::{
+    ChatCompletion, ChatRequest, Content, ContentPart, FinishReason, Message, Role, Tool, ToolCall,
+    ToolChoice, Usage,
+};
+pub use client::{
+    CallOptions, Client, ClientBuilder, Diagnosis, DiagnosisCode, Discovered, Health, Model,
+    ProxySetting, Readiness, SettingSource, Startup, Timeouts, ToolInvocation,
+};
+pub use error::{ConnectFailure, Endpoint, Error, ErrorKind, Result, TimeoutPhase};
+pub use stream::{ChatEvent, ChatEventRef, ChatStream, ToolCallDelta};
+
+/// The crate version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,387 @@
+//! A WHATWG `text/event-stream` parser with no HTTP in it.
+//!
+//! [`LineReader`] splits any [`BufRead`] into lines at LF, CR or CRLF (a CR at the end of one read
+//! and its LF at the start of the next count as one line end), strips a UTF-8 BOM at the very
+//! start only, and enforces a maximum line size. [`EventReader`] applies the event-stream rules of
+//! the HTML standard ("interpreting an event stream") on top of it:
+//!
+//! - lines starting with `:` are comments;
+//! - the field name runs to the first `:`, a line with no colon is a field with an empty value,
+//!   and exactly one leading space is removed from the value;
+//! - `data` lines are joined with LF; `event` sets the type (reset after each dispatch, default
+//!   `message`); `id` sets the last event id, which persists across events, unless it contains
+//!   NUL; `retry` is accepted only when it is all ASCII digits; other fields are ignored;
+//! - an empty line dispatches the event (no event when no `data` line was seen);
+//! - an unterminated final block is discarded at end of stream;
+//! - invalid UTF-8 is replaced with U+FFFD; since lines end only at ASCII bytes, the result does
+//!   not depend on where reads split the input.
+//!
+//! Events are produced as soon as their blank line has been read; the reader never waits to
+//! fill a buffer. [`EventReader::next_event`] lends an [`EventRef`] borrowed from internal buffers
+//! (no allocation per event); the [`Iterator`] implementation yields owned [`Event`]s.
+//!
+//! ```
+//! use openclaw_client::sse::EventReader;
+//! let input = b"event: greet\ndata: hello\ndata: world\n\n: comment\ndata: x\n\n";
+//! let events: Vec<_> = EventReader::new(&input[..]).collect::<Result<_, _>>().unwrap();
+//! assert_eq!(events[0].event_type, "greet");
+//! assert_eq!(events[0].data, "hello\nworld");
+//! assert_eq!(events[1].event_type, "message");
+//! ```
+
+use std::io::{self, BufRead};
+
+/// Default maximum length of one line, in bytes (32 MiB: a base64 image in one `data:` line fits).
+pub const DEFAULT_MAX_LINE_BYTES: usize = 32 * 1024 * 1024;
+/// Default maximum size of one event's data, in bytes (64 MiB).
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Size limits applied while parsing. Exceeding one is an error and memory stays bounded by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Maximum bytes in one line (without its line ending).
+    pub max_line_bytes: usize,
+    /// Maximum bytes of joined `data` in one event.
+    pub max_event_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
+        }
+    }
+}
+
+/// An error while reading an event stream.
+#[derive(Debug, thiserror::Error)]
+pub enum SseError {
+    /// The underlying reader failed.
+    #[error("I/O error while reading the event stream: {0}")]
+    Io(#[from] io::Error),
+    /// A line was longer than [`Limits::max_line_bytes`].
+    #[error("an event-stream line is longer than the limit of {limit} bytes")]
+    LineTooLong {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// An event's data was larger than [`Limits::max_event_bytes`].
+    #[error("an event's data is larger than the limit of {limit} bytes")]
+    EventTooLarge {
+        /// The limit in force.
+        limit: usize,
+    },
+}
+
+/// Splits a byte stream into lines at LF, CR or CRLF, without copying when a line lies within
+/// one buffer of the underlying reader.
+#[derive(Debug)]
+pub struct LineReader<R> {
+    reader: R,
+    line: Vec<u8>,
+    consume_next: usize,
+    pending_cr: bool,
+    at_start: bool,
+    max_line_bytes: usize,
+    failed: bool,
+}
+
+impl<R: BufRead> LineReader<R> {
+    /// Wraps `reader`; lines longer than `max_line_bytes` are an error.
+    pub fn new(reader: R, max_line_bytes: usize) -> Self {
+        LineReader {
+            reader,
+            line: Vec::new(),
+            consume_next: 0,
+            pending_cr: false,
+            at_start: true,
+            max_line_bytes,
+            failed: false,
+        }
+    }
+
+    /// The next complete line without its terminator, `Ok(None)` at end of stream. A final line
+    /// with no terminator is not returned (the event-stream rules discard it).
+    pub fn next_line(&mut self) -> Result<Option<&[u8]>, SseError> {
+        if self.failed {
+            return Ok(None);
+        }
+        if self.consume_next > 0 {
+            self.reader.consume(self.consume_next);
+            self.consume_next = 0;
+        }
+        self.line.clear();
+        // Where the complete line is: `Some(len)` at the start of the reader's buffer
+        // (zero-copy, consumed on the next call), `None` in `self.line`.
+        let in_buffer: Option<usize> = loop {
+            let buf = match self.reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.failed = true;
+                    return Err(SseError::Io(e));
+                }
+            };
+            if buf.is_empty() {
+                self.failed = true;
+                return Ok(None);
+            }
+            if self.pending_cr {
+                self.pending_cr = false;
+                if buf[0] == b'\n' {
+                    self.reader.consume(1);
+                    continue;
+                }
+            }
+            let Some(pos) = memchr::memchr2(b'\n', b'\r', buf) else {
+                if self.line.len() + buf.len() > self.max_line_bytes {
+                    self.failed = true;
+                    return Err(SseError::LineTooLong {
+                        limit: self.max_line_bytes,
+                    });
+                }
+                self.line.extend_from_slice(buf);
+                let n = buf.len();
+                self.reader.consume(n);
+                continue;
+            };
+            if self.line.len() + pos > self.max_line_bytes {
+                self.failed = true;
+                return Err(SseError::LineTooLong {
+                    limit: self.max_line_bytes,
+                });
+            }
+            let mut consumed = pos + 1;
+            if buf[pos] == b'\r' {
+                if consumed < buf.len() {
+                    if buf[consumed] == b'\n' {
+                        consumed += 1;
+                    }
+                } else {
+                    self.pending_cr = true;
+                }
+            }
+            if self.line.is_empty() {
+                self.consume_next = consumed;
+                break Some(pos);
+            }
+            self.line.extend_from_slice(&buf[..pos]);
+            self.reader.consume(consumed);
+            break None;
+        };
+        let strip_bom = std::mem::take(&mut self.at_start);
+        let line: &[u8] = match in_buffer {
+            // The buffer is not consumed yet, so this returns the same bytes without reading.
+            Some(len) => match self.reader.fill_buf() {
+                Ok(buf) if buf.len() >= len => &buf[..len],
+                Ok(_) => {
+                    self.failed = true;
+                    return Err(SseError::Io(io::Error::other(
+                        "the reader's buffer changed between fill_buf calls",
+                    )));
+                }
+                Err(e) => {
+                    self.failed = true;
+                    return Err(SseError::Io(e));
+                }
+            },
+            None => &self.line,
+        };
+        Ok(Some(match line.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) if strip_bom => rest,
+            _ => line,
+        }))
+    }
+
+    /// The wrapped reader.
+    pub fn get_ref(&self) -> &R {
+        &self.reader
+    }
+}
+
+/// One event, borrowed from the reader's buffers until the next call on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventRef<'a> {
+    /// The event type (`message` when the event had no `event:` field).
+    pub event_type: &'a str,
+    /// The joined `data` lines.
+    pub data: &'a str,
+    /// The last event id seen in the stream so far (persists across events; empty when none).
+    pub id: &'a str,
+    /// The reconnection time in milliseconds from the latest valid `retry:` field, if any.
+    pub retry: Option<u64>,
+}
+
+/// One owned event, as yielded by the [`Iterator`] implementation of [`EventReader`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Event {
+    /// The event type (`message` when the event had no `event:` field).
+    pub event_type: String,
+    /// The joined `data` lines.
+    pub data: String,
+    /// The last event id seen in the stream so far (empty when none).
+    pub id: String,
+    /// The reconnection time in milliseconds from the latest valid `retry:` field, if any.
+    pub retry: Option<u64>,
+}
+
+impl EventRef<'_> {
+    /// Copies the event into an owned [`Event`].
+    pub fn to_owned_event(&self) -> Event {
+        Event {
+            event_type: self.event_type.to_owned(),
+            data: self.data.to_owned(),
+            id: self.id.to_owned(),
+            retry: self.retry,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct State {
+    data: Vec<u8>,
+    has_data: bool,
+    event_type: Vec<u8>,
+    last_id: Vec<u8>,
+    retry: Option<u64>,
+    text_data: String,
+    text_type: String,
+    text_id: String,
+}
+
+/// Parses events from any [`BufRead`] following the WHATWG event-stream rules.
+#[derive(Debug)]
+pub struct EventReader<R> {
+    lines: LineReader<R>,
+    state: State,
+    max_event_bytes: usize,
+    dispatched: bool,
+}
+
+fn as_text<'a>(bytes: &'a [u8], scratch: &'a mut String) -> &'a str {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(_) => {
+            scratch.clear();
+            scratch.push_str(&String::from_utf8_lossy(bytes));
+            scratch
+        }
+    }
+}
+
+impl<R: BufRead> EventReader<R> {
+    /// Wraps `reader` with the default [`Limits`].
+    pub fn new(reader: R) -> Self {
+        Self::with_limits(reader, Limits::default())
+    }
+
+    /// Wraps `reader` with explicit limits.
+    pub fn with_limits(reader: R, limits: Limits) -> Self {
+        EventReader {
+            lines: LineReader::new(reader, limits.max_line_bytes),
+            state: State::default(),
+            max_event_bytes: limits.max_event_bytes,
+            dispatched: false,
+        }
+    }
+
+    /// The next event, `Ok(None)` at end of stream (an unterminated final block is discarded).
+    /// The returned view borrows the reader until the next call.
+    pub fn next_event(&mut self) -> Result<Option<EventRef<'_>>, SseError> {
+        let st = &mut self.state;
+        if self.dispatched {
+            self.dispatched = false;
+            st.data.clear();
+            st.has_data = false;
+            st.event_type.clear();
+        }
+        loop {
+            let Some(line) = self.lines.next_line()? else {
+                return Ok(None);
+            };
+            if line.is_empty() {
+                if !st.has_data {
+                    st.event_type.clear();
+                    continue;
+                }
+                self.dispatched = true;
+                let event_type = if st.event_type.is_empty() {
+                    "message"
+                } else {
+                    as_text(&st.event_type, &mut st.text_type)
+                };
+                return Ok(Some(EventRef {
+                    event_type,
+                    data: as_text(&st.data, &mut st.text_data),
+                    id: as_text(&st.last_id, &mut st.text_id),
+                    retry: st.retry,
+                }));
+            }
+            if line[0] == b':' {
+                continue;
+            }
+            let (name, value) = match memchr::memchr(b':', line) {
+                Some(i) => {
+                    let v = &line[i + 1..];
+                    (&line[..i], v.strip_prefix(b" ").unwrap_or(v))
+                }
+                None => (line, &b""[..]),
+            };
+            match name {
+                b"data" => {
+                    let extra = value.len() + usize::from(st.has_data);
+                    if st.data.len() + extra > self.max_event_bytes {
+                        return Err(SseError::EventTooLarge {
+                            limit: self.max_event_bytes,
+                        });
+                    }
+                    if st.has_data {
+                        st.data.push(b'\n');
+                    }
+                    st.data.extend_from_slice(value);
+                    st.has_data = true;
+                }
+                b"event" => {
+                    st.event_type.clear();
+                    st.event_type.extend_from_slice(value);
+                }
+                b"id" => {
+                    if !value.contains(&0) {
+                        st.last_id.clear();
+                        st.last_id.extend_from_slice(value);
+                    }
+                }
+                b"retry" => {
+                    if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
+                        // Saturate absurdly long digit strings instead of failing.
+                        st.retry = Some(value.iter().fold(0u64, |acc, d| {
+                            acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+                        }));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The last event id seen so far (empty when none).
+    pub fn last_event_id(&self) -> String {
+        String::from_utf8_lossy(&self.state.last_id).into_owned()
+    }
+
+    /// The wrapped reader.
+    pub fn get_ref(&self) -> &R {
+        self.lines.get_ref()
+    }
+}
+
+impl<R: BufRead> Iterator for EventReader<R> {
+    type Item = Result<Event, SseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_event()
+            .map(|ev| ev.map(|e| e.to_owned_event()))
+            .transpose()
+    }
+}
