@@ -1,0 +1,239 @@
+//! The WHATWG event-stream rules, one table row per rule, plus a chunking-invariance property.
+
+use std::io::{BufReader, Read};
+
+use openclaw_client::sse::{Event, EventReader, LineReader, Limits, SseError};
+
+/// A reader that hands out the input in the given pieces, one per `read`.
+struct Pieces {
+    parts: Vec<Vec<u8>>,
+    i: usize,
+    off: usize,
+}
+
+impl Read for Pieces {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.i < self.parts.len() && self.off == self.parts[self.i].len() {
+            self.i += 1;
+            self.off = 0;
+        }
+        if self.i == self.parts.len() {
+            return Ok(0);
+        }
+        let p = &self.parts[self.i];
+        let n = buf.len().min(p.len() - self.off);
+        buf[..n].copy_from_slice(&p[self.off..self.off + n]);
+        self.off += n;
+        Ok(n)
+    }
+}
+
+fn events_split(parts: Vec<Vec<u8>>) -> Vec<Event> {
+    let r = BufReader::with_capacity(64 * 1024, Pieces { parts, i: 0, off: 0 });
+    EventReader::new(r).collect::<Result<Vec<_>, _>>().unwrap()
+}
+
+fn events(input: &[u8]) -> Vec<Event> {
+    events_split(vec![input.to_vec()])
+}
+
+fn ev(t: &str, data: &str, id: &str) -> Event {
+    Event {
+        event_type: t.into(),
+        data: data.into(),
+        id: id.into(),
+        retry: None,
+    }
+}
+
+#[test]
+fn rule_table() {
+    // (rule, input, expected (type, data, id) list)
+    let table: &[(&str, &[u8], &[(&str, &str, &str)])] = &[
+        ("LF line ends", b"data: a\n\n", &[("message", "a", "")]),
+        ("CRLF line ends", b"data: a\r\n\r\n", &[("message", "a", "")]),
+        ("CR line ends", b"data: a\r\r", &[("message", "a", "")]),
+        ("mixed line ends", b"data: a\r\ndata: b\rdata: c\n\r\n", &[("message", "a\nb\nc", "")]),
+        ("BOM stripped at start", b"\xEF\xBB\xBFdata: a\n\n", &[("message", "a", "")]),
+        ("BOM only at start: second BOM makes an unknown field", b"\xEF\xBB\xBFdata: a\n\n\xEF\xBB\xBFdata: b\n\n", &[("message", "a", "")]),
+        ("comment lines ignored", b": keepalive\ndata: a\n:x\n\n", &[("message", "a", "")]),
+        ("field with no colon has an empty value", b"data\n\n", &[("message", "", "")]),
+        ("exactly one leading space removed", b"data:  two\n\n", &[("message", " two", "")]),
+        ("no space after colon", b"data:x\n\n", &[("message", "x", "")]),
+        ("data lines joined with LF", b"data: a\ndata: b\ndata\n\n", &[("message", "a\nb\n", "")]),
+        ("event sets the type", b"event: ping\ndata: a\n\n", &[("ping", "a", "")]),
+        ("type resets after dispatch", b"event: ping\ndata: a\n\ndata: b\n\n", &[("ping", "a", ""), ("message", "b", "")]),
+        ("type resets even without dispatch", b"event: ping\n\ndata: b\n\n", &[("message", "b", "")]),
+        ("no data means no event", b"event: x\nid: 1\n\n", &[]),
+        ("id persists across events", b"id: 7\ndata: a\n\ndata: b\n\n", &[("message", "a", "7"), ("message", "b", "7")]),
+        ("id set without dispatch persists", b"id: 9\n\ndata: b\n\n", &[("message", "b", "9")]),
+        ("empty id resets", b"id: 7\ndata: a\n\nid\ndata: b\n\n", &[("message", "a", "7"), ("message", "b", "")]),
+        ("id with NUL ignored", b"id: 3\ndata: a\n\nid: 4\x005\ndata: b\n\n", &[("message", "a", "3"), ("message", "b", "3")]),
+        ("unknown fields ignored", b"foo: bar\ndata: a\n\n", &[("message", "a", "")]),
+        ("field names are case-sensitive", b"Data: a\ndata: b\n\n", &[("message", "b", "")]),
+        ("unterminated final block discarded", b"data: a\n\ndata: b\n", &[("message", "a", "")]),
+        ("unterminated final line discarded", b"data: a\n\ndata: b", &[("message", "a", "")]),
+        ("invalid UTF-8 replaced", b"data: a\xFFb\n\n", &[("message", "a\u{FFFD}b", "")]),
+        ("NUL in data kept", b"data: a\x00b\n\n", &[("message", "a\u{0}b", "")]),
+        ("colon in value kept", b"data: a: b\n\n", &[("message", "a: b", "")]),
+        ("blank lines between events", b"\n\n\ndata: a\n\n\n\n", &[("message", "a", "")]),
+    ];
+    for (rule, input, expected) in table {
+        let got = events(input);
+        let want: Vec<Event> = expected.iter().map(|(t, d, i)| ev(t, d, i)).collect();
+        assert_eq!(got, want, "rule: {rule}");
+    }
+}
+
+#[test]
+fn retry_only_ascii_digits() {
+    let got = events(b"retry: 1000\ndata: a\n\nretry: 12a\ndata: b\n\nretry: -1\ndata: c\n\nretry:\ndata: d\n\nretry: 5\ndata: e\n\n");
+    let retries: Vec<_> = got.iter().map(|e| e.retry).collect();
+    assert_eq!(retries, vec![Some(1000), Some(1000), Some(1000), Some(1000), Some(5)]);
+}
+
+#[test]
+fn cr_at_end_of_one_read_and_lf_at_start_of_next() {
+    let got = events_split(vec![b"data: a\r".to_vec(), b"\ndata: b\r".to_vec(), b"\n\r".to_vec(), b"\n".to_vec()]);
+    assert_eq!(got, vec![ev("message", "a\nb", "")]);
+}
+
+#[test]
+fn bom_split_across_reads() {
+    let got = events_split(vec![b"\xEF".to_vec(), b"\xBB".to_vec(), b"\xBFdata: a\n\n".to_vec()]);
+    assert_eq!(got, vec![ev("message", "a", "")]);
+}
+
+#[test]
+fn multibyte_utf8_split_across_reads() {
+    let text = "héllo 世界 🎉";
+    let input = format!("data: {text}\n\n").into_bytes();
+    for cut in 1..input.len() {
+        let got = events_split(vec![input[..cut].to_vec(), input[cut..].to_vec()]);
+        assert_eq!(got, vec![ev("message", text, "")], "cut at {cut}");
+    }
+}
+
+#[test]
+fn event_is_yielded_before_more_input_arrives() {
+    // A reader that panics if asked for more than the first event: the event must be yielded
+    // without waiting for a buffer to fill.
+    struct OneShot(Option<Vec<u8>>);
+    impl Read for OneShot {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let data = self.0.take().expect("the parser read past the first event");
+            buf[..data.len()].copy_from_slice(&data);
+            Ok(data.len())
+        }
+    }
+    let mut r = EventReader::new(BufReader::new(OneShot(Some(b"data: first\n\n".to_vec()))));
+    let e = r.next_event().unwrap().unwrap();
+    assert_eq!(e.data, "first");
+}
+
+#[test]
+fn line_limit_is_an_error_with_bounded_memory() {
+    let limits = Limits { max_line_bytes: 1024, max_event_bytes: 1 << 20 };
+    // 10 MiB with no line end: must fail once the limit is passed, not buffer everything.
+    struct Endless(usize);
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            assert!(self.0 < 1 << 20, "read far past the line limit");
+            buf.fill(b'x');
+            Ok(buf.len())
+        }
+    }
+    let mut r = EventReader::with_limits(BufReader::with_capacity(256, Endless(0)), limits);
+    match r.next_event() {
+        Err(SseError::LineTooLong { limit }) => assert_eq!(limit, 1024),
+        other => panic!("expected LineTooLong, got {other:?}"),
+    }
+}
+
+#[test]
+fn event_limit_is_an_error() {
+    let limits = Limits { max_line_bytes: 100, max_event_bytes: 250 };
+    let input = "data: 0123456789012345678901234567890123456789012345678901234567890123456789\n".repeat(5) + "\n";
+    let mut r = EventReader::with_limits(input.as_bytes(), limits);
+    assert!(matches!(r.next_event(), Err(SseError::EventTooLarge { limit: 250 })));
+}
+
+#[test]
+fn line_reader_splits_all_line_ends() {
+    let mut lr = LineReader::new(&b"a\rb\nc\r\nd"[..], 100);
+    let mut lines = Vec::new();
+    while let Some(l) = lr.next_line().unwrap() {
+        lines.push(l.to_vec());
+    }
+    assert_eq!(lines, vec![b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
+}
+
+/// xorshift64*: deterministic pseudo-random numbers for the property tests.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn random_stream(rng: &mut Rng) -> Vec<u8> {
+    let atoms: &[&[u8]] = &[
+        b"data: ", b"data:", b"data", b"event: x", b"id: 1", b"id: \x00", b"retry: 10", b"retry: x",
+        b": c", b"\n", b"\r", b"\r\n", b"\n\n", b"hello", b"\xE4\xB8\x96", b"\xFF", b"\xEF\xBB\xBF",
+        b" ", b":", b"[DONE]", b"{\"a\":1}",
+    ];
+    let n = rng.below(40);
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.extend_from_slice(atoms[rng.below(atoms.len())]);
+    }
+    out
+}
+
+#[test]
+fn property_every_split_yields_the_same_events() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for case in 0..2000 {
+        let input = random_stream(&mut rng);
+        let whole = events(&input);
+        // Byte-by-byte.
+        let bytes: Vec<Vec<u8>> = input.iter().map(|b| vec![*b]).collect();
+        assert_eq!(events_split(bytes), whole, "case {case}: byte-by-byte split of {input:?}");
+        // Random splits.
+        for _ in 0..5 {
+            let mut parts = Vec::new();
+            let mut i = 0;
+            while i < input.len() {
+                let n = 1 + rng.below(8);
+                let j = (i + n).min(input.len());
+                parts.push(input[i..j].to_vec());
+                i = j;
+            }
+            assert_eq!(events_split(parts), whole, "case {case}: random split of {input:?}");
+        }
+    }
+}
+
+#[test]
+fn property_arbitrary_bytes_never_panic() {
+    let mut rng = Rng(42);
+    for _ in 0..3000 {
+        let n = rng.below(300);
+        let input: Vec<u8> = (0..n).map(|_| (rng.next() & 0xFF) as u8).collect();
+        let limits = Limits { max_line_bytes: 64, max_event_bytes: 128 };
+        let mut r = EventReader::with_limits(&input[..], limits);
+        for _ in 0..1000 {
+            match r.next_event() {
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => break,
+            }
+        }
+    }
+}
