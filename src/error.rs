@@ -451,10 +451,10 @@ impl Error {
             | Error::Truncated { partial, .. }
             | Error::LimitExceeded { partial, .. }
             | Error::Protocol { partial, .. }
-            | Error::Cancelled { partial } => {
-                if partial.is_empty() {
-                    partial.push_str(text);
-                }
+            | Error::Cancelled { partial }
+                if partial.is_empty() =>
+            {
+                partial.push_str(text);
             }
             _ => {}
         }

@@ -346,19 +346,15 @@ impl<R: BufRead> EventReader<R> {
                     st.event_type.clear();
                     st.event_type.extend_from_slice(value);
                 }
-                b"id" => {
-                    if !value.contains(&0) {
-                        st.last_id.clear();
-                        st.last_id.extend_from_slice(value);
-                    }
+                b"id" if !value.contains(&0) => {
+                    st.last_id.clear();
+                    st.last_id.extend_from_slice(value);
                 }
-                b"retry" => {
-                    if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
-                        // Saturate absurdly long digit strings instead of failing.
-                        st.retry = Some(value.iter().fold(0u64, |acc, d| {
-                            acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-                        }));
-                    }
+                b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                    // Saturate absurdly long digit strings instead of failing.
+                    st.retry = Some(value.iter().fold(0u64, |acc, d| {
+                        acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+                    }));
                 }
                 _ => {}
             }

@@ -2,7 +2,7 @@
 
 use std::io::{BufReader, Read};
 
-use openclaw_client::sse::{Event, EventReader, LineReader, Limits, SseError};
+use openclaw_client::sse::{Event, EventReader, Limits, LineReader, SseError};
 
 /// A reader that hands out the input in the given pieces, one per `read`.
 struct Pieces {
@@ -29,7 +29,14 @@ impl Read for Pieces {
 }
 
 fn events_split(parts: Vec<Vec<u8>>) -> Vec<Event> {
-    let r = BufReader::with_capacity(64 * 1024, Pieces { parts, i: 0, off: 0 });
+    let r = BufReader::with_capacity(
+        64 * 1024,
+        Pieces {
+            parts,
+            i: 0,
+            off: 0,
+        },
+    );
     EventReader::new(r).collect::<Result<Vec<_>, _>>().unwrap()
 }
 
@@ -49,34 +56,135 @@ fn ev(t: &str, data: &str, id: &str) -> Event {
 #[test]
 fn rule_table() {
     // (rule, input, expected (type, data, id) list)
-    let table: &[(&str, &[u8], &[(&str, &str, &str)])] = &[
+    type Row = (
+        &'static str,
+        &'static [u8],
+        &'static [(&'static str, &'static str, &'static str)],
+    );
+    let table: &[Row] = &[
         ("LF line ends", b"data: a\n\n", &[("message", "a", "")]),
-        ("CRLF line ends", b"data: a\r\n\r\n", &[("message", "a", "")]),
+        (
+            "CRLF line ends",
+            b"data: a\r\n\r\n",
+            &[("message", "a", "")],
+        ),
         ("CR line ends", b"data: a\r\r", &[("message", "a", "")]),
-        ("mixed line ends", b"data: a\r\ndata: b\rdata: c\n\r\n", &[("message", "a\nb\nc", "")]),
-        ("BOM stripped at start", b"\xEF\xBB\xBFdata: a\n\n", &[("message", "a", "")]),
-        ("BOM only at start: second BOM makes an unknown field", b"\xEF\xBB\xBFdata: a\n\n\xEF\xBB\xBFdata: b\n\n", &[("message", "a", "")]),
-        ("comment lines ignored", b": keepalive\ndata: a\n:x\n\n", &[("message", "a", "")]),
-        ("field with no colon has an empty value", b"data\n\n", &[("message", "", "")]),
-        ("exactly one leading space removed", b"data:  two\n\n", &[("message", " two", "")]),
-        ("no space after colon", b"data:x\n\n", &[("message", "x", "")]),
-        ("data lines joined with LF", b"data: a\ndata: b\ndata\n\n", &[("message", "a\nb\n", "")]),
-        ("event sets the type", b"event: ping\ndata: a\n\n", &[("ping", "a", "")]),
-        ("type resets after dispatch", b"event: ping\ndata: a\n\ndata: b\n\n", &[("ping", "a", ""), ("message", "b", "")]),
-        ("type resets even without dispatch", b"event: ping\n\ndata: b\n\n", &[("message", "b", "")]),
+        (
+            "mixed line ends",
+            b"data: a\r\ndata: b\rdata: c\n\r\n",
+            &[("message", "a\nb\nc", "")],
+        ),
+        (
+            "BOM stripped at start",
+            b"\xEF\xBB\xBFdata: a\n\n",
+            &[("message", "a", "")],
+        ),
+        (
+            "BOM only at start: second BOM makes an unknown field",
+            b"\xEF\xBB\xBFdata: a\n\n\xEF\xBB\xBFdata: b\n\n",
+            &[("message", "a", "")],
+        ),
+        (
+            "comment lines ignored",
+            b": keepalive\ndata: a\n:x\n\n",
+            &[("message", "a", "")],
+        ),
+        (
+            "field with no colon has an empty value",
+            b"data\n\n",
+            &[("message", "", "")],
+        ),
+        (
+            "exactly one leading space removed",
+            b"data:  two\n\n",
+            &[("message", " two", "")],
+        ),
+        (
+            "no space after colon",
+            b"data:x\n\n",
+            &[("message", "x", "")],
+        ),
+        (
+            "data lines joined with LF",
+            b"data: a\ndata: b\ndata\n\n",
+            &[("message", "a\nb\n", "")],
+        ),
+        (
+            "event sets the type",
+            b"event: ping\ndata: a\n\n",
+            &[("ping", "a", "")],
+        ),
+        (
+            "type resets after dispatch",
+            b"event: ping\ndata: a\n\ndata: b\n\n",
+            &[("ping", "a", ""), ("message", "b", "")],
+        ),
+        (
+            "type resets even without dispatch",
+            b"event: ping\n\ndata: b\n\n",
+            &[("message", "b", "")],
+        ),
         ("no data means no event", b"event: x\nid: 1\n\n", &[]),
-        ("id persists across events", b"id: 7\ndata: a\n\ndata: b\n\n", &[("message", "a", "7"), ("message", "b", "7")]),
-        ("id set without dispatch persists", b"id: 9\n\ndata: b\n\n", &[("message", "b", "9")]),
-        ("empty id resets", b"id: 7\ndata: a\n\nid\ndata: b\n\n", &[("message", "a", "7"), ("message", "b", "")]),
-        ("id with NUL ignored", b"id: 3\ndata: a\n\nid: 4\x005\ndata: b\n\n", &[("message", "a", "3"), ("message", "b", "3")]),
-        ("unknown fields ignored", b"foo: bar\ndata: a\n\n", &[("message", "a", "")]),
-        ("field names are case-sensitive", b"Data: a\ndata: b\n\n", &[("message", "b", "")]),
-        ("unterminated final block discarded", b"data: a\n\ndata: b\n", &[("message", "a", "")]),
-        ("unterminated final line discarded", b"data: a\n\ndata: b", &[("message", "a", "")]),
-        ("invalid UTF-8 replaced", b"data: a\xFFb\n\n", &[("message", "a\u{FFFD}b", "")]),
-        ("NUL in data kept", b"data: a\x00b\n\n", &[("message", "a\u{0}b", "")]),
-        ("colon in value kept", b"data: a: b\n\n", &[("message", "a: b", "")]),
-        ("blank lines between events", b"\n\n\ndata: a\n\n\n\n", &[("message", "a", "")]),
+        (
+            "id persists across events",
+            b"id: 7\ndata: a\n\ndata: b\n\n",
+            &[("message", "a", "7"), ("message", "b", "7")],
+        ),
+        (
+            "id set without dispatch persists",
+            b"id: 9\n\ndata: b\n\n",
+            &[("message", "b", "9")],
+        ),
+        (
+            "empty id resets",
+            b"id: 7\ndata: a\n\nid\ndata: b\n\n",
+            &[("message", "a", "7"), ("message", "b", "")],
+        ),
+        (
+            "id with NUL ignored",
+            b"id: 3\ndata: a\n\nid: 4\x005\ndata: b\n\n",
+            &[("message", "a", "3"), ("message", "b", "3")],
+        ),
+        (
+            "unknown fields ignored",
+            b"foo: bar\ndata: a\n\n",
+            &[("message", "a", "")],
+        ),
+        (
+            "field names are case-sensitive",
+            b"Data: a\ndata: b\n\n",
+            &[("message", "b", "")],
+        ),
+        (
+            "unterminated final block discarded",
+            b"data: a\n\ndata: b\n",
+            &[("message", "a", "")],
+        ),
+        (
+            "unterminated final line discarded",
+            b"data: a\n\ndata: b",
+            &[("message", "a", "")],
+        ),
+        (
+            "invalid UTF-8 replaced",
+            b"data: a\xFFb\n\n",
+            &[("message", "a\u{FFFD}b", "")],
+        ),
+        (
+            "NUL in data kept",
+            b"data: a\x00b\n\n",
+            &[("message", "a\u{0}b", "")],
+        ),
+        (
+            "colon in value kept",
+            b"data: a: b\n\n",
+            &[("message", "a: b", "")],
+        ),
+        (
+            "blank lines between events",
+            b"\n\n\ndata: a\n\n\n\n",
+            &[("message", "a", "")],
+        ),
     ];
     for (rule, input, expected) in table {
         let got = events(input);
@@ -89,18 +197,30 @@ fn rule_table() {
 fn retry_only_ascii_digits() {
     let got = events(b"retry: 1000\ndata: a\n\nretry: 12a\ndata: b\n\nretry: -1\ndata: c\n\nretry:\ndata: d\n\nretry: 5\ndata: e\n\n");
     let retries: Vec<_> = got.iter().map(|e| e.retry).collect();
-    assert_eq!(retries, vec![Some(1000), Some(1000), Some(1000), Some(1000), Some(5)]);
+    assert_eq!(
+        retries,
+        vec![Some(1000), Some(1000), Some(1000), Some(1000), Some(5)]
+    );
 }
 
 #[test]
 fn cr_at_end_of_one_read_and_lf_at_start_of_next() {
-    let got = events_split(vec![b"data: a\r".to_vec(), b"\ndata: b\r".to_vec(), b"\n\r".to_vec(), b"\n".to_vec()]);
+    let got = events_split(vec![
+        b"data: a\r".to_vec(),
+        b"\ndata: b\r".to_vec(),
+        b"\n\r".to_vec(),
+        b"\n".to_vec(),
+    ]);
     assert_eq!(got, vec![ev("message", "a\nb", "")]);
 }
 
 #[test]
 fn bom_split_across_reads() {
-    let got = events_split(vec![b"\xEF".to_vec(), b"\xBB".to_vec(), b"\xBFdata: a\n\n".to_vec()]);
+    let got = events_split(vec![
+        b"\xEF".to_vec(),
+        b"\xBB".to_vec(),
+        b"\xBFdata: a\n\n".to_vec(),
+    ]);
     assert_eq!(got, vec![ev("message", "a", "")]);
 }
 
@@ -133,7 +253,10 @@ fn event_is_yielded_before_more_input_arrives() {
 
 #[test]
 fn line_limit_is_an_error_with_bounded_memory() {
-    let limits = Limits { max_line_bytes: 1024, max_event_bytes: 1 << 20 };
+    let limits = Limits {
+        max_line_bytes: 1024,
+        max_event_bytes: 1 << 20,
+    };
     // 10 MiB with no line end: must fail once the limit is passed, not buffer everything.
     struct Endless(usize);
     impl Read for Endless {
@@ -153,10 +276,18 @@ fn line_limit_is_an_error_with_bounded_memory() {
 
 #[test]
 fn event_limit_is_an_error() {
-    let limits = Limits { max_line_bytes: 100, max_event_bytes: 250 };
-    let input = "data: 0123456789012345678901234567890123456789012345678901234567890123456789\n".repeat(5) + "\n";
+    let limits = Limits {
+        max_line_bytes: 100,
+        max_event_bytes: 250,
+    };
+    let input = "data: 0123456789012345678901234567890123456789012345678901234567890123456789\n"
+        .repeat(5)
+        + "\n";
     let mut r = EventReader::with_limits(input.as_bytes(), limits);
-    assert!(matches!(r.next_event(), Err(SseError::EventTooLarge { limit: 250 })));
+    assert!(matches!(
+        r.next_event(),
+        Err(SseError::EventTooLarge { limit: 250 })
+    ));
 }
 
 #[test]
@@ -185,9 +316,27 @@ impl Rng {
 
 fn random_stream(rng: &mut Rng) -> Vec<u8> {
     let atoms: &[&[u8]] = &[
-        b"data: ", b"data:", b"data", b"event: x", b"id: 1", b"id: \x00", b"retry: 10", b"retry: x",
-        b": c", b"\n", b"\r", b"\r\n", b"\n\n", b"hello", b"\xE4\xB8\x96", b"\xFF", b"\xEF\xBB\xBF",
-        b" ", b":", b"[DONE]", b"{\"a\":1}",
+        b"data: ",
+        b"data:",
+        b"data",
+        b"event: x",
+        b"id: 1",
+        b"id: \x00",
+        b"retry: 10",
+        b"retry: x",
+        b": c",
+        b"\n",
+        b"\r",
+        b"\r\n",
+        b"\n\n",
+        b"hello",
+        b"\xE4\xB8\x96",
+        b"\xFF",
+        b"\xEF\xBB\xBF",
+        b" ",
+        b":",
+        b"[DONE]",
+        b"{\"a\":1}",
     ];
     let n = rng.below(40);
     let mut out = Vec::new();
@@ -205,7 +354,11 @@ fn property_every_split_yields_the_same_events() {
         let whole = events(&input);
         // Byte-by-byte.
         let bytes: Vec<Vec<u8>> = input.iter().map(|b| vec![*b]).collect();
-        assert_eq!(events_split(bytes), whole, "case {case}: byte-by-byte split of {input:?}");
+        assert_eq!(
+            events_split(bytes),
+            whole,
+            "case {case}: byte-by-byte split of {input:?}"
+        );
         // Random splits.
         for _ in 0..5 {
             let mut parts = Vec::new();
@@ -216,7 +369,11 @@ fn property_every_split_yields_the_same_events() {
                 parts.push(input[i..j].to_vec());
                 i = j;
             }
-            assert_eq!(events_split(parts), whole, "case {case}: random split of {input:?}");
+            assert_eq!(
+                events_split(parts),
+                whole,
+                "case {case}: random split of {input:?}"
+            );
         }
     }
 }
@@ -227,7 +384,10 @@ fn property_arbitrary_bytes_never_panic() {
     for _ in 0..3000 {
         let n = rng.below(300);
         let input: Vec<u8> = (0..n).map(|_| (rng.next() & 0xFF) as u8).collect();
-        let limits = Limits { max_line_bytes: 64, max_event_bytes: 128 };
+        let limits = Limits {
+            max_line_bytes: 64,
+            max_event_bytes: 128,
+        };
         let mut r = EventReader::with_limits(&input[..], limits);
         for _ in 0..1000 {
             match r.next_event() {

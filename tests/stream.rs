@@ -8,7 +8,10 @@ use openclaw_client::{ChatEvent, ChatStream, Error, FinishReason};
 
 fn stream(parts: &[String]) -> ChatStream<&'static [u8]> {
     let joined: String = parts.concat();
-    ChatStream::from_reader(Box::leak(joined.into_bytes().into_boxed_slice()), Limits::default())
+    ChatStream::from_reader(
+        Box::leak(joined.into_bytes().into_boxed_slice()),
+        Limits::default(),
+    )
 }
 
 #[test]
@@ -21,7 +24,10 @@ fn gateway_stream_yields_role_deltas_finish_usage_done() {
     assert_eq!(evs[3], ChatEvent::Content(" wörld 🎉".into()));
     assert_eq!(evs[4], ChatEvent::Finish(FinishReason::Stop));
     match &evs[5] {
-        ChatEvent::Usage(u) => assert_eq!((u.prompt_tokens, u.completion_tokens, u.total_tokens), (12, 3, 15)),
+        ChatEvent::Usage(u) => assert_eq!(
+            (u.prompt_tokens, u.completion_tokens, u.total_tokens),
+            (12, 3, 15)
+        ),
         e => panic!("expected usage, got {e:?}"),
     }
     assert_eq!(evs[6], ChatEvent::Done { empty: false });
@@ -30,7 +36,9 @@ fn gateway_stream_yields_role_deltas_finish_usage_done() {
 
 #[test]
 fn collect_reply_assembles_everything() {
-    let r = stream(&gateway_stream(&["a", "b", "c"], true)).collect_reply().unwrap();
+    let r = stream(&gateway_stream(&["a", "b", "c"], true))
+        .collect_reply()
+        .unwrap();
     assert_eq!(r.content, "abc");
     assert_eq!(r.role, "assistant");
     assert_eq!(r.id, "chatcmpl_1");
@@ -44,7 +52,9 @@ fn empty_reply_is_distinguishable() {
     let r = stream(&gateway_stream(&[], false)).collect_reply().unwrap();
     assert!(r.empty);
     assert_eq!(r.content, "");
-    let evs: Vec<_> = stream(&gateway_stream(&[], false)).map(Result::unwrap).collect();
+    let evs: Vec<_> = stream(&gateway_stream(&[], false))
+        .map(Result::unwrap)
+        .collect();
     assert_eq!(evs.last(), Some(&ChatEvent::Done { empty: true }));
 }
 
@@ -76,7 +86,12 @@ fn error_frame_ends_with_stream_error_keeping_text() {
     ];
     let err = stream(&parts).collect_reply().unwrap_err();
     match err {
-        Error::Stream { error_type, code, message, partial } => {
+        Error::Stream {
+            error_type,
+            code,
+            message,
+            partial,
+        } => {
             assert_eq!(message, "400 fake upstream failure 400");
             assert_eq!(error_type.as_deref(), Some("invalid_request_error"));
             assert_eq!(code.as_deref(), Some("bad"));
@@ -88,12 +103,21 @@ fn error_frame_ends_with_stream_error_keeping_text() {
 
 #[test]
 fn event_error_ends_with_stream_error() {
-    let parts = vec![ROLE_CHUNK.to_string(), "event: error\ndata: {\"message\":\"boom\",\"type\":\"api_error\"}\n\n".into()];
+    let parts = vec![
+        ROLE_CHUNK.to_string(),
+        "event: error\ndata: {\"message\":\"boom\",\"type\":\"api_error\"}\n\n".into(),
+    ];
     let err = stream(&parts).collect_reply().unwrap_err();
-    assert!(matches!(&err, Error::Stream { message, error_type, .. } if message == "boom" && error_type.as_deref() == Some("api_error")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Stream { message, error_type, .. } if message == "boom" && error_type.as_deref() == Some("api_error")),
+        "{err:?}"
+    );
     let parts = vec!["event: error\ndata: plain text failure\n\n".to_string()];
     let err = stream(&parts).collect_reply().unwrap_err();
-    assert!(matches!(&err, Error::Stream { message, .. } if message == "plain text failure"), "{err:?}");
+    assert!(
+        matches!(&err, Error::Stream { message, .. } if message == "plain text failure"),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -108,7 +132,13 @@ fn tool_calls_stream_as_fragments_and_assemble() {
         DONE.into(),
     ];
     let evs: Vec<_> = stream(&parts).map(Result::unwrap).collect();
-    let frags: Vec<_> = evs.iter().filter_map(|e| match e { ChatEvent::ToolCall(d) => Some(d.clone()), _ => None }).collect();
+    let frags: Vec<_> = evs
+        .iter()
+        .filter_map(|e| match e {
+            ChatEvent::ToolCall(d) => Some(d.clone()),
+            _ => None,
+        })
+        .collect();
     assert_eq!(frags.len(), 4);
     assert_eq!(frags[0].id.as_deref(), Some("call_1"));
     assert_eq!(frags[0].name.as_deref(), Some("get_weather"));
@@ -151,15 +181,24 @@ fn escaped_json_and_unknown_fields_decode() {
 
 #[test]
 fn non_json_data_line_is_a_protocol_error_keeping_text() {
-    let parts = vec![content_chunk("kept"), "data: this is not json\n\n".into(), DONE.into()];
+    let parts = vec![
+        content_chunk("kept"),
+        "data: this is not json\n\n".into(),
+        DONE.into(),
+    ];
     let err = stream(&parts).collect_reply().unwrap_err();
-    assert!(matches!(&err, Error::Protocol { partial, message } if partial == "kept" && message.contains("not a JSON chunk")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Protocol { partial, message } if partial == "kept" && message.contains("not a JSON chunk")),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn invalid_utf8_in_content_becomes_replacement_char() {
     let mut bytes = content_chunk("ok").into_bytes();
-    bytes.extend_from_slice(b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\xFFb\"}}]}\n\n");
+    bytes.extend_from_slice(
+        b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\xFFb\"}}]}\n\n",
+    );
     bytes.extend_from_slice(DONE.as_bytes());
     let s = ChatStream::from_reader(&bytes[..], Limits::default());
     let r = s.collect_reply().unwrap();

@@ -25,7 +25,7 @@ pub(crate) struct BaseUrl {
 impl BaseUrl {
     pub(crate) fn parse(input: &str) -> Result<BaseUrl> {
         let bad = |why: &str| Error::invalid(format!("gateway URL {input:?} is not valid: {why}"));
-        let s = input.trim();
+        let s = input.trim_matches(' ');
         if s.bytes().any(|b| b <= b' ' || b == 0x7f) {
             return Err(bad("it contains spaces or control characters"));
         }

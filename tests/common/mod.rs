@@ -104,14 +104,22 @@ impl Reply {
     }
     /// An SSE reply: one HTTP chunk per part, sent at once.
     pub fn sse<S: AsRef<str>>(parts: &[S]) -> Reply {
-        Reply::sse_timed(parts.iter().map(|p| (Duration::ZERO, p.as_ref().as_bytes().to_vec())).collect())
+        Reply::sse_timed(
+            parts
+                .iter()
+                .map(|p| (Duration::ZERO, p.as_ref().as_bytes().to_vec()))
+                .collect(),
+        )
     }
     /// An SSE reply with a delay before each chunk.
     pub fn sse_timed(parts: Vec<(Duration, Vec<u8>)>) -> Reply {
         Reply {
             status: 200,
             headers: vec![
-                ("Content-Type".into(), "text/event-stream; charset=utf-8".into()),
+                (
+                    "Content-Type".into(),
+                    "text/event-stream; charset=utf-8".into(),
+                ),
                 ("Cache-Control".into(), "no-cache".into()),
             ],
             body: Body::Chunked(parts),
@@ -216,7 +224,10 @@ impl MockGateway {
     }
 
     pub fn last(&self) -> Recorded {
-        self.requests().last().cloned().expect("no request recorded")
+        self.requests()
+            .last()
+            .cloned()
+            .expect("no request recorded")
     }
 }
 
