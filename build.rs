@@ -1,1 +1,80 @@
-fn main() {}
+//! Generates `include/openclaw_client.h` with cbindgen (committed; rewritten only when it
+//! changes) and a copy in OUT_DIR that the drift test compares with the committed file.
+
+use std::path::PathBuf;
+
+const PREAMBLE: &str = r#"/*
+ * openclaw_client.h — C API of openclaw-client, a blocking client for the OpenClaw gateway.
+ *
+ * OWNERSHIP
+ *   - A _new / _build / _open function returns an owned pointer; free it exactly once with the
+ *     matching _free. Every _free accepts NULL.
+ *   - openclaw_client_builder_build consumes the builder in every case.
+ *   - The library copies every input (strings, PEM, JSON) before returning and never keeps a
+ *     caller pointer, except `userdata`, borrowed until openclaw_chat_stream returns.
+ *   - Events passed to callbacks or returned by openclaw_stream_next are borrowed: valid during
+ *     the callback / until the next openclaw_stream_next or openclaw_stream_free.
+ *   - Strings returned through `char **` out-parameters are freed with openclaw_string_free;
+ *     `const char *` getters return strings owned by their handle.
+ *   - Out-parameters are written only on success.
+ *
+ * THREADS
+ *   - openclaw_client is immutable after build: one `const openclaw_client *` may be used by
+ *     any number of threads at once (one shared connection pool).
+ *   - Builders, requests, tool calls and pull streams: one thread at a time.
+ *   - openclaw_cancel_token_cancel may be called from any thread at any time.
+ *   - Callbacks run synchronously on the thread that called openclaw_chat_stream.
+ *   - The last error (openclaw_last_error_*) is per thread.
+ *   - The library starts no threads of its own.
+ *
+ * ERRORS
+ *   Functions return openclaw_result (0 = OPENCLAW_RESULT_OK). On failure,
+ *   openclaw_last_error_message() gives the cause and the fix (the gateway's own message is
+ *   kept), openclaw_last_error_http_status(), _type(), _retry_after_ms() and
+ *   _partial_text() give details. No message ever contains the token or password.
+ *   A Rust panic never crosses into C: it becomes OPENCLAW_RESULT_PANIC.
+ *   Callbacks must not unwind (no C++ exceptions, no longjmp).
+ */"#;
+
+fn main() {
+    let dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    println!("cargo:rerun-if-changed=src/ffi");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=build.rs");
+    let version = std::env::var("CARGO_PKG_VERSION").unwrap();
+    let mut parts = version.split(['.', '-']);
+    let mut next = || {
+        parts
+            .next()
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    let (major, minor, patch) = (next(), next(), next());
+    let after = format!(
+        "\n/** Library version as a string (same as openclaw_version()). */\n#define OPENCLAW_VERSION \"{version}\"\n\
+         /** Major version. */\n#define OPENCLAW_VERSION_MAJOR {major}\n\
+         /** Minor version. */\n#define OPENCLAW_VERSION_MINOR {minor}\n\
+         /** Patch version. */\n#define OPENCLAW_VERSION_PATCH {patch}\n"
+    );
+    let config = match cbindgen::Config::from_file(dir.join("cbindgen.toml")) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("cargo:warning=cbindgen.toml: {e}; keeping the committed header");
+            return;
+        }
+    };
+    let generated = cbindgen::Builder::new()
+        .with_crate(&dir)
+        .with_config(config)
+        .with_header(PREAMBLE)
+        .with_after_include(after)
+        .generate();
+    match generated {
+        Ok(bindings) => {
+            let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("openclaw_client.h");
+            bindings.write_to_file(&out);
+            bindings.write_to_file(dir.join("include/openclaw_client.h"));
+        }
+        Err(e) => println!("cargo:warning=cbindgen failed ({e}); keeping the committed header"),
+    }
+}

@@ -1,0 +1,61 @@
+//! Cancel tokens.
+
+use crate::cancel::CancelToken;
+
+/// A cancel token (opaque). Create with `openclaw_cancel_token_new`, attach to a request with
+/// `openclaw_chat_request_set_cancel_token` or `openclaw_tool_call_set_cancel_token`, fire
+/// with `openclaw_cancel_token_cancel` from any thread. Thread-safe.
+pub struct openclaw_cancel_token {
+    pub(crate) token: CancelToken,
+}
+
+/// A new, un-cancelled token; NULL only on allocation failure or panic.
+///
+/// Ownership: the caller owns it; free with `openclaw_cancel_token_free` after every call using
+/// it has returned. Thread-safety: the token may be used from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn openclaw_cancel_token_new() -> *mut openclaw_cancel_token {
+    super::guard(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(openclaw_cancel_token {
+            token: CancelToken::new(),
+        }))
+    })
+}
+
+/// Cancels every call using this token: a call blocked on a silent server returns
+/// `OPENCLAW_RESULT_CANCELLED` at once. Idempotent; callable from any thread at any time, also
+/// from inside a stream callback and after the calls ended. A cancelled token stays cancelled.
+/// NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_cancel_token_cancel(token: *const openclaw_cancel_token) {
+    super::guard((), || {
+        // SAFETY: a live token from this library or NULL.
+        if let Some(t) = unsafe { token.as_ref() } {
+            t.token.cancel();
+        }
+    })
+}
+
+/// Whether the token was cancelled. NULL gives false.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_cancel_token_is_cancelled(
+    token: *const openclaw_cancel_token,
+) -> bool {
+    super::guard(false, || {
+        // SAFETY: a live token from this library or NULL.
+        unsafe { token.as_ref() }.is_some_and(|t| t.token.is_cancelled())
+    })
+}
+
+/// Frees a token. NULL is accepted. Requests it was attached to keep their own reference, so
+/// freeing the token before the request is allowed (the request can still be cancelled only
+/// through other references; none remain).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_cancel_token_free(token: *mut openclaw_cancel_token) {
+    super::guard((), || {
+        if !token.is_null() {
+            // SAFETY: came from Box::into_raw in openclaw_cancel_token_new.
+            drop(unsafe { Box::from_raw(token) });
+        }
+    })
+}

@@ -1,0 +1,524 @@
+//! Chat requests and non-stream results.
+
+use std::ffi::{CString, c_char};
+use std::time::Duration;
+
+use super::cancel::openclaw_cancel_token;
+use super::client::openclaw_client;
+use super::error::{Failure, openclaw_result};
+use super::{bytes_arg, cstring, handle, handle_mut, opt_str_arg, out_arg, run, str_arg};
+use crate::chat::{
+    ChatCompletion, ChatRequest, Content, ContentPart, Message, Role, Tool, ToolCall, ToolChoice,
+};
+
+/// Message role: system.
+pub const OPENCLAW_ROLE_SYSTEM: u32 = 0;
+/// Message role: developer.
+pub const OPENCLAW_ROLE_DEVELOPER: u32 = 1;
+/// Message role: user.
+pub const OPENCLAW_ROLE_USER: u32 = 2;
+/// Message role: assistant.
+pub const OPENCLAW_ROLE_ASSISTANT: u32 = 3;
+/// Message role: tool (use `openclaw_chat_request_add_tool_result`).
+pub const OPENCLAW_ROLE_TOOL: u32 = 4;
+
+/// `tool_choice`: the agent decides.
+pub const OPENCLAW_TOOL_CHOICE_AUTO: u32 = 0;
+/// `tool_choice`: client tools are dropped.
+pub const OPENCLAW_TOOL_CHOICE_NONE: u32 = 1;
+/// `tool_choice`: a tool call is required.
+pub const OPENCLAW_TOOL_CHOICE_REQUIRED: u32 = 2;
+/// `tool_choice`: this function must be called (pass its name).
+pub const OPENCLAW_TOOL_CHOICE_FUNCTION: u32 = 3;
+
+/// A chat request (opaque, mutable, single-owner; not thread-safe while being changed, but a
+/// finished request may be used by several concurrent calls). Every setter copies its input.
+pub struct openclaw_chat_request {
+    pub(crate) req: ChatRequest,
+}
+
+/// A non-stream chat result (opaque, owned by the caller, read-only; free with
+/// `openclaw_chat_result_free`). Strings returned by its getters live as long as it does.
+pub struct openclaw_chat_result {
+    reply: ChatCompletion,
+    text: CString,
+    reasoning: CString,
+    finish: CString,
+    calls: Vec<[CString; 3]>,
+}
+
+/// A new, empty request. NULL only on panic. Free with `openclaw_chat_request_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn openclaw_chat_request_new() -> *mut openclaw_chat_request {
+    super::guard(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(openclaw_chat_request {
+            req: ChatRequest::new(),
+        }))
+    })
+}
+
+/// Frees a request. NULL is accepted. A request may be freed as soon as the call using it has
+/// returned (pull streams copy what they need when opened).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_free(req: *mut openclaw_chat_request) {
+    super::guard((), || {
+        if !req.is_null() {
+            // SAFETY: came from Box::into_raw.
+            drop(unsafe { Box::from_raw(req) });
+        }
+    })
+}
+
+macro_rules! req_setter {
+    ($(#[$doc:meta])* $name:ident, |$r:ident, $($arg:ident : $ty:ty),*| $body:expr) => {
+        $(#[$doc])*
+        ///
+        /// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad
+        /// pointers or strings. Inputs are copied. Thread-safety: one thread at a time per request.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name(req: *mut openclaw_chat_request, $($arg: $ty),*) -> openclaw_result {
+            run(|| {
+                // SAFETY: a live request or NULL.
+                let $r = &mut unsafe { handle_mut(req, "req") }?.req;
+                $body;
+                Ok(())
+            })
+        }
+    };
+}
+
+fn role_of(role: u32) -> Result<Role, Failure> {
+    Ok(match role {
+        OPENCLAW_ROLE_SYSTEM => Role::System,
+        OPENCLAW_ROLE_DEVELOPER => Role::Developer,
+        OPENCLAW_ROLE_USER => Role::User,
+        OPENCLAW_ROLE_ASSISTANT => Role::Assistant,
+        OPENCLAW_ROLE_TOOL => Role::Tool,
+        _ => return Err(Failure::invalid(format!("unknown role {role}"))),
+    })
+}
+
+fn last_message(r: &mut ChatRequest) -> Result<&mut Message, Failure> {
+    r.messages
+        .last_mut()
+        .ok_or_else(|| Failure::invalid("the request has no message yet: add one first"))
+}
+
+fn add_part(m: &mut Message, part: ContentPart) {
+    let parts = match m.content.take() {
+        Some(Content::Parts(p)) => p,
+        Some(Content::Text(t)) if t.is_empty() => Vec::new(),
+        Some(Content::Text(t)) => vec![ContentPart::text(t)],
+        None => Vec::new(),
+    };
+    let mut parts = parts;
+    parts.push(part);
+    m.content = Some(Content::Parts(parts));
+}
+
+req_setter!(
+    /// Appends a message with text content; `role` is an `OPENCLAW_ROLE_*` constant.
+    openclaw_chat_request_add_message, |r, role: u32, text: *const c_char| {
+        // SAFETY: NUL-terminated string.
+        let t = unsafe { str_arg(text, "text") }?;
+        r.messages.push(Message::new(role_of(role)?, t));
+    }
+);
+
+req_setter!(
+    /// Appends an image part (a `data:` URI or URL) to the last message, turning its content
+    /// into parts.
+    openclaw_chat_request_add_image_url, |r, url: *const c_char| {
+        // SAFETY: NUL-terminated string.
+        let u = unsafe { str_arg(url, "url") }?;
+        add_part(last_message(r)?, ContentPart::image_url(u));
+    }
+);
+
+req_setter!(
+    /// Appends an image part made from raw bytes (sent as a base64 `data:` URI with `mime`, e.g.
+    /// `image/png`) to the last message.
+    openclaw_chat_request_add_image_bytes, |r, mime: *const c_char, data: *const u8, len: usize| {
+        // SAFETY: NUL-terminated string; `len` readable bytes.
+        let m = unsafe { str_arg(mime, "mime") }?;
+        let d = unsafe { bytes_arg(data, len, "data") }?;
+        add_part(last_message(r)?, ContentPart::image_bytes(m, d));
+    }
+);
+
+req_setter!(
+    /// Adds a tool call (id, function name, JSON arguments) to the last message, which must be
+    /// an assistant message: the history of a tool follow-up turn.
+    openclaw_chat_request_add_tool_call, |r, id: *const c_char, name: *const c_char, arguments_json: *const c_char| {
+        // SAFETY: NUL-terminated strings.
+        let (id, name, args) = unsafe { (str_arg(id, "id")?, str_arg(name, "name")?, str_arg(arguments_json, "arguments_json")?) };
+        let m = last_message(r)?;
+        if m.role != Role::Assistant {
+            return Err(Failure::invalid("tool calls belong to an assistant message"));
+        }
+        m.tool_calls.push(ToolCall { id: id.into(), name: name.into(), arguments: args.into() });
+    }
+);
+
+req_setter!(
+    /// Appends a tool-result message answering `tool_call_id`.
+    openclaw_chat_request_add_tool_result, |r, tool_call_id: *const c_char, text: *const c_char| {
+        // SAFETY: NUL-terminated strings.
+        let (id, t) = unsafe { (str_arg(tool_call_id, "tool_call_id")?, str_arg(text, "text")?) };
+        r.messages.push(Message::tool(id, t));
+    }
+);
+
+req_setter!(
+    /// Sets the `model` field verbatim (an agent target: `openclaw`, `openclaw/<agent>`); NULL
+    /// restores the default (`openclaw/<agent>` with the per-call or client agent).
+    openclaw_chat_request_set_target, |r, model: *const c_char| {
+        // SAFETY: NUL-terminated string or NULL.
+        r.target = unsafe { opt_str_arg(model, "model") }?.map(str::to_owned);
+    }
+);
+
+req_setter!(
+    /// Selects the agent for this call (`x-openclaw-agent-id`, wins over the target); NULL =
+    /// the client's agent. Checked when sent.
+    openclaw_chat_request_set_agent, |r, agent_id: *const c_char| {
+        // SAFETY: NUL-terminated string or NULL.
+        r.agent_id = unsafe { opt_str_arg(agent_id, "agent_id") }?.map(str::to_owned);
+    }
+);
+
+req_setter!(
+    /// Sets `user` (a stable session `agent:<id>:openai-user:<user>`); NULL clears it.
+    openclaw_chat_request_set_user, |r, user: *const c_char| {
+        // SAFETY: NUL-terminated string or NULL.
+        r.user = unsafe { opt_str_arg(user, "user") }?.map(str::to_owned);
+    }
+);
+
+req_setter!(
+    /// Sets `x-openclaw-session-key` verbatim (wins over `user`); NULL clears it. Reserved
+    /// namespaces (`subagent:`, `cron:`, `acp:`) and CR/LF/NUL give
+    /// `OPENCLAW_RESULT_INVALID_ARGUMENT` here.
+    openclaw_chat_request_set_session_key, |r, key: *const c_char| {
+        // SAFETY: NUL-terminated string or NULL.
+        let k = unsafe { opt_str_arg(key, "key") }?;
+        if let Some(k) = k {
+            crate::chat::validate_session_key(k)?;
+        }
+        r.session_key = k.map(str::to_owned);
+    }
+);
+
+req_setter!(
+    /// Sets `x-openclaw-session-key` to `agent:<agent_id>:<key>`, validated.
+    openclaw_chat_request_set_agent_session_key, |r, agent_id: *const c_char, key: *const c_char| {
+        // SAFETY: NUL-terminated strings.
+        let (a, k) = unsafe { (str_arg(agent_id, "agent_id")?, str_arg(key, "key")?) };
+        r.session_key = Some(crate::chat::agent_session_key(a, k)?);
+    }
+);
+
+req_setter!(
+    /// Sets `x-openclaw-message-channel`; NULL clears it.
+    openclaw_chat_request_set_channel, |r, channel: *const c_char| {
+        // SAFETY: NUL-terminated string or NULL.
+        let c = unsafe { opt_str_arg(channel, "channel") }?;
+        if let Some(c) = c {
+            crate::chat::validate_header_value("the message channel", c)?;
+        }
+        r.channel = c.map(str::to_owned);
+    }
+);
+
+req_setter!(
+    /// Sets `x-openclaw-model` (backend model override, `provider/model`); NULL clears it.
+    openclaw_chat_request_set_model_override, |r, model: *const c_char| {
+        // SAFETY: NUL-terminated string or NULL.
+        let m = unsafe { opt_str_arg(model, "model") }?;
+        if let Some(m) = m {
+            crate::chat::validate_header_value("the x-openclaw-model override", m)?;
+        }
+        r.model_override = m.map(str::to_owned);
+    }
+);
+
+req_setter!(
+    /// Adds an extra header. A name that is not an HTTP token, or CR/LF/NUL in the value, gives
+    /// `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+    openclaw_chat_request_add_header, |r, name: *const c_char, value: *const c_char| {
+        // SAFETY: NUL-terminated strings.
+        let (n, v) = unsafe { (str_arg(name, "name")?, str_arg(value, "value")?) };
+        crate::chat::validate_header_name(n)?;
+        crate::chat::validate_header_value(&format!("header {n}"), v)?;
+        r.extra_headers.push((n.into(), v.into()));
+    }
+);
+
+req_setter!(
+    /// Adds a client-side function tool; `description` and `parameters_json` (a JSON schema)
+    /// may be NULL.
+    openclaw_chat_request_add_tool, |r, name: *const c_char, description: *const c_char, parameters_json: *const c_char| {
+        // SAFETY: NUL-terminated strings or NULL.
+        let (n, d, p) = unsafe { (str_arg(name, "name")?, opt_str_arg(description, "description")?, opt_str_arg(parameters_json, "parameters_json")?) };
+        let params = match p {
+            Some(p) => Some(serde_json::from_str(p).map_err(|e| Failure::invalid(format!("parameters_json is not valid JSON: {e}")))?),
+            None => None,
+        };
+        r.tools.push(Tool::function(n, d, params));
+    }
+);
+
+req_setter!(
+    /// Sets `tool_choice` (`OPENCLAW_TOOL_CHOICE_*`); `function_name` is required for
+    /// `OPENCLAW_TOOL_CHOICE_FUNCTION` and ignored otherwise.
+    openclaw_chat_request_set_tool_choice, |r, choice: u32, function_name: *const c_char| {
+        r.tool_choice = Some(match choice {
+            OPENCLAW_TOOL_CHOICE_AUTO => ToolChoice::Auto,
+            OPENCLAW_TOOL_CHOICE_NONE => ToolChoice::None,
+            OPENCLAW_TOOL_CHOICE_REQUIRED => ToolChoice::Required,
+            // SAFETY: NUL-terminated string.
+            OPENCLAW_TOOL_CHOICE_FUNCTION => ToolChoice::Function(unsafe { str_arg(function_name, "function_name") }?.to_owned()),
+            _ => return Err(Failure::invalid(format!("unknown tool choice {choice}"))),
+        });
+    }
+);
+
+req_setter!(
+    /// Sets `temperature` (0–2; the gateway validates it).
+    openclaw_chat_request_set_temperature, |r, temperature: f64| r.temperature = Some(temperature)
+);
+
+req_setter!(
+    /// Sets `top_p` (0–1).
+    openclaw_chat_request_set_top_p, |r, top_p: f64| r.top_p = Some(top_p)
+);
+
+req_setter!(
+    /// Sets `max_completion_tokens` (0 clears it).
+    openclaw_chat_request_set_max_tokens, |r, max_tokens: u32| r.max_tokens = (max_tokens > 0).then_some(max_tokens)
+);
+
+req_setter!(
+    /// Adds a stop sequence (at most 4).
+    openclaw_chat_request_add_stop, |r, stop: *const c_char| {
+        // SAFETY: NUL-terminated string.
+        r.stop.push(unsafe { str_arg(stop, "stop") }?.to_owned());
+    }
+);
+
+req_setter!(
+    /// Sets `seed`.
+    openclaw_chat_request_set_seed, |r, seed: i64| r.seed = Some(seed)
+);
+
+req_setter!(
+    /// Asks for a trailing usage event on streams (`stream_options.include_usage`).
+    openclaw_chat_request_set_include_usage, |r, include: bool| r.include_usage = include
+);
+
+fn ms(v: u64) -> Option<Duration> {
+    (v > 0).then(|| Duration::from_millis(v))
+}
+
+req_setter!(
+    /// Overrides the connect timeout for calls with this request (ms, 0 = no limit).
+    openclaw_chat_request_set_connect_timeout_ms, |r, ms_: u64| r.options = std::mem::take(&mut r.options).connect_timeout(ms(ms_))
+);
+
+req_setter!(
+    /// Overrides the response-headers timeout for calls with this request (ms, 0 = no limit).
+    openclaw_chat_request_set_response_timeout_ms, |r, ms_: u64| r.options = std::mem::take(&mut r.options).response_timeout(ms(ms_))
+);
+
+req_setter!(
+    /// Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
+    openclaw_chat_request_set_idle_timeout_ms, |r, ms_: u64| r.options = std::mem::take(&mut r.options).idle_timeout(ms(ms_))
+);
+
+req_setter!(
+    /// Overrides the total timeout for calls with this request (ms, 0 = no limit).
+    openclaw_chat_request_set_total_timeout_ms, |r, ms_: u64| r.options = std::mem::take(&mut r.options).total_timeout(ms(ms_))
+);
+
+req_setter!(
+    /// Attaches a cancel token (the request keeps its own reference; the token may be freed
+    /// first). `openclaw_cancel_token_cancel` then ends calls with this request at once.
+    openclaw_chat_request_set_cancel_token, |r, token: *const openclaw_cancel_token| {
+        // SAFETY: a live token or NULL.
+        let t = unsafe { handle(token, "token") }?;
+        r.options = std::mem::take(&mut r.options).cancel_token(t.token.clone());
+    }
+);
+
+/// Runs one agent turn without streaming and writes the whole reply to `*out`.
+///
+/// Blocks for the whole turn (bounded by the response timeout). On failure returns the error
+/// code, sets the last error (`openclaw_last_error_*`) and leaves `*out` untouched.
+/// Ownership: `*out` belongs to the caller (free with `openclaw_chat_result_free`); `client`
+/// and `req` are only borrowed for the call. Thread-safety: any thread; the client may be
+/// shared.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat(
+    client: *const openclaw_client,
+    req: *const openclaw_chat_request,
+    out: *mut *mut openclaw_chat_result,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live handles or NULL.
+        let (c, r) = unsafe { (handle(client, "client")?, handle(req, "req")?) };
+        out_arg(out, "out")?;
+        let reply = c.client.chat(&r.req)?;
+        // SAFETY: checked non-NULL.
+        unsafe { *out = Box::into_raw(Box::new(result_of(reply))) };
+        Ok(())
+    })
+}
+
+pub(crate) fn result_of(reply: ChatCompletion) -> openclaw_chat_result {
+    openclaw_chat_result {
+        text: cstring(&reply.content),
+        reasoning: cstring(&reply.reasoning),
+        finish: cstring(
+            reply
+                .finish_reason
+                .as_ref()
+                .map(|f| f.as_str())
+                .unwrap_or(""),
+        ),
+        calls: reply
+            .tool_calls
+            .iter()
+            .map(|c| [cstring(&c.id), cstring(&c.name), cstring(&c.arguments)])
+            .collect(),
+        reply,
+    }
+}
+
+/// The reply text (NUL-terminated; `len_out`, nullable, receives the byte length). Owned by the
+/// result. NULL for a NULL result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_result_text(
+    r: *const openclaw_chat_result,
+    len_out: *mut usize,
+) -> *const c_char {
+    super::guard(std::ptr::null(), || {
+        // SAFETY: a live result or NULL.
+        let Some(r) = (unsafe { r.as_ref() }) else {
+            return std::ptr::null();
+        };
+        if !len_out.is_null() {
+            // SAFETY: checked non-NULL.
+            unsafe { *len_out = r.reply.content.len() };
+        }
+        r.text.as_ptr()
+    })
+}
+
+/// The reasoning text, `""` when none. Owned by the result; NULL for a NULL result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_result_reasoning(
+    r: *const openclaw_chat_result,
+) -> *const c_char {
+    super::guard(std::ptr::null(), || {
+        // SAFETY: a live result or NULL.
+        unsafe { r.as_ref() }.map_or(std::ptr::null(), |r| r.reasoning.as_ptr())
+    })
+}
+
+/// The finish reason (`stop`, `length`, `tool_calls`…), `""` when the gateway sent none. Owned
+/// by the result; NULL for a NULL result.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_result_finish_reason(
+    r: *const openclaw_chat_result,
+) -> *const c_char {
+    super::guard(std::ptr::null(), || {
+        // SAFETY: a live result or NULL.
+        unsafe { r.as_ref() }.map_or(std::ptr::null(), |r| r.finish.as_ptr())
+    })
+}
+
+/// True when the agent produced no text and no tool call (the gateway's "No response from
+/// OpenClaw." placeholder, or a stream with no content). False for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_result_is_empty(r: *const openclaw_chat_result) -> bool {
+    // SAFETY: a live result or NULL.
+    super::guard(false, || {
+        unsafe { r.as_ref() }.is_some_and(|r| r.reply.empty)
+    })
+}
+
+/// Writes the token usage; returns false (writing nothing) when the reply had no usage or `r`
+/// is NULL. Each out-pointer may be NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_result_usage(
+    r: *const openclaw_chat_result,
+    prompt_tokens: *mut u64,
+    completion_tokens: *mut u64,
+    total_tokens: *mut u64,
+) -> bool {
+    super::guard(false, || {
+        // SAFETY: a live result or NULL.
+        let Some(u) = unsafe { r.as_ref() }.and_then(|r| r.reply.usage) else {
+            return false;
+        };
+        for (p, v) in [
+            (prompt_tokens, u.prompt_tokens),
+            (completion_tokens, u.completion_tokens),
+            (total_tokens, u.total_tokens),
+        ] {
+            if !p.is_null() {
+                // SAFETY: checked non-NULL.
+                unsafe { *p = v };
+            }
+        }
+        true
+    })
+}
+
+/// How many tool calls the reply asks the client to run (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_result_tool_call_count(
+    r: *const openclaw_chat_result,
+) -> usize {
+    // SAFETY: a live result or NULL.
+    super::guard(0, || unsafe { r.as_ref() }.map_or(0, |r| r.calls.len()))
+}
+
+/// Tool call `index`: writes its id, function name and JSON arguments (each out-pointer may be
+/// NULL; the strings are owned by the result). `OPENCLAW_RESULT_INVALID_ARGUMENT` for an index
+/// out of range.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_result_tool_call(
+    r: *const openclaw_chat_result,
+    index: usize,
+    id: *mut *const c_char,
+    name: *mut *const c_char,
+    arguments_json: *mut *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live result or NULL.
+        let r = unsafe { handle(r, "r") }?;
+        let c = r
+            .calls
+            .get(index)
+            .ok_or_else(|| Failure::invalid(format!("tool call index {index} is out of range")))?;
+        for (p, v) in [(id, &c[0]), (name, &c[1]), (arguments_json, &c[2])] {
+            if !p.is_null() {
+                // SAFETY: checked non-NULL.
+                unsafe { *p = v.as_ptr() };
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Frees a result. NULL is accepted.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_result_free(r: *mut openclaw_chat_result) {
+    super::guard((), || {
+        if !r.is_null() {
+            // SAFETY: came from Box::into_raw.
+            drop(unsafe { Box::from_raw(r) });
+        }
+    })
+}

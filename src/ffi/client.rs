@@ -1,0 +1,318 @@
+//! Client builder, client, discovery and token update.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use super::error::{Failure, openclaw_result};
+use super::{bytes_arg, handle, handle_mut, opt_str_arg, out_arg, run, str_arg};
+use crate::client::{Client, ClientBuilder, ProxySetting};
+use crate::sse::Limits;
+
+/// A client builder (opaque, mutable, single-owner; not thread-safe). Create with
+/// `openclaw_client_builder_new`; `openclaw_client_builder_build` consumes it.
+pub struct openclaw_client_builder {
+    inner: ClientBuilder,
+    limits: Limits,
+}
+
+/// A client (opaque, immutable, thread-safe). Any number of threads may use one
+/// `const openclaw_client *` at once; they share one connection pool. Free it with
+/// `openclaw_client_free` after every call using it has returned.
+pub struct openclaw_client {
+    pub(crate) client: Client,
+}
+
+fn ms(v: u64) -> Option<Duration> {
+    (v > 0).then(|| Duration::from_millis(v))
+}
+
+/// A builder with the defaults: `http://127.0.0.1:18789`, no secret, agent `main`, connect
+/// timeout 10 s, response 600 s, idle 300 s, no total limit, verification on, no proxy.
+/// NULL only on panic.
+///
+/// Ownership: the caller owns it: pass it to `openclaw_client_builder_build` (which frees it)
+/// or to `openclaw_client_builder_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn openclaw_client_builder_new() -> *mut openclaw_client_builder {
+    super::guard(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(openclaw_client_builder {
+            inner: ClientBuilder::new(),
+            limits: Limits::default(),
+        }))
+    })
+}
+
+/// A builder preset by discovery: `OPENCLAW_GATEWAY_URL`, `OPENCLAW_GATEWAY_TOKEN` /
+/// `OPENCLAW_GATEWAY_PASSWORD`, `OPENCLAW_GATEWAY_PORT`, then the gateway config file
+/// (`OPENCLAW_CONFIG_PATH`, `$OPENCLAW_STATE_DIR/openclaw.json`, `~/.openclaw/openclaw.json`),
+/// else `http://127.0.0.1:18789`. Writes `*out` on success.
+///
+/// Returns `OPENCLAW_RESULT_INVALID_ARGUMENT` when the config file is malformed (the message
+/// names the file and line). Ownership as `openclaw_client_builder_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_new_default(
+    out: *mut *mut openclaw_client_builder,
+) -> openclaw_result {
+    run(|| {
+        out_arg(out, "out")?;
+        let b = ClientBuilder::from_env()?;
+        // SAFETY: checked non-NULL.
+        unsafe {
+            *out = Box::into_raw(Box::new(openclaw_client_builder {
+                inner: b,
+                limits: Limits::default(),
+            }))
+        };
+        Ok(())
+    })
+}
+
+/// A client made by discovery (see `openclaw_client_builder_new_default`) with default
+/// settings. Writes `*out` on success; free it with `openclaw_client_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_new_default(
+    out: *mut *const openclaw_client,
+) -> openclaw_result {
+    run(|| {
+        out_arg(out, "out")?;
+        let c = Client::from_env()?;
+        // SAFETY: checked non-NULL.
+        unsafe { *out = Box::into_raw(Box::new(openclaw_client { client: c })) };
+        Ok(())
+    })
+}
+
+macro_rules! builder_setter {
+    ($(#[$doc:meta])* $name:ident, |$b:ident, $($arg:ident : $ty:ty),*| $body:expr) => {
+        $(#[$doc])*
+        ///
+        /// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+        /// Thread-safety: use a builder from one thread at a time.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name(builder: *mut openclaw_client_builder, $($arg: $ty),*) -> openclaw_result {
+            run(|| {
+                // SAFETY: a live builder from this library or NULL.
+                let $b = unsafe { handle_mut(builder, "builder") }?;
+                $body
+            })
+        }
+    };
+}
+
+fn update(
+    b: &mut openclaw_client_builder,
+    f: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> Result<(), Failure> {
+    let cur = std::mem::take(&mut b.inner);
+    b.inner = f(cur);
+    Ok(())
+}
+
+builder_setter!(
+    /// Sets the base URL `http[s]://host[:port][/prefix]` (validated at build).
+    openclaw_client_builder_set_base_url, |b, url: *const c_char| {
+        // SAFETY: caller passes a NUL-terminated string.
+        let url = unsafe { str_arg(url, "url") }?.to_owned();
+        update(b, |x| x.base_url(url))
+    }
+);
+
+builder_setter!(
+    /// Sets the gateway token or password (sent as `Authorization: Bearer …`); NULL or `""`
+    /// removes it. CR/LF/NUL are rejected at build.
+    openclaw_client_builder_set_secret, |b, secret: *const c_char| {
+        // SAFETY: caller passes a NUL-terminated string or NULL.
+        let s = unsafe { opt_str_arg(secret, "secret") }?.unwrap_or("").to_owned();
+        update(b, |x| x.secret(s))
+    }
+);
+
+builder_setter!(
+    /// Sets the default agent id (default `main`; `""` = the gateway's default agent).
+    openclaw_client_builder_set_agent, |b, agent_id: *const c_char| {
+        // SAFETY: caller passes a NUL-terminated string.
+        let a = unsafe { str_arg(agent_id, "agent_id") }?.to_owned();
+        update(b, |x| x.agent(a))
+    }
+);
+
+builder_setter!(
+    /// Connect timeout in milliseconds; 0 = no limit (default 10000).
+    openclaw_client_builder_set_connect_timeout_ms, |b, ms_: u64| update(b, |x| x.connect_timeout(ms(ms_)))
+);
+
+builder_setter!(
+    /// Response-headers timeout in milliseconds; 0 = no limit (default 600000). A non-stream
+    /// chat waits here for the whole agent turn.
+    openclaw_client_builder_set_response_timeout_ms, |b, ms_: u64| update(b, |x| x.response_timeout(ms(ms_)))
+);
+
+builder_setter!(
+    /// Idle (per-read) timeout in milliseconds; 0 = no limit (default 300000). The gateway
+    /// sends nothing while a tool runs: keep it generous.
+    openclaw_client_builder_set_idle_timeout_ms, |b, ms_: u64| update(b, |x| x.idle_timeout(ms(ms_)))
+);
+
+builder_setter!(
+    /// Total timeout per call in milliseconds; 0 = no limit (the default).
+    openclaw_client_builder_set_total_timeout_ms, |b, ms_: u64| update(b, |x| x.total_timeout(ms(ms_)))
+);
+
+builder_setter!(
+    /// Trust exactly the CA certificates of this PEM bundle. It **replaces** the built-in
+    /// Mozilla roots. A bundle with no certificate fails at build with
+    /// `OPENCLAW_RESULT_INVALID_ARGUMENT`. The bytes are copied.
+    openclaw_client_builder_set_ca_pem, |b, pem: *const u8, len: usize| {
+        // SAFETY: caller passes `len` readable bytes.
+        let p = unsafe { bytes_arg(pem, len, "pem") }?.to_vec();
+        update(b, |x| x.ca_bundle_pem(p))
+    }
+);
+
+builder_setter!(
+    /// DANGEROUS: turns TLS certificate verification off (anyone on the path can read the
+    /// traffic, token included). For throwaway tests only.
+    openclaw_client_builder_set_danger_accept_invalid_certs, |b, accept: bool| update(b, |x| x.danger_accept_invalid_certs(accept))
+);
+
+builder_setter!(
+    /// Uses this proxy URL; NULL = no proxy (the default; environment variables are ignored).
+    openclaw_client_builder_set_proxy, |b, proxy_url: *const c_char| {
+        // SAFETY: caller passes a NUL-terminated string or NULL.
+        let p = unsafe { opt_str_arg(proxy_url, "proxy_url") }?.map(str::to_owned);
+        update(b, |x| x.proxy(p.map(ProxySetting::Url).unwrap_or(ProxySetting::None)))
+    }
+);
+
+builder_setter!(
+    /// Uses the proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` (never for loopback gateways).
+    openclaw_client_builder_set_proxy_from_env, |b, on: bool| update(b, |x| x.proxy(if on { ProxySetting::FromEnv } else { ProxySetting::None }))
+);
+
+builder_setter!(
+    /// Sets the `User-Agent`.
+    openclaw_client_builder_set_user_agent, |b, user_agent: *const c_char| {
+        // SAFETY: caller passes a NUL-terminated string.
+        let ua = unsafe { str_arg(user_agent, "user_agent") }?.to_owned();
+        update(b, |x| x.user_agent(ua))
+    }
+);
+
+builder_setter!(
+    /// Maximum bytes in one SSE line (default 32 MiB); exceeding it fails the stream with
+    /// `OPENCLAW_RESULT_LIMIT_EXCEEDED`.
+    openclaw_client_builder_set_max_line_bytes, |b, max: usize| {
+        b.limits.max_line_bytes = max;
+        let l = b.limits;
+        update(b, |x| x.stream_limits(l))
+    }
+);
+
+builder_setter!(
+    /// Maximum bytes of one SSE event's data (default 64 MiB).
+    openclaw_client_builder_set_max_event_bytes, |b, max: usize| {
+        b.limits.max_event_bytes = max;
+        let l = b.limits;
+        update(b, |x| x.stream_limits(l))
+    }
+);
+
+/// Builds the client and writes it to `*out`. **Always consumes the builder**, on success and
+/// on failure (do not use or free it afterwards).
+///
+/// Returns `OPENCLAW_RESULT_INVALID_ARGUMENT` for a bad URL, agent id, secret, proxy or CA
+/// bundle (see `openclaw_last_error_message`). Ownership: `*out` belongs to the caller; free it
+/// with `openclaw_client_free`. Thread-safety: the client may then be used from any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_build(
+    builder: *mut openclaw_client_builder,
+    out: *mut *const openclaw_client,
+) -> openclaw_result {
+    run(|| {
+        if builder.is_null() {
+            return Err(Failure::null("builder"));
+        }
+        // SAFETY: came from Box::into_raw; consumed here in every case.
+        let b = unsafe { Box::from_raw(builder) };
+        out_arg(out, "out")?;
+        let c = b.inner.build()?;
+        // SAFETY: checked non-NULL.
+        unsafe { *out = Box::into_raw(Box::new(openclaw_client { client: c })) };
+        Ok(())
+    })
+}
+
+/// Frees a builder that was not built. NULL is accepted.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_free(builder: *mut openclaw_client_builder) {
+    super::guard((), || {
+        if !builder.is_null() {
+            // SAFETY: came from Box::into_raw.
+            drop(unsafe { Box::from_raw(builder) });
+        }
+    })
+}
+
+/// Frees a client. NULL is accepted. Call it only after every call using the client (on every
+/// thread) has returned and every pull stream opened from it has been freed… streams keep
+/// their own reference, so freeing the client while a stream is open is allowed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_free(client: *const openclaw_client) {
+    super::guard((), || {
+        if !client.is_null() {
+            // SAFETY: came from Box::into_raw in build/new_default.
+            drop(unsafe { Box::from_raw(client.cast_mut()) });
+        }
+    })
+}
+
+/// Replaces the token/password for later requests (calls in flight keep the old one).
+/// NULL or `""` removes it. Thread-safe: may run while other threads use the client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_update_token(
+    client: *const openclaw_client,
+    secret: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live client or NULL.
+        let c = unsafe { handle(client, "client") }?;
+        // SAFETY: NUL-terminated string or NULL.
+        let s = unsafe { opt_str_arg(secret, "secret") }?.unwrap_or("");
+        c.client.update_token(s)?;
+        Ok(())
+    })
+}
+
+/// The client's normalized base URL as a new string: free it with `openclaw_string_free`.
+/// NULL for a NULL client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_base_url(client: *const openclaw_client) -> *mut c_char {
+    super::guard(std::ptr::null_mut(), || {
+        // SAFETY: a live client or NULL.
+        match unsafe { client.as_ref() } {
+            Some(c) => super::give_string(c.client.base_url()),
+            None => std::ptr::null_mut(),
+        }
+    })
+}
+
+/// Where discovery found each setting (URL, port, secret, config file), as text, never
+/// containing the secret; `""` for a client not made by discovery. Free the returned string
+/// with `openclaw_string_free`; NULL for a NULL client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_discovery_text(
+    client: *const openclaw_client,
+) -> *mut c_char {
+    super::guard(std::ptr::null_mut(), || {
+        // SAFETY: a live client or NULL.
+        match unsafe { client.as_ref() } {
+            Some(c) => super::give_string(
+                &c.client
+                    .discovered()
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+            None => std::ptr::null_mut(),
+        }
+    })
+}

@@ -1,0 +1,290 @@
+//! Models, direct tool calls and probes.
+
+use std::ffi::{CString, c_char};
+
+use super::cancel::openclaw_cancel_token;
+use super::client::openclaw_client;
+use super::error::{Failure, openclaw_result};
+use super::{cstring, give_string, handle, handle_mut, opt_str_arg, out_arg, run, str_arg};
+use crate::client::ToolInvocation;
+
+/// A list of agent targets from `GET /v1/models` (opaque, owned by the caller, read-only).
+pub struct openclaw_model_list {
+    ids: Vec<CString>,
+}
+
+/// Lists the agent targets (`openclaw`, `openclaw/default`, `openclaw/<agent>`…) into `*out`.
+/// `OPENCLAW_RESULT_NOT_ENABLED` when both `/v1` endpoints are off. Free the list with
+/// `openclaw_model_list_free`. Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_models(
+    client: *const openclaw_client,
+    out: *mut *mut openclaw_model_list,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live client or NULL.
+        let c = unsafe { handle(client, "client") }?;
+        out_arg(out, "out")?;
+        let ids = c.client.models()?.iter().map(|m| cstring(&m.id)).collect();
+        // SAFETY: checked non-NULL.
+        unsafe { *out = Box::into_raw(Box::new(openclaw_model_list { ids })) };
+        Ok(())
+    })
+}
+
+/// Number of models in the list (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_model_list_count(list: *const openclaw_model_list) -> usize {
+    // SAFETY: a live list or NULL.
+    super::guard(0, || unsafe { list.as_ref() }.map_or(0, |l| l.ids.len()))
+}
+
+/// Model id `index`, owned by the list; NULL when out of range or `list` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_model_list_id(
+    list: *const openclaw_model_list,
+    index: usize,
+) -> *const c_char {
+    super::guard(std::ptr::null(), || {
+        // SAFETY: a live list or NULL.
+        unsafe { list.as_ref() }
+            .and_then(|l| l.ids.get(index))
+            .map_or(std::ptr::null(), |s| s.as_ptr())
+    })
+}
+
+/// Frees a model list. NULL is accepted.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_model_list_free(list: *mut openclaw_model_list) {
+    super::guard((), || {
+        if !list.is_null() {
+            // SAFETY: came from Box::into_raw.
+            drop(unsafe { Box::from_raw(list) });
+        }
+    })
+}
+
+/// A direct tool call for `POST /tools/invoke` (opaque, mutable, single-owner).
+pub struct openclaw_tool_call {
+    call: ToolInvocation,
+}
+
+/// A new tool call of `tool` with `args_json` (a JSON object; NULL = `{}`), written to `*out`.
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT` when `args_json` is not a JSON object. Free with
+/// `openclaw_tool_call_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_new(
+    tool: *const c_char,
+    args_json: *const c_char,
+    out: *mut *mut openclaw_tool_call,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: NUL-terminated strings or NULL.
+        let (t, a) = unsafe { (str_arg(tool, "tool")?, opt_str_arg(args_json, "args_json")?) };
+        out_arg(out, "out")?;
+        let args: serde_json::Value = match a {
+            Some(a) => serde_json::from_str(a)
+                .map_err(|e| Failure::invalid(format!("args_json is not valid JSON: {e}")))?,
+            None => serde_json::json!({}),
+        };
+        if !args.is_object() {
+            return Err(Failure::invalid("args_json must be a JSON object"));
+        }
+        // SAFETY: checked non-NULL.
+        unsafe {
+            *out = Box::into_raw(Box::new(openclaw_tool_call {
+                call: ToolInvocation::new(t, args),
+            }))
+        };
+        Ok(())
+    })
+}
+
+macro_rules! tool_setter {
+    ($(#[$doc:meta])* $name:ident, $field:ident) => {
+        $(#[$doc])*
+        ///
+        /// NULL clears it. The string is copied. One thread at a time per tool call.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name(call: *mut openclaw_tool_call, value: *const c_char) -> openclaw_result {
+            run(|| {
+                // SAFETY: a live tool call or NULL; NUL-terminated string or NULL.
+                let c = unsafe { handle_mut(call, "call") }?;
+                let v = unsafe { opt_str_arg(value, "value") }?;
+                if let Some(v) = v {
+                    crate::chat::validate_header_value(stringify!($field), v)?;
+                }
+                c.call.$field = v.map(str::to_owned);
+                Ok(())
+            })
+        }
+    };
+}
+
+tool_setter!(
+    /// Sets `action` (copied into `args.action` when the tool has one).
+    openclaw_tool_call_set_action, action
+);
+tool_setter!(
+    /// Sets `sessionKey` (omitted or `main`: the agent's main session).
+    openclaw_tool_call_set_session_key, session_key
+);
+tool_setter!(
+    /// Sets `agentId`.
+    openclaw_tool_call_set_agent, agent_id
+);
+tool_setter!(
+    /// Sets `idempotencyKey`.
+    openclaw_tool_call_set_idempotency_key, idempotency_key
+);
+tool_setter!(
+    /// Sets `x-openclaw-message-channel`.
+    openclaw_tool_call_set_channel, channel
+);
+tool_setter!(
+    /// Sets `x-openclaw-account-id`.
+    openclaw_tool_call_set_account_id, account_id
+);
+tool_setter!(
+    /// Sets `x-openclaw-message-to`.
+    openclaw_tool_call_set_message_to, message_to
+);
+tool_setter!(
+    /// Sets `x-openclaw-thread-id`.
+    openclaw_tool_call_set_thread_id, thread_id
+);
+
+/// Attaches a cancel token to the tool call (a reference is kept).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_cancel_token(
+    call: *mut openclaw_tool_call,
+    token: *const openclaw_cancel_token,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live handles or NULL.
+        let (c, t) = unsafe { (handle_mut(call, "call")?, handle(token, "token")?) };
+        c.call.options = std::mem::take(&mut c.call.options).cancel_token(t.token.clone());
+        Ok(())
+    })
+}
+
+/// Frees a tool call. NULL is accepted.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_free(call: *mut openclaw_tool_call) {
+    super::guard((), || {
+        if !call.is_null() {
+            // SAFETY: came from Box::into_raw.
+            drop(unsafe { Box::from_raw(call) });
+        }
+    })
+}
+
+/// Invokes the tool and writes its `result` as JSON text to `*result_json_out` (free with
+/// `openclaw_string_free`). Errors: `OPENCLAW_RESULT_API_ERROR` (400 invalid request / tool
+/// error, 413, 500), `OPENCLAW_RESULT_FORBIDDEN` (blocked; `openclaw_last_error_type` gives
+/// `tool_call_blocked`), `OPENCLAW_RESULT_NOT_FOUND` (tool not available: denied and unknown
+/// look the same), `OPENCLAW_RESULT_RATE_LIMITED`. Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_invoke(
+    client: *const openclaw_client,
+    call: *const openclaw_tool_call,
+    result_json_out: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live handles or NULL.
+        let (c, t) = unsafe { (handle(client, "client")?, handle(call, "call")?) };
+        out_arg(result_json_out, "result_json_out")?;
+        let v = c.client.invoke_tool(&t.call)?;
+        // SAFETY: checked non-NULL.
+        unsafe { *result_json_out = give_string(&v.to_string()) };
+        Ok(())
+    })
+}
+
+/// `GET /health`: writes true to `*live_out` when the gateway reports itself live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_health(
+    client: *const openclaw_client,
+    live_out: *mut bool,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live client or NULL.
+        let c = unsafe { handle(client, "client") }?;
+        out_arg(live_out, "live_out")?;
+        let h = c.client.health()?;
+        // SAFETY: checked non-NULL.
+        unsafe { *live_out = h.ok };
+        Ok(())
+    })
+}
+
+/// `GET /readyz`: writes readiness to `*ready_out` (a gateway that is not ready is
+/// `OPENCLAW_RESULT_OK` with false) and, when `failing_out` is not NULL, the failing checks as
+/// a comma-separated string (free with `openclaw_string_free`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_ready(
+    client: *const openclaw_client,
+    ready_out: *mut bool,
+    failing_out: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live client or NULL.
+        let c = unsafe { handle(client, "client") }?;
+        out_arg(ready_out, "ready_out")?;
+        let r = c.client.ready()?;
+        // SAFETY: checked non-NULL.
+        unsafe { *ready_out = r.ready };
+        if !failing_out.is_null() {
+            // SAFETY: checked non-NULL.
+            unsafe { *failing_out = give_string(&r.failing.join(",")) };
+        }
+        Ok(())
+    })
+}
+
+/// `GET /startupz`: writes the status (`started`, `starting`, `draining`) to `*status_out` and
+/// the gateway version (or NULL when the gateway does not report one) to `*version_out`. Both
+/// strings are freed with `openclaw_string_free`; either out-pointer may be NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_startup(
+    client: *const openclaw_client,
+    status_out: *mut *mut c_char,
+    version_out: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live client or NULL.
+        let c = unsafe { handle(client, "client") }?;
+        let s = c.client.startup()?;
+        if !status_out.is_null() {
+            // SAFETY: checked non-NULL.
+            unsafe { *status_out = give_string(&s.status) };
+        }
+        if !version_out.is_null() {
+            let v = s
+                .version
+                .as_deref()
+                .map_or(std::ptr::null_mut(), give_string);
+            // SAFETY: checked non-NULL.
+            unsafe { *version_out = v };
+        }
+        Ok(())
+    })
+}
+
+/// The old liveness check: writes true when `/health` answers below 500, false for 5xx.
+/// Transport failures are errors.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_check_alive(
+    client: *const openclaw_client,
+    alive_out: *mut bool,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live client or NULL.
+        let c = unsafe { handle(client, "client") }?;
+        out_arg(alive_out, "alive_out")?;
+        let a = c.client.check_alive()?;
+        // SAFETY: checked non-NULL.
+        unsafe { *alive_out = a };
+        Ok(())
+    })
+}

@@ -1,0 +1,306 @@
+//! Streaming: a callback per event, or a pull stream.
+
+use std::ffi::{c_char, c_int, c_void};
+
+use super::chat::openclaw_chat_request;
+use super::client::openclaw_client;
+use super::error::{Failure, OPENCLAW_RESULT_END, code_of, openclaw_result};
+use super::{handle, handle_mut, out_arg, run};
+use crate::error::Error;
+use crate::stream::{ChatEventRef, ChatStream};
+
+/// The kind of an `openclaw_event`.
+pub type openclaw_event_kind = u32;
+/// The reply role (`text` = `"assistant"`), first event of a stream.
+pub const OPENCLAW_EVENT_ROLE: openclaw_event_kind = 1;
+/// A piece of the reply text (`text`, `text_len`).
+pub const OPENCLAW_EVENT_CONTENT: openclaw_event_kind = 2;
+/// A piece of reasoning text (`text`, `text_len`).
+pub const OPENCLAW_EVENT_REASONING: openclaw_event_kind = 3;
+/// A tool-call fragment: `tool_index`, `tool_id` and `tool_name` (non-NULL on the first
+/// fragment of a call), `text` = a piece of the JSON arguments.
+pub const OPENCLAW_EVENT_TOOL_CALL: openclaw_event_kind = 4;
+/// Why the model stopped (`text` = `stop`, `length`, `tool_calls`…).
+pub const OPENCLAW_EVENT_FINISH: openclaw_event_kind = 5;
+/// Token usage (`prompt_tokens`, `completion_tokens`, `total_tokens`).
+pub const OPENCLAW_EVENT_USAGE: openclaw_event_kind = 6;
+/// The stream ended normally (`[DONE]`); `empty` is true when no content and no tool call came.
+pub const OPENCLAW_EVENT_DONE: openclaw_event_kind = 7;
+/// The stream failed (callback API only; the call then returns `error_code`): `text` = the
+/// message, `error_code` = the result code.
+pub const OPENCLAW_EVENT_ERROR: openclaw_event_kind = 8;
+
+/// One stream event, **borrowed**: valid only during the callback (or until the next
+/// `openclaw_stream_next` / `openclaw_stream_free`). Copy what you need. Never allocate or copy
+/// this struct yourself: fields may be appended in later versions.
+///
+/// Every string is NUL-terminated and also has a length (text may legally contain NUL).
+#[repr(C)]
+pub struct openclaw_event {
+    /// `OPENCLAW_EVENT_*`.
+    pub kind: openclaw_event_kind,
+    /// Content, reasoning, role, finish reason, tool arguments fragment or error message;
+    /// `""` (never NULL) for other kinds.
+    pub text: *const c_char,
+    /// Length of `text` in bytes.
+    pub text_len: usize,
+    /// `OPENCLAW_EVENT_TOOL_CALL`: which call (0-based).
+    pub tool_index: u32,
+    /// `OPENCLAW_EVENT_TOOL_CALL`: the call id, NULL when this fragment has none.
+    pub tool_id: *const c_char,
+    /// `OPENCLAW_EVENT_TOOL_CALL`: the function name, NULL when this fragment has none.
+    pub tool_name: *const c_char,
+    /// `OPENCLAW_EVENT_USAGE`: prompt tokens.
+    pub prompt_tokens: u64,
+    /// `OPENCLAW_EVENT_USAGE`: completion tokens.
+    pub completion_tokens: u64,
+    /// `OPENCLAW_EVENT_USAGE`: total tokens.
+    pub total_tokens: u64,
+    /// `OPENCLAW_EVENT_DONE`: no content and no tool call arrived.
+    pub empty: bool,
+    /// `OPENCLAW_EVENT_ERROR`: the result code the call returns.
+    pub error_code: openclaw_result,
+}
+
+/// The callback of `openclaw_chat_stream`: return 0 to continue, non-zero to cancel (the call
+/// then returns `OPENCLAW_RESULT_CANCELLED`). `event` is borrowed for the duration of the call.
+/// It runs on the thread that called `openclaw_chat_stream`. It must not unwind (no C++
+/// exceptions, no longjmp) and must not free the client, request or token in use.
+pub type openclaw_event_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, event: *const openclaw_event) -> c_int>;
+
+/// Reusable buffers behind the borrowed event (no allocation per event in steady state).
+#[derive(Default)]
+pub(crate) struct EventBuf {
+    text: Vec<u8>,
+    id: Vec<u8>,
+    name: Vec<u8>,
+}
+
+fn nul_terminated(buf: &mut Vec<u8>, s: &str) -> *const c_char {
+    buf.clear();
+    buf.extend_from_slice(s.as_bytes());
+    buf.push(0);
+    buf.as_ptr().cast()
+}
+
+impl EventBuf {
+    fn base(&mut self, kind: openclaw_event_kind, text: &str) -> openclaw_event {
+        openclaw_event {
+            kind,
+            text: nul_terminated(&mut self.text, text),
+            text_len: text.len(),
+            tool_index: 0,
+            tool_id: std::ptr::null(),
+            tool_name: std::ptr::null(),
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            total_tokens: 0,
+            empty: false,
+            error_code: 0,
+        }
+    }
+
+    pub(crate) fn fill(&mut self, ev: &ChatEventRef<'_>) -> openclaw_event {
+        match *ev {
+            ChatEventRef::Role(r) => self.base(OPENCLAW_EVENT_ROLE, r),
+            ChatEventRef::Content(t) => self.base(OPENCLAW_EVENT_CONTENT, t),
+            ChatEventRef::Reasoning(t) => self.base(OPENCLAW_EVENT_REASONING, t),
+            ChatEventRef::ToolCall(d) => {
+                let mut e = self.base(OPENCLAW_EVENT_TOOL_CALL, &d.arguments);
+                e.tool_index = d.index;
+                if let Some(id) = &d.id {
+                    e.tool_id = nul_terminated(&mut self.id, id);
+                }
+                if let Some(n) = &d.name {
+                    e.tool_name = nul_terminated(&mut self.name, n);
+                }
+                e
+            }
+            ChatEventRef::Finish(f) => self.base(OPENCLAW_EVENT_FINISH, f.as_str()),
+            ChatEventRef::Usage(u) => {
+                let mut e = self.base(OPENCLAW_EVENT_USAGE, "");
+                e.prompt_tokens = u.prompt_tokens;
+                e.completion_tokens = u.completion_tokens;
+                e.total_tokens = u.total_tokens;
+                e
+            }
+            ChatEventRef::Done { empty } => {
+                let mut e = self.base(OPENCLAW_EVENT_DONE, "");
+                e.empty = empty;
+                e
+            }
+        }
+    }
+
+    fn error(&mut self, err: &Error) -> openclaw_event {
+        let mut e = self.base(OPENCLAW_EVENT_ERROR, &err.to_string());
+        e.error_code = code_of(err);
+        e
+    }
+}
+
+/// Streams one agent turn, calling `callback(userdata, event)` on this thread for each event
+/// as soon as it is parsed: ROLE, CONTENT…, TOOL_CALL…, FINISH, USAGE, then DONE; or an ERROR
+/// event followed by the error return.
+///
+/// Returns `OPENCLAW_RESULT_OK` after DONE; `OPENCLAW_RESULT_CANCELLED` when the callback
+/// returned non-zero or the request's cancel token fired; otherwise the error code (errors
+/// before the stream starts, such as 401 or a disabled endpoint, come without any event). The
+/// text that arrived before an error is in `openclaw_last_error_partial_text`.
+///
+/// Ownership: `client`, `req` and `userdata` are borrowed until the call returns; events are
+/// borrowed for one callback. Thread-safety: any thread; the client may be shared.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_stream(
+    client: *const openclaw_client,
+    req: *const openclaw_chat_request,
+    callback: openclaw_event_callback,
+    userdata: *mut c_void,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live handles or NULL.
+        let (c, r) = unsafe { (handle(client, "client")?, handle(req, "req")?) };
+        let Some(cb) = callback else {
+            return Err(Failure::null("callback"));
+        };
+        let mut stream = c.client.chat_stream(&r.req)?;
+        let mut buf = EventBuf::default();
+        while let Some(item) = stream.next_ref() {
+            let ev = match item {
+                Ok(ev) => buf.fill(&ev),
+                Err(e) => {
+                    let ev = buf.error(&e);
+                    // SAFETY: the caller's callback with its own userdata.
+                    unsafe { cb(userdata, &ev) };
+                    return Err(e.into());
+                }
+            };
+            // SAFETY: the caller's callback with its own userdata; `ev` outlives the call.
+            if unsafe { cb(userdata, &ev) } != 0 {
+                let partial = stream.text_so_far().to_owned();
+                return Err(Error::Cancelled { partial }.into());
+            }
+        }
+        Ok(())
+    })
+}
+
+/// A pull stream (opaque, single-owner; use from one thread at a time). Open with
+/// `openclaw_chat_stream_open`, read with `openclaw_stream_next`, free with
+/// `openclaw_stream_free` (freeing early closes the connection and aborts the agent run).
+pub struct openclaw_stream {
+    stream: ChatStream,
+    buf: EventBuf,
+    event: openclaw_event,
+    ended: bool,
+}
+
+/// Sends the request and opens a pull stream, written to `*out` on success. Errors before the
+/// stream starts (auth, validation, disabled endpoint…) are returned here.
+///
+/// Ownership: `*out` belongs to the caller (free with `openclaw_stream_free`); the stream keeps
+/// what it needs, so `client` and `req` may be freed before it. Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_stream_open(
+    client: *const openclaw_client,
+    req: *const openclaw_chat_request,
+    out: *mut *mut openclaw_stream,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live handles or NULL.
+        let (c, r) = unsafe { (handle(client, "client")?, handle(req, "req")?) };
+        out_arg(out, "out")?;
+        let stream = c.client.chat_stream(&r.req)?;
+        let mut buf = EventBuf::default();
+        let event = buf.base(0, "");
+        // SAFETY: checked non-NULL.
+        unsafe {
+            *out = Box::into_raw(Box::new(openclaw_stream {
+                stream,
+                buf,
+                event,
+                ended: false,
+            }))
+        };
+        Ok(())
+    })
+}
+
+/// Reads the next event (blocking until it arrives) and writes a borrowed pointer to it in
+/// `*event_out`, valid until the next call on this stream or its free.
+///
+/// Returns `OPENCLAW_RESULT_OK` with an event (the last one is DONE), then
+/// `OPENCLAW_RESULT_END` (no event written) on every later call; or an error code once
+/// (with the last error set; the text received so far is in
+/// `openclaw_last_error_partial_text`), after which the stream returns `OPENCLAW_RESULT_END`.
+/// `OPENCLAW_RESULT_CANCELLED` when the request's cancel token fired.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_stream_next(
+    stream: *mut openclaw_stream,
+    event_out: *mut *const openclaw_event,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live stream or NULL.
+        let s = unsafe { handle_mut(stream, "stream") }?;
+        out_arg(event_out, "event_out")?;
+        if s.ended {
+            return Err(Failure::new(
+                OPENCLAW_RESULT_END,
+                "the stream has ended".into(),
+            ));
+        }
+        match s.stream.next_ref() {
+            Some(Ok(ev)) => {
+                s.event = s.buf.fill(&ev);
+                // SAFETY: checked non-NULL; points into the boxed stream.
+                unsafe { *event_out = &s.event };
+                Ok(())
+            }
+            Some(Err(e)) => {
+                s.ended = true;
+                Err(e.into())
+            }
+            None => {
+                s.ended = true;
+                Err(Failure::new(
+                    OPENCLAW_RESULT_END,
+                    "the stream has ended".into(),
+                ))
+            }
+        }
+    })
+}
+
+/// The reply text received so far on this stream (NUL-terminated copy; free with
+/// `openclaw_string_free`). `len_out` (nullable) receives the byte length. NULL for a NULL stream.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_stream_text(
+    stream: *const openclaw_stream,
+    len_out: *mut usize,
+) -> *mut c_char {
+    super::guard(std::ptr::null_mut(), || {
+        // SAFETY: a live stream or NULL.
+        let Some(s) = (unsafe { stream.as_ref() }) else {
+            return std::ptr::null_mut();
+        };
+        let t = s.stream.text_so_far();
+        if !len_out.is_null() {
+            // SAFETY: checked non-NULL.
+            unsafe { *len_out = t.len() };
+        }
+        super::give_string(t)
+    })
+}
+
+/// Frees a pull stream; an unfinished stream's connection is closed (which aborts the agent
+/// run on the gateway). NULL is accepted.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_stream_free(stream: *mut openclaw_stream) {
+    super::guard((), || {
+        if !stream.is_null() {
+            // SAFETY: came from Box::into_raw.
+            drop(unsafe { Box::from_raw(stream) });
+        }
+    })
+}
