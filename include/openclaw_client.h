@@ -495,6 +495,258 @@ struct openclaw_chat_request *openclaw_chat_request_new(void);
 void openclaw_chat_request_free(struct openclaw_chat_request *req);
 
 /**
+ * Appends a message with text content; `role` is an `OPENCLAW_ROLE_*` constant.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_add_message(struct openclaw_chat_request *req,
+                                                  uint32_t role,
+                                                  const char *text);
+
+/**
+ * Appends an image part (a `data:` URI or URL) to the last message, turning its content
+ * into parts.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_add_image_url(struct openclaw_chat_request *req,
+                                                    const char *url);
+
+/**
+ * Appends an image part made from raw bytes (sent as a base64 `data:` URI with `mime`, e.g.
+ * `image/png`) to the last message.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_add_image_bytes(struct openclaw_chat_request *req,
+                                                      const char *mime,
+                                                      const uint8_t *data,
+                                                      size_t len);
+
+/**
+ * Adds a tool call (id, function name, JSON arguments) to the last message, which must be
+ * an assistant message: the history of a tool follow-up turn.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_add_tool_call(struct openclaw_chat_request *req,
+                                                    const char *id,
+                                                    const char *name,
+                                                    const char *arguments_json);
+
+/**
+ * Appends a tool-result message answering `tool_call_id`.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_add_tool_result(struct openclaw_chat_request *req,
+                                                      const char *tool_call_id,
+                                                      const char *text);
+
+/**
+ * Sets the `model` field verbatim (an agent target: `openclaw`, `openclaw/<agent>`); NULL
+ * restores the default (`openclaw/<agent>` with the per-call or client agent).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_target(struct openclaw_chat_request *req,
+                                                 const char *model);
+
+/**
+ * Selects the agent for this call (`x-openclaw-agent-id`, wins over the target); NULL =
+ * the client's agent. Checked when sent.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_agent(struct openclaw_chat_request *req,
+                                                const char *agent_id);
+
+/**
+ * Sets `user` (a stable session `agent:<id>:openai-user:<user>`); NULL clears it.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_user(struct openclaw_chat_request *req, const char *user);
+
+/**
+ * Sets `x-openclaw-session-key` verbatim (wins over `user`); NULL clears it. Reserved
+ * namespaces (`subagent:`, `cron:`, `acp:`) and CR/LF/NUL give
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT` here.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_session_key(struct openclaw_chat_request *req,
+                                                      const char *key);
+
+/**
+ * Sets `x-openclaw-session-key` to `agent:<agent_id>:<key>`, validated.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_agent_session_key(struct openclaw_chat_request *req,
+                                                            const char *agent_id,
+                                                            const char *key);
+
+/**
+ * Sets `x-openclaw-message-channel`; NULL clears it.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_channel(struct openclaw_chat_request *req,
+                                                  const char *channel);
+
+/**
+ * Sets `x-openclaw-model` (backend model override, `provider/model`); NULL clears it.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_model_override(struct openclaw_chat_request *req,
+                                                         const char *model);
+
+/**
+ * Adds an extra header. A name that is not an HTTP token, or CR/LF/NUL in the value, gives
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_add_header(struct openclaw_chat_request *req,
+                                                 const char *name,
+                                                 const char *value);
+
+/**
+ * Adds a client-side function tool; `description` and `parameters_json` (a JSON schema)
+ * may be NULL.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_add_tool(struct openclaw_chat_request *req,
+                                               const char *name,
+                                               const char *description,
+                                               const char *parameters_json);
+
+/**
+ * Sets `tool_choice` (`OPENCLAW_TOOL_CHOICE_*`); `function_name` is required for
+ * `OPENCLAW_TOOL_CHOICE_FUNCTION` and ignored otherwise.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_tool_choice(struct openclaw_chat_request *req,
+                                                      uint32_t choice,
+                                                      const char *function_name);
+
+/**
+ * Sets `temperature` (0–2; the gateway validates it).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_temperature(struct openclaw_chat_request *req,
+                                                      double temperature);
+
+/**
+ * Sets `top_p` (0–1).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_top_p(struct openclaw_chat_request *req, double top_p);
+
+/**
+ * Sets `max_completion_tokens` (0 clears it).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_max_tokens(struct openclaw_chat_request *req,
+                                                     uint32_t max_tokens);
+
+/**
+ * Adds a stop sequence (at most 4).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_add_stop(struct openclaw_chat_request *req, const char *stop);
+
+/**
+ * Sets `seed`.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_seed(struct openclaw_chat_request *req, int64_t seed);
+
+/**
+ * Asks for a trailing usage event on streams (`stream_options.include_usage`).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_include_usage(struct openclaw_chat_request *req,
+                                                        bool include);
+
+/**
+ * Overrides the connect timeout for calls with this request (ms, 0 = no limit).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_connect_timeout_ms(struct openclaw_chat_request *req,
+                                                             uint64_t ms_);
+
+/**
+ * Overrides the response-headers timeout for calls with this request (ms, 0 = no limit).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_response_timeout_ms(struct openclaw_chat_request *req,
+                                                              uint64_t ms_);
+
+/**
+ * Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_idle_timeout_ms(struct openclaw_chat_request *req,
+                                                          uint64_t ms_);
+
+/**
+ * Overrides the total timeout for calls with this request (ms, 0 = no limit).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_total_timeout_ms(struct openclaw_chat_request *req,
+                                                           uint64_t ms_);
+
+/**
+ * Attaches a cancel token (the request keeps its own reference; the token may be freed
+ * first). `openclaw_cancel_token_cancel` then ends calls with this request at once.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+ * strings. Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_cancel_token(struct openclaw_chat_request *req,
+                                                       const struct openclaw_cancel_token *token);
+
+/**
  * Runs one agent turn without streaming and writes the whole reply to `*out`.
  *
  * Blocks for the whole turn (bounded by the response timeout). On failure returns the error
@@ -586,6 +838,140 @@ openclaw_result openclaw_client_builder_new_default(struct openclaw_client_build
  * settings. Writes `*out` on success; free it with `openclaw_client_free`.
  */
 openclaw_result openclaw_client_new_default(const struct openclaw_client **out);
+
+/**
+ * Sets the base URL `http[s]://host[:port][/prefix]` (validated at build).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_base_url(struct openclaw_client_builder *builder,
+                                                     const char *url);
+
+/**
+ * Sets the gateway token or password (sent as `Authorization: Bearer …`); NULL or `""`
+ * removes it. CR/LF/NUL are rejected at build.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_secret(struct openclaw_client_builder *builder,
+                                                   const char *secret);
+
+/**
+ * Sets the default agent id (default `main`; `""` = the gateway's default agent).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_agent(struct openclaw_client_builder *builder,
+                                                  const char *agent_id);
+
+/**
+ * Connect timeout in milliseconds; 0 = no limit (default 10000).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_connect_timeout_ms(struct openclaw_client_builder *builder,
+                                                               uint64_t ms_);
+
+/**
+ * Response-headers timeout in milliseconds; 0 = no limit (default 600000). A non-stream
+ * chat waits here for the whole agent turn.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_response_timeout_ms(struct openclaw_client_builder *builder,
+                                                                uint64_t ms_);
+
+/**
+ * Idle (per-read) timeout in milliseconds; 0 = no limit (default 300000). The gateway
+ * sends nothing while a tool runs: keep it generous.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_idle_timeout_ms(struct openclaw_client_builder *builder,
+                                                            uint64_t ms_);
+
+/**
+ * Total timeout per call in milliseconds; 0 = no limit (the default).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_total_timeout_ms(struct openclaw_client_builder *builder,
+                                                             uint64_t ms_);
+
+/**
+ * Trust exactly the CA certificates of this PEM bundle. It **replaces** the built-in
+ * Mozilla roots. A bundle with no certificate fails at build with
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT`. The bytes are copied.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_ca_pem(struct openclaw_client_builder *builder,
+                                                   const uint8_t *pem,
+                                                   size_t len);
+
+/**
+ * DANGEROUS: turns TLS certificate verification off (anyone on the path can read the
+ * traffic, token included). For throwaway tests only.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_danger_accept_invalid_certs(struct openclaw_client_builder *builder,
+                                                                        bool accept);
+
+/**
+ * Uses this proxy URL; NULL = no proxy (the default; environment variables are ignored).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_proxy(struct openclaw_client_builder *builder,
+                                                  const char *proxy_url);
+
+/**
+ * Uses the proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` (never for loopback gateways).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_proxy_from_env(struct openclaw_client_builder *builder,
+                                                           bool on);
+
+/**
+ * Sets the `User-Agent`.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_user_agent(struct openclaw_client_builder *builder,
+                                                       const char *user_agent);
+
+/**
+ * Maximum bytes in one SSE line (default 32 MiB); exceeding it fails the stream with
+ * `OPENCLAW_RESULT_LIMIT_EXCEEDED`.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_max_line_bytes(struct openclaw_client_builder *builder,
+                                                           size_t max);
+
+/**
+ * Maximum bytes of one SSE event's data (default 64 MiB).
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_max_event_bytes(struct openclaw_client_builder *builder,
+                                                            size_t max);
 
 /**
  * Builds the client and writes it to `*out`. **Always consumes the builder**, on success and
@@ -706,6 +1092,67 @@ void openclaw_model_list_free(struct openclaw_model_list *list);
 openclaw_result openclaw_tool_call_new(const char *tool,
                                        const char *args_json,
                                        struct openclaw_tool_call **out);
+
+/**
+ * Sets `action` (copied into `args.action` when the tool has one).
+ *
+ * NULL clears it. The string is copied. One thread at a time per tool call.
+ */
+openclaw_result openclaw_tool_call_set_action(struct openclaw_tool_call *call, const char *value);
+
+/**
+ * Sets `sessionKey` (omitted or `main`: the agent's main session).
+ *
+ * NULL clears it. The string is copied. One thread at a time per tool call.
+ */
+openclaw_result openclaw_tool_call_set_session_key(struct openclaw_tool_call *call,
+                                                   const char *value);
+
+/**
+ * Sets `agentId`.
+ *
+ * NULL clears it. The string is copied. One thread at a time per tool call.
+ */
+openclaw_result openclaw_tool_call_set_agent(struct openclaw_tool_call *call, const char *value);
+
+/**
+ * Sets `idempotencyKey`.
+ *
+ * NULL clears it. The string is copied. One thread at a time per tool call.
+ */
+openclaw_result openclaw_tool_call_set_idempotency_key(struct openclaw_tool_call *call,
+                                                       const char *value);
+
+/**
+ * Sets `x-openclaw-message-channel`.
+ *
+ * NULL clears it. The string is copied. One thread at a time per tool call.
+ */
+openclaw_result openclaw_tool_call_set_channel(struct openclaw_tool_call *call, const char *value);
+
+/**
+ * Sets `x-openclaw-account-id`.
+ *
+ * NULL clears it. The string is copied. One thread at a time per tool call.
+ */
+openclaw_result openclaw_tool_call_set_account_id(struct openclaw_tool_call *call,
+                                                  const char *value);
+
+/**
+ * Sets `x-openclaw-message-to`.
+ *
+ * NULL clears it. The string is copied. One thread at a time per tool call.
+ */
+openclaw_result openclaw_tool_call_set_message_to(struct openclaw_tool_call *call,
+                                                  const char *value);
+
+/**
+ * Sets `x-openclaw-thread-id`.
+ *
+ * NULL clears it. The string is copied. One thread at a time per tool call.
+ */
+openclaw_result openclaw_tool_call_set_thread_id(struct openclaw_tool_call *call,
+                                                 const char *value);
 
 /**
  * Attaches a cancel token to the tool call (a reference is kept).

@@ -30,6 +30,8 @@ pub enum SettingSource {
     Default,
     /// An environment variable.
     Env(&'static str),
+    /// Set by the application (builder call or command-line option).
+    Explicit,
     /// A key of the config file.
     ConfigFile {
         /// The file.
@@ -44,6 +46,7 @@ impl fmt::Display for SettingSource {
         match self {
             SettingSource::Default => f.write_str("built-in default"),
             SettingSource::Env(v) => write!(f, "environment variable {v}"),
+            SettingSource::Explicit => f.write_str("set by the application"),
             SettingSource::ConfigFile { path, key } => write!(f, "{} ({key})", path.display()),
         }
     }
@@ -283,7 +286,8 @@ impl ClientBuilder {
         if let Some(s) = &d.secret {
             b = b.secret(s.clone());
         }
-        Ok(b.discovered(d))
+        // Set after the URL and secret, so their sources stay those discovery found.
+        Ok(b.with_discovery(d))
     }
 }
 

@@ -194,13 +194,22 @@ impl ClientBuilder {
     /// behind a reverse proxy). No query, fragment or credentials.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
+        if let Some(d) = &mut self.discovered {
+            d.url.clone_from(&self.base_url);
+            d.url_source = SettingSource::Explicit;
+            d.port_source = SettingSource::Explicit;
+        }
         self
     }
 
     /// The gateway token (token mode) or password (password mode); sent as
     /// `Authorization: Bearer …`. An empty string means none.
     pub fn secret(mut self, secret: impl Into<String>) -> Self {
-        self.secret = Some(secret.into());
+        let s = secret.into();
+        if let Some(d) = &mut self.discovered {
+            d.secret_source = (!s.is_empty()).then_some(SettingSource::Explicit);
+        }
+        self.secret = Some(s);
         self
     }
 
@@ -280,7 +289,7 @@ impl ClientBuilder {
         self
     }
 
-    pub(crate) fn discovered(mut self, d: Discovered) -> Self {
+    pub(crate) fn with_discovery(mut self, d: Discovered) -> Self {
         self.discovered = Some(d);
         self
     }

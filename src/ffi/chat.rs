@@ -69,24 +69,6 @@ pub unsafe extern "C" fn openclaw_chat_request_free(req: *mut openclaw_chat_requ
     })
 }
 
-macro_rules! req_setter {
-    ($(#[$doc:meta])* $name:ident, |$r:ident, $($arg:ident : $ty:ty),*| $body:expr) => {
-        $(#[$doc])*
-        ///
-        /// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad
-        /// pointers or strings. Inputs are copied. Thread-safety: one thread at a time per request.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $name(req: *mut openclaw_chat_request, $($arg: $ty),*) -> openclaw_result {
-            run(|| {
-                // SAFETY: a live request or NULL.
-                let $r = &mut unsafe { handle_mut(req, "req") }?.req;
-                $body;
-                Ok(())
-            })
-        }
-    };
-}
-
 fn role_of(role: u32) -> Result<Role, Failure> {
     Ok(match role {
         OPENCLAW_ROLE_SYSTEM => Role::System,
@@ -116,239 +98,555 @@ fn add_part(m: &mut Message, part: ContentPart) {
     m.content = Some(Content::Parts(parts));
 }
 
-req_setter!(
-    /// Appends a message with text content; `role` is an `OPENCLAW_ROLE_*` constant.
-    openclaw_chat_request_add_message, |r, role: u32, text: *const c_char| {
+/// Appends a message with text content; `role` is an `OPENCLAW_ROLE_*` constant.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_add_message(
+    req: *mut openclaw_chat_request,
+    role: u32,
+    text: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated string.
         let t = unsafe { str_arg(text, "text") }?;
         r.messages.push(Message::new(role_of(role)?, t));
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Appends an image part (a `data:` URI or URL) to the last message, turning its content
-    /// into parts.
-    openclaw_chat_request_add_image_url, |r, url: *const c_char| {
+/// Appends an image part (a `data:` URI or URL) to the last message, turning its content
+/// into parts.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_add_image_url(
+    req: *mut openclaw_chat_request,
+    url: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated string.
         let u = unsafe { str_arg(url, "url") }?;
         add_part(last_message(r)?, ContentPart::image_url(u));
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Appends an image part made from raw bytes (sent as a base64 `data:` URI with `mime`, e.g.
-    /// `image/png`) to the last message.
-    openclaw_chat_request_add_image_bytes, |r, mime: *const c_char, data: *const u8, len: usize| {
+/// Appends an image part made from raw bytes (sent as a base64 `data:` URI with `mime`, e.g.
+/// `image/png`) to the last message.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_add_image_bytes(
+    req: *mut openclaw_chat_request,
+    mime: *const c_char,
+    data: *const u8,
+    len: usize,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated string; `len` readable bytes.
         let m = unsafe { str_arg(mime, "mime") }?;
         let d = unsafe { bytes_arg(data, len, "data") }?;
         add_part(last_message(r)?, ContentPart::image_bytes(m, d));
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Adds a tool call (id, function name, JSON arguments) to the last message, which must be
-    /// an assistant message: the history of a tool follow-up turn.
-    openclaw_chat_request_add_tool_call, |r, id: *const c_char, name: *const c_char, arguments_json: *const c_char| {
+/// Adds a tool call (id, function name, JSON arguments) to the last message, which must be
+/// an assistant message: the history of a tool follow-up turn.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_add_tool_call(
+    req: *mut openclaw_chat_request,
+    id: *const c_char,
+    name: *const c_char,
+    arguments_json: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated strings.
-        let (id, name, args) = unsafe { (str_arg(id, "id")?, str_arg(name, "name")?, str_arg(arguments_json, "arguments_json")?) };
+        let (id, name, args) = unsafe {
+            (
+                str_arg(id, "id")?,
+                str_arg(name, "name")?,
+                str_arg(arguments_json, "arguments_json")?,
+            )
+        };
         let m = last_message(r)?;
         if m.role != Role::Assistant {
-            return Err(Failure::invalid("tool calls belong to an assistant message"));
+            return Err(Failure::invalid(
+                "tool calls belong to an assistant message",
+            ));
         }
-        m.tool_calls.push(ToolCall { id: id.into(), name: name.into(), arguments: args.into() });
-    }
-);
+        m.tool_calls.push(ToolCall {
+            id: id.into(),
+            name: name.into(),
+            arguments: args.into(),
+        });
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Appends a tool-result message answering `tool_call_id`.
-    openclaw_chat_request_add_tool_result, |r, tool_call_id: *const c_char, text: *const c_char| {
+/// Appends a tool-result message answering `tool_call_id`.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_add_tool_result(
+    req: *mut openclaw_chat_request,
+    tool_call_id: *const c_char,
+    text: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated strings.
-        let (id, t) = unsafe { (str_arg(tool_call_id, "tool_call_id")?, str_arg(text, "text")?) };
+        let (id, t) = unsafe {
+            (
+                str_arg(tool_call_id, "tool_call_id")?,
+                str_arg(text, "text")?,
+            )
+        };
         r.messages.push(Message::tool(id, t));
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Sets the `model` field verbatim (an agent target: `openclaw`, `openclaw/<agent>`); NULL
-    /// restores the default (`openclaw/<agent>` with the per-call or client agent).
-    openclaw_chat_request_set_target, |r, model: *const c_char| {
+/// Sets the `model` field verbatim (an agent target: `openclaw`, `openclaw/<agent>`); NULL
+/// restores the default (`openclaw/<agent>` with the per-call or client agent).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_target(
+    req: *mut openclaw_chat_request,
+    model: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated string or NULL.
         r.target = unsafe { opt_str_arg(model, "model") }?.map(str::to_owned);
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Selects the agent for this call (`x-openclaw-agent-id`, wins over the target); NULL =
-    /// the client's agent. Checked when sent.
-    openclaw_chat_request_set_agent, |r, agent_id: *const c_char| {
+/// Selects the agent for this call (`x-openclaw-agent-id`, wins over the target); NULL =
+/// the client's agent. Checked when sent.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_agent(
+    req: *mut openclaw_chat_request,
+    agent_id: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated string or NULL.
         r.agent_id = unsafe { opt_str_arg(agent_id, "agent_id") }?.map(str::to_owned);
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Sets `user` (a stable session `agent:<id>:openai-user:<user>`); NULL clears it.
-    openclaw_chat_request_set_user, |r, user: *const c_char| {
+/// Sets `user` (a stable session `agent:<id>:openai-user:<user>`); NULL clears it.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_user(
+    req: *mut openclaw_chat_request,
+    user: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated string or NULL.
         r.user = unsafe { opt_str_arg(user, "user") }?.map(str::to_owned);
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Sets `x-openclaw-session-key` verbatim (wins over `user`); NULL clears it. Reserved
-    /// namespaces (`subagent:`, `cron:`, `acp:`) and CR/LF/NUL give
-    /// `OPENCLAW_RESULT_INVALID_ARGUMENT` here.
-    openclaw_chat_request_set_session_key, |r, key: *const c_char| {
+/// Sets `x-openclaw-session-key` verbatim (wins over `user`); NULL clears it. Reserved
+/// namespaces (`subagent:`, `cron:`, `acp:`) and CR/LF/NUL give
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT` here.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_session_key(
+    req: *mut openclaw_chat_request,
+    key: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated string or NULL.
         let k = unsafe { opt_str_arg(key, "key") }?;
         if let Some(k) = k {
             crate::chat::validate_session_key(k)?;
         }
         r.session_key = k.map(str::to_owned);
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Sets `x-openclaw-session-key` to `agent:<agent_id>:<key>`, validated.
-    openclaw_chat_request_set_agent_session_key, |r, agent_id: *const c_char, key: *const c_char| {
+/// Sets `x-openclaw-session-key` to `agent:<agent_id>:<key>`, validated.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_agent_session_key(
+    req: *mut openclaw_chat_request,
+    agent_id: *const c_char,
+    key: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated strings.
         let (a, k) = unsafe { (str_arg(agent_id, "agent_id")?, str_arg(key, "key")?) };
         r.session_key = Some(crate::chat::agent_session_key(a, k)?);
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Sets `x-openclaw-message-channel`; NULL clears it.
-    openclaw_chat_request_set_channel, |r, channel: *const c_char| {
+/// Sets `x-openclaw-message-channel`; NULL clears it.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_channel(
+    req: *mut openclaw_chat_request,
+    channel: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated string or NULL.
         let c = unsafe { opt_str_arg(channel, "channel") }?;
         if let Some(c) = c {
             crate::chat::validate_header_value("the message channel", c)?;
         }
         r.channel = c.map(str::to_owned);
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Sets `x-openclaw-model` (backend model override, `provider/model`); NULL clears it.
-    openclaw_chat_request_set_model_override, |r, model: *const c_char| {
+/// Sets `x-openclaw-model` (backend model override, `provider/model`); NULL clears it.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_model_override(
+    req: *mut openclaw_chat_request,
+    model: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated string or NULL.
         let m = unsafe { opt_str_arg(model, "model") }?;
         if let Some(m) = m {
             crate::chat::validate_header_value("the x-openclaw-model override", m)?;
         }
         r.model_override = m.map(str::to_owned);
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Adds an extra header. A name that is not an HTTP token, or CR/LF/NUL in the value, gives
-    /// `OPENCLAW_RESULT_INVALID_ARGUMENT`.
-    openclaw_chat_request_add_header, |r, name: *const c_char, value: *const c_char| {
+/// Adds an extra header. A name that is not an HTTP token, or CR/LF/NUL in the value, gives
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_add_header(
+    req: *mut openclaw_chat_request,
+    name: *const c_char,
+    value: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated strings.
         let (n, v) = unsafe { (str_arg(name, "name")?, str_arg(value, "value")?) };
         crate::chat::validate_header_name(n)?;
         crate::chat::validate_header_value(&format!("header {n}"), v)?;
         r.extra_headers.push((n.into(), v.into()));
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Adds a client-side function tool; `description` and `parameters_json` (a JSON schema)
-    /// may be NULL.
-    openclaw_chat_request_add_tool, |r, name: *const c_char, description: *const c_char, parameters_json: *const c_char| {
+/// Adds a client-side function tool; `description` and `parameters_json` (a JSON schema)
+/// may be NULL.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_add_tool(
+    req: *mut openclaw_chat_request,
+    name: *const c_char,
+    description: *const c_char,
+    parameters_json: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated strings or NULL.
-        let (n, d, p) = unsafe { (str_arg(name, "name")?, opt_str_arg(description, "description")?, opt_str_arg(parameters_json, "parameters_json")?) };
+        let (n, d, p) = unsafe {
+            (
+                str_arg(name, "name")?,
+                opt_str_arg(description, "description")?,
+                opt_str_arg(parameters_json, "parameters_json")?,
+            )
+        };
         let params = match p {
-            Some(p) => Some(serde_json::from_str(p).map_err(|e| Failure::invalid(format!("parameters_json is not valid JSON: {e}")))?),
+            Some(p) => Some(serde_json::from_str(p).map_err(|e| {
+                Failure::invalid(format!("parameters_json is not valid JSON: {e}"))
+            })?),
             None => None,
         };
         r.tools.push(Tool::function(n, d, params));
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Sets `tool_choice` (`OPENCLAW_TOOL_CHOICE_*`); `function_name` is required for
-    /// `OPENCLAW_TOOL_CHOICE_FUNCTION` and ignored otherwise.
-    openclaw_chat_request_set_tool_choice, |r, choice: u32, function_name: *const c_char| {
+/// Sets `tool_choice` (`OPENCLAW_TOOL_CHOICE_*`); `function_name` is required for
+/// `OPENCLAW_TOOL_CHOICE_FUNCTION` and ignored otherwise.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_tool_choice(
+    req: *mut openclaw_chat_request,
+    choice: u32,
+    function_name: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         r.tool_choice = Some(match choice {
             OPENCLAW_TOOL_CHOICE_AUTO => ToolChoice::Auto,
             OPENCLAW_TOOL_CHOICE_NONE => ToolChoice::None,
             OPENCLAW_TOOL_CHOICE_REQUIRED => ToolChoice::Required,
             // SAFETY: NUL-terminated string.
-            OPENCLAW_TOOL_CHOICE_FUNCTION => ToolChoice::Function(unsafe { str_arg(function_name, "function_name") }?.to_owned()),
+            OPENCLAW_TOOL_CHOICE_FUNCTION => {
+                ToolChoice::Function(unsafe { str_arg(function_name, "function_name") }?.to_owned())
+            }
             _ => return Err(Failure::invalid(format!("unknown tool choice {choice}"))),
         });
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Sets `temperature` (0–2; the gateway validates it).
-    openclaw_chat_request_set_temperature, |r, temperature: f64| r.temperature = Some(temperature)
-);
+/// Sets `temperature` (0–2; the gateway validates it).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_temperature(
+    req: *mut openclaw_chat_request,
+    temperature: f64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
+        r.temperature = Some(temperature);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Sets `top_p` (0–1).
-    openclaw_chat_request_set_top_p, |r, top_p: f64| r.top_p = Some(top_p)
-);
+/// Sets `top_p` (0–1).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_top_p(
+    req: *mut openclaw_chat_request,
+    top_p: f64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
+        r.top_p = Some(top_p);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Sets `max_completion_tokens` (0 clears it).
-    openclaw_chat_request_set_max_tokens, |r, max_tokens: u32| r.max_tokens = (max_tokens > 0).then_some(max_tokens)
-);
+/// Sets `max_completion_tokens` (0 clears it).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_max_tokens(
+    req: *mut openclaw_chat_request,
+    max_tokens: u32,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
+        r.max_tokens = (max_tokens > 0).then_some(max_tokens);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Adds a stop sequence (at most 4).
-    openclaw_chat_request_add_stop, |r, stop: *const c_char| {
+/// Adds a stop sequence (at most 4).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_add_stop(
+    req: *mut openclaw_chat_request,
+    stop: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: NUL-terminated string.
         r.stop.push(unsafe { str_arg(stop, "stop") }?.to_owned());
-    }
-);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Sets `seed`.
-    openclaw_chat_request_set_seed, |r, seed: i64| r.seed = Some(seed)
-);
+/// Sets `seed`.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_seed(
+    req: *mut openclaw_chat_request,
+    seed: i64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
+        r.seed = Some(seed);
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Asks for a trailing usage event on streams (`stream_options.include_usage`).
-    openclaw_chat_request_set_include_usage, |r, include: bool| r.include_usage = include
-);
+/// Asks for a trailing usage event on streams (`stream_options.include_usage`).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_include_usage(
+    req: *mut openclaw_chat_request,
+    include: bool,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
+        r.include_usage = include;
+        Ok(())
+    })
+}
 
 fn ms(v: u64) -> Option<Duration> {
     (v > 0).then(|| Duration::from_millis(v))
 }
 
-req_setter!(
-    /// Overrides the connect timeout for calls with this request (ms, 0 = no limit).
-    openclaw_chat_request_set_connect_timeout_ms, |r, ms_: u64| r.options = std::mem::take(&mut r.options).connect_timeout(ms(ms_))
-);
+/// Overrides the connect timeout for calls with this request (ms, 0 = no limit).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_connect_timeout_ms(
+    req: *mut openclaw_chat_request,
+    ms_: u64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
+        r.options = std::mem::take(&mut r.options).connect_timeout(ms(ms_));
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Overrides the response-headers timeout for calls with this request (ms, 0 = no limit).
-    openclaw_chat_request_set_response_timeout_ms, |r, ms_: u64| r.options = std::mem::take(&mut r.options).response_timeout(ms(ms_))
-);
+/// Overrides the response-headers timeout for calls with this request (ms, 0 = no limit).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_response_timeout_ms(
+    req: *mut openclaw_chat_request,
+    ms_: u64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
+        r.options = std::mem::take(&mut r.options).response_timeout(ms(ms_));
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
-    openclaw_chat_request_set_idle_timeout_ms, |r, ms_: u64| r.options = std::mem::take(&mut r.options).idle_timeout(ms(ms_))
-);
+/// Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_idle_timeout_ms(
+    req: *mut openclaw_chat_request,
+    ms_: u64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
+        r.options = std::mem::take(&mut r.options).idle_timeout(ms(ms_));
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Overrides the total timeout for calls with this request (ms, 0 = no limit).
-    openclaw_chat_request_set_total_timeout_ms, |r, ms_: u64| r.options = std::mem::take(&mut r.options).total_timeout(ms(ms_))
-);
+/// Overrides the total timeout for calls with this request (ms, 0 = no limit).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_total_timeout_ms(
+    req: *mut openclaw_chat_request,
+    ms_: u64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
+        r.options = std::mem::take(&mut r.options).total_timeout(ms(ms_));
+        Ok(())
+    })
+}
 
-req_setter!(
-    /// Attaches a cancel token (the request keeps its own reference; the token may be freed
-    /// first). `openclaw_cancel_token_cancel` then ends calls with this request at once.
-    openclaw_chat_request_set_cancel_token, |r, token: *const openclaw_cancel_token| {
+/// Attaches a cancel token (the request keeps its own reference; the token may be freed
+/// first). `openclaw_cancel_token_cancel` then ends calls with this request at once.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
+/// strings. Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_cancel_token(
+    req: *mut openclaw_chat_request,
+    token: *const openclaw_cancel_token,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
         // SAFETY: a live token or NULL.
         let t = unsafe { handle(token, "token") }?;
         r.options = std::mem::take(&mut r.options).cancel_token(t.token.clone());
-    }
-);
+        Ok(())
+    })
+}
 
 /// Runs one agent turn without streaming and writes the whole reply to `*out`.
 ///

@@ -82,23 +82,6 @@ pub unsafe extern "C" fn openclaw_client_new_default(
     })
 }
 
-macro_rules! builder_setter {
-    ($(#[$doc:meta])* $name:ident, |$b:ident, $($arg:ident : $ty:ty),*| $body:expr) => {
-        $(#[$doc])*
-        ///
-        /// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
-        /// Thread-safety: use a builder from one thread at a time.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $name(builder: *mut openclaw_client_builder, $($arg: $ty),*) -> openclaw_result {
-            run(|| {
-                // SAFETY: a live builder from this library or NULL.
-                let $b = unsafe { handle_mut(builder, "builder") }?;
-                $body
-            })
-        }
-    };
-}
-
 fn update(
     b: &mut openclaw_client_builder,
     f: impl FnOnce(ClientBuilder) -> ClientBuilder,
@@ -108,114 +91,281 @@ fn update(
     Ok(())
 }
 
-builder_setter!(
-    /// Sets the base URL `http[s]://host[:port][/prefix]` (validated at build).
-    openclaw_client_builder_set_base_url, |b, url: *const c_char| {
-        // SAFETY: caller passes a NUL-terminated string.
-        let url = unsafe { str_arg(url, "url") }?.to_owned();
-        update(b, |x| x.base_url(url))
-    }
-);
+/// Sets the base URL `http[s]://host[:port][/prefix]` (validated at build).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_base_url(
+    builder: *mut openclaw_client_builder,
+    url: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        {
+            // SAFETY: caller passes a NUL-terminated string.
+            let url = unsafe { str_arg(url, "url") }?.to_owned();
+            update(b, |x| x.base_url(url))
+        }
+    })
+}
 
-builder_setter!(
-    /// Sets the gateway token or password (sent as `Authorization: Bearer …`); NULL or `""`
-    /// removes it. CR/LF/NUL are rejected at build.
-    openclaw_client_builder_set_secret, |b, secret: *const c_char| {
-        // SAFETY: caller passes a NUL-terminated string or NULL.
-        let s = unsafe { opt_str_arg(secret, "secret") }?.unwrap_or("").to_owned();
-        update(b, |x| x.secret(s))
-    }
-);
+/// Sets the gateway token or password (sent as `Authorization: Bearer …`); NULL or `""`
+/// removes it. CR/LF/NUL are rejected at build.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_secret(
+    builder: *mut openclaw_client_builder,
+    secret: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        {
+            // SAFETY: caller passes a NUL-terminated string or NULL.
+            let s = unsafe { opt_str_arg(secret, "secret") }?
+                .unwrap_or("")
+                .to_owned();
+            update(b, |x| x.secret(s))
+        }
+    })
+}
 
-builder_setter!(
-    /// Sets the default agent id (default `main`; `""` = the gateway's default agent).
-    openclaw_client_builder_set_agent, |b, agent_id: *const c_char| {
-        // SAFETY: caller passes a NUL-terminated string.
-        let a = unsafe { str_arg(agent_id, "agent_id") }?.to_owned();
-        update(b, |x| x.agent(a))
-    }
-);
+/// Sets the default agent id (default `main`; `""` = the gateway's default agent).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_agent(
+    builder: *mut openclaw_client_builder,
+    agent_id: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        {
+            // SAFETY: caller passes a NUL-terminated string.
+            let a = unsafe { str_arg(agent_id, "agent_id") }?.to_owned();
+            update(b, |x| x.agent(a))
+        }
+    })
+}
 
-builder_setter!(
-    /// Connect timeout in milliseconds; 0 = no limit (default 10000).
-    openclaw_client_builder_set_connect_timeout_ms, |b, ms_: u64| update(b, |x| x.connect_timeout(ms(ms_)))
-);
+/// Connect timeout in milliseconds; 0 = no limit (default 10000).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_connect_timeout_ms(
+    builder: *mut openclaw_client_builder,
+    ms_: u64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        update(b, |x| x.connect_timeout(ms(ms_)))
+    })
+}
 
-builder_setter!(
-    /// Response-headers timeout in milliseconds; 0 = no limit (default 600000). A non-stream
-    /// chat waits here for the whole agent turn.
-    openclaw_client_builder_set_response_timeout_ms, |b, ms_: u64| update(b, |x| x.response_timeout(ms(ms_)))
-);
+/// Response-headers timeout in milliseconds; 0 = no limit (default 600000). A non-stream
+/// chat waits here for the whole agent turn.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_response_timeout_ms(
+    builder: *mut openclaw_client_builder,
+    ms_: u64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        update(b, |x| x.response_timeout(ms(ms_)))
+    })
+}
 
-builder_setter!(
-    /// Idle (per-read) timeout in milliseconds; 0 = no limit (default 300000). The gateway
-    /// sends nothing while a tool runs: keep it generous.
-    openclaw_client_builder_set_idle_timeout_ms, |b, ms_: u64| update(b, |x| x.idle_timeout(ms(ms_)))
-);
+/// Idle (per-read) timeout in milliseconds; 0 = no limit (default 300000). The gateway
+/// sends nothing while a tool runs: keep it generous.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_idle_timeout_ms(
+    builder: *mut openclaw_client_builder,
+    ms_: u64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        update(b, |x| x.idle_timeout(ms(ms_)))
+    })
+}
 
-builder_setter!(
-    /// Total timeout per call in milliseconds; 0 = no limit (the default).
-    openclaw_client_builder_set_total_timeout_ms, |b, ms_: u64| update(b, |x| x.total_timeout(ms(ms_)))
-);
+/// Total timeout per call in milliseconds; 0 = no limit (the default).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_total_timeout_ms(
+    builder: *mut openclaw_client_builder,
+    ms_: u64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        update(b, |x| x.total_timeout(ms(ms_)))
+    })
+}
 
-builder_setter!(
-    /// Trust exactly the CA certificates of this PEM bundle. It **replaces** the built-in
-    /// Mozilla roots. A bundle with no certificate fails at build with
-    /// `OPENCLAW_RESULT_INVALID_ARGUMENT`. The bytes are copied.
-    openclaw_client_builder_set_ca_pem, |b, pem: *const u8, len: usize| {
-        // SAFETY: caller passes `len` readable bytes.
-        let p = unsafe { bytes_arg(pem, len, "pem") }?.to_vec();
-        update(b, |x| x.ca_bundle_pem(p))
-    }
-);
+/// Trust exactly the CA certificates of this PEM bundle. It **replaces** the built-in
+/// Mozilla roots. A bundle with no certificate fails at build with
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT`. The bytes are copied.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_ca_pem(
+    builder: *mut openclaw_client_builder,
+    pem: *const u8,
+    len: usize,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        {
+            // SAFETY: caller passes `len` readable bytes.
+            let p = unsafe { bytes_arg(pem, len, "pem") }?.to_vec();
+            update(b, |x| x.ca_bundle_pem(p))
+        }
+    })
+}
 
-builder_setter!(
-    /// DANGEROUS: turns TLS certificate verification off (anyone on the path can read the
-    /// traffic, token included). For throwaway tests only.
-    openclaw_client_builder_set_danger_accept_invalid_certs, |b, accept: bool| update(b, |x| x.danger_accept_invalid_certs(accept))
-);
+/// DANGEROUS: turns TLS certificate verification off (anyone on the path can read the
+/// traffic, token included). For throwaway tests only.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_danger_accept_invalid_certs(
+    builder: *mut openclaw_client_builder,
+    accept: bool,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        update(b, |x| x.danger_accept_invalid_certs(accept))
+    })
+}
 
-builder_setter!(
-    /// Uses this proxy URL; NULL = no proxy (the default; environment variables are ignored).
-    openclaw_client_builder_set_proxy, |b, proxy_url: *const c_char| {
-        // SAFETY: caller passes a NUL-terminated string or NULL.
-        let p = unsafe { opt_str_arg(proxy_url, "proxy_url") }?.map(str::to_owned);
-        update(b, |x| x.proxy(p.map(ProxySetting::Url).unwrap_or(ProxySetting::None)))
-    }
-);
+/// Uses this proxy URL; NULL = no proxy (the default; environment variables are ignored).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_proxy(
+    builder: *mut openclaw_client_builder,
+    proxy_url: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        {
+            // SAFETY: caller passes a NUL-terminated string or NULL.
+            let p = unsafe { opt_str_arg(proxy_url, "proxy_url") }?.map(str::to_owned);
+            update(b, |x| {
+                x.proxy(p.map(ProxySetting::Url).unwrap_or(ProxySetting::None))
+            })
+        }
+    })
+}
 
-builder_setter!(
-    /// Uses the proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` (never for loopback gateways).
-    openclaw_client_builder_set_proxy_from_env, |b, on: bool| update(b, |x| x.proxy(if on { ProxySetting::FromEnv } else { ProxySetting::None }))
-);
+/// Uses the proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` (never for loopback gateways).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_proxy_from_env(
+    builder: *mut openclaw_client_builder,
+    on: bool,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        {
+            update(b, |x| {
+                x.proxy(if on {
+                    ProxySetting::FromEnv
+                } else {
+                    ProxySetting::None
+                })
+            })
+        }
+    })
+}
 
-builder_setter!(
-    /// Sets the `User-Agent`.
-    openclaw_client_builder_set_user_agent, |b, user_agent: *const c_char| {
-        // SAFETY: caller passes a NUL-terminated string.
-        let ua = unsafe { str_arg(user_agent, "user_agent") }?.to_owned();
-        update(b, |x| x.user_agent(ua))
-    }
-);
+/// Sets the `User-Agent`.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_user_agent(
+    builder: *mut openclaw_client_builder,
+    user_agent: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        {
+            // SAFETY: caller passes a NUL-terminated string.
+            let ua = unsafe { str_arg(user_agent, "user_agent") }?.to_owned();
+            update(b, |x| x.user_agent(ua))
+        }
+    })
+}
 
-builder_setter!(
-    /// Maximum bytes in one SSE line (default 32 MiB); exceeding it fails the stream with
-    /// `OPENCLAW_RESULT_LIMIT_EXCEEDED`.
-    openclaw_client_builder_set_max_line_bytes, |b, max: usize| {
-        b.limits.max_line_bytes = max;
-        let l = b.limits;
-        update(b, |x| x.stream_limits(l))
-    }
-);
+/// Maximum bytes in one SSE line (default 32 MiB); exceeding it fails the stream with
+/// `OPENCLAW_RESULT_LIMIT_EXCEEDED`.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_max_line_bytes(
+    builder: *mut openclaw_client_builder,
+    max: usize,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        {
+            b.limits.max_line_bytes = max;
+            let l = b.limits;
+            update(b, |x| x.stream_limits(l))
+        }
+    })
+}
 
-builder_setter!(
-    /// Maximum bytes of one SSE event's data (default 64 MiB).
-    openclaw_client_builder_set_max_event_bytes, |b, max: usize| {
-        b.limits.max_event_bytes = max;
-        let l = b.limits;
-        update(b, |x| x.stream_limits(l))
-    }
-);
+/// Maximum bytes of one SSE event's data (default 64 MiB).
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_max_event_bytes(
+    builder: *mut openclaw_client_builder,
+    max: usize,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        {
+            b.limits.max_event_bytes = max;
+            let l = b.limits;
+            update(b, |x| x.stream_limits(l))
+        }
+    })
+}
 
 /// Builds the client and writes it to `*out`. **Always consumes the builder**, on success and
 /// on failure (do not use or free it afterwards).

@@ -100,59 +100,142 @@ pub unsafe extern "C" fn openclaw_tool_call_new(
     })
 }
 
-macro_rules! tool_setter {
-    ($(#[$doc:meta])* $name:ident, $field:ident) => {
-        $(#[$doc])*
-        ///
-        /// NULL clears it. The string is copied. One thread at a time per tool call.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $name(call: *mut openclaw_tool_call, value: *const c_char) -> openclaw_result {
-            run(|| {
-                // SAFETY: a live tool call or NULL; NUL-terminated string or NULL.
-                let c = unsafe { handle_mut(call, "call") }?;
-                let v = unsafe { opt_str_arg(value, "value") }?;
-                if let Some(v) = v {
-                    crate::chat::validate_header_value(stringify!($field), v)?;
-                }
-                c.call.$field = v.map(str::to_owned);
-                Ok(())
-            })
-        }
-    };
+/// Sets `action` (copied into `args.action` when the tool has one).
+///
+/// NULL clears it. The string is copied. One thread at a time per tool call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_action(
+    call: *mut openclaw_tool_call,
+    value: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live tool call or NULL.
+        let c = unsafe { handle_mut(call, "call") }?;
+        // SAFETY: NUL-terminated string or NULL.
+        c.call.action = checked_value(unsafe { opt_str_arg(value, "value") }?, "action")?;
+        Ok(())
+    })
+}
+/// Sets `sessionKey` (omitted or `main`: the agent's main session).
+///
+/// NULL clears it. The string is copied. One thread at a time per tool call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_session_key(
+    call: *mut openclaw_tool_call,
+    value: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live tool call or NULL.
+        let c = unsafe { handle_mut(call, "call") }?;
+        // SAFETY: NUL-terminated string or NULL.
+        c.call.session_key = checked_value(unsafe { opt_str_arg(value, "value") }?, "session_key")?;
+        Ok(())
+    })
+}
+/// Sets `agentId`.
+///
+/// NULL clears it. The string is copied. One thread at a time per tool call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_agent(
+    call: *mut openclaw_tool_call,
+    value: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live tool call or NULL.
+        let c = unsafe { handle_mut(call, "call") }?;
+        // SAFETY: NUL-terminated string or NULL.
+        c.call.agent_id = checked_value(unsafe { opt_str_arg(value, "value") }?, "agent_id")?;
+        Ok(())
+    })
+}
+/// Sets `idempotencyKey`.
+///
+/// NULL clears it. The string is copied. One thread at a time per tool call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_idempotency_key(
+    call: *mut openclaw_tool_call,
+    value: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live tool call or NULL.
+        let c = unsafe { handle_mut(call, "call") }?;
+        // SAFETY: NUL-terminated string or NULL.
+        c.call.idempotency_key =
+            checked_value(unsafe { opt_str_arg(value, "value") }?, "idempotency_key")?;
+        Ok(())
+    })
+}
+/// Sets `x-openclaw-message-channel`.
+///
+/// NULL clears it. The string is copied. One thread at a time per tool call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_channel(
+    call: *mut openclaw_tool_call,
+    value: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live tool call or NULL.
+        let c = unsafe { handle_mut(call, "call") }?;
+        // SAFETY: NUL-terminated string or NULL.
+        c.call.channel = checked_value(unsafe { opt_str_arg(value, "value") }?, "channel")?;
+        Ok(())
+    })
+}
+/// Sets `x-openclaw-account-id`.
+///
+/// NULL clears it. The string is copied. One thread at a time per tool call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_account_id(
+    call: *mut openclaw_tool_call,
+    value: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live tool call or NULL.
+        let c = unsafe { handle_mut(call, "call") }?;
+        // SAFETY: NUL-terminated string or NULL.
+        c.call.account_id = checked_value(unsafe { opt_str_arg(value, "value") }?, "account_id")?;
+        Ok(())
+    })
+}
+/// Sets `x-openclaw-message-to`.
+///
+/// NULL clears it. The string is copied. One thread at a time per tool call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_message_to(
+    call: *mut openclaw_tool_call,
+    value: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live tool call or NULL.
+        let c = unsafe { handle_mut(call, "call") }?;
+        // SAFETY: NUL-terminated string or NULL.
+        c.call.message_to = checked_value(unsafe { opt_str_arg(value, "value") }?, "message_to")?;
+        Ok(())
+    })
+}
+/// Sets `x-openclaw-thread-id`.
+///
+/// NULL clears it. The string is copied. One thread at a time per tool call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_thread_id(
+    call: *mut openclaw_tool_call,
+    value: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live tool call or NULL.
+        let c = unsafe { handle_mut(call, "call") }?;
+        // SAFETY: NUL-terminated string or NULL.
+        c.call.thread_id = checked_value(unsafe { opt_str_arg(value, "value") }?, "thread_id")?;
+        Ok(())
+    })
 }
 
-tool_setter!(
-    /// Sets `action` (copied into `args.action` when the tool has one).
-    openclaw_tool_call_set_action, action
-);
-tool_setter!(
-    /// Sets `sessionKey` (omitted or `main`: the agent's main session).
-    openclaw_tool_call_set_session_key, session_key
-);
-tool_setter!(
-    /// Sets `agentId`.
-    openclaw_tool_call_set_agent, agent_id
-);
-tool_setter!(
-    /// Sets `idempotencyKey`.
-    openclaw_tool_call_set_idempotency_key, idempotency_key
-);
-tool_setter!(
-    /// Sets `x-openclaw-message-channel`.
-    openclaw_tool_call_set_channel, channel
-);
-tool_setter!(
-    /// Sets `x-openclaw-account-id`.
-    openclaw_tool_call_set_account_id, account_id
-);
-tool_setter!(
-    /// Sets `x-openclaw-message-to`.
-    openclaw_tool_call_set_message_to, message_to
-);
-tool_setter!(
-    /// Sets `x-openclaw-thread-id`.
-    openclaw_tool_call_set_thread_id, thread_id
-);
+fn checked_value(v: Option<&str>, what: &str) -> Result<Option<String>, Failure> {
+    if let Some(v) = v {
+        crate::chat::validate_header_value(what, v)?;
+    }
+    Ok(v.map(str::to_owned))
+}
 
 /// Attaches a cancel token to the tool call (a reference is kept).
 #[unsafe(no_mangle)]
