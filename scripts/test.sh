@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, `cargo test` (SSE rules, stream decoding, the client and
+# the C API against the mock gateway, C/C++/Python examples, valgrind), then the real-gateway tier
+# against a real OpenClaw gateway started by scripts/real-gateway.sh.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+cargo fmt --all -- --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo test
+
+export OPENCLAW_RUN_DIR=${OPENCLAW_RUN_DIR:-$ROOT/.cache/test-run}
+trap '"$ROOT/scripts/real-gateway.sh" stop >/dev/null 2>&1 || true' EXIT
+eval "$("$ROOT/scripts/real-gateway.sh" start)"
+cargo test --test real_gateway -- --ignored --test-threads=4

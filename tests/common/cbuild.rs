@@ -1,0 +1,71 @@
+//! Builds the C/C++ examples once per test binary, against the staticlib cargo built.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The link line documented in the README and used by examples-c/Makefile.
+pub const NATIVE_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
+
+pub fn target_dir() -> PathBuf {
+    // tests run from target/<profile>/deps/<test>
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().unwrap().parent().unwrap().to_path_buf()
+}
+
+pub fn out_dir() -> PathBuf {
+    let d = target_dir().join("c-examples");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+pub fn run_ok(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Builds all examples once per test process.
+pub fn examples() -> &'static PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let lib = target_dir().join("libopenclaw_client.a");
+        assert!(lib.exists(), "{} missing: cargo builds the staticlib with the tests", lib.display());
+        let out = out_dir();
+        let inc = format!("-I{ROOT}/include");
+        for name in ["chat", "stream", "tools", "cancel", "check"] {
+            run_ok(
+                Command::new("cc")
+                    .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g", &inc])
+                    .arg(format!("{ROOT}/examples-c/{name}.c"))
+                    .arg("-o")
+                    .arg(out.join(name))
+                    .arg(&lib)
+                    .args(NATIVE_LIBS),
+            );
+        }
+        run_ok(
+            Command::new("c++")
+                .args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-g", &inc])
+                .arg(format!("{ROOT}/examples-c/stream.cpp"))
+                .arg("-o")
+                .arg(out.join("stream_cpp"))
+                .arg(&lib)
+                .args(NATIVE_LIBS),
+        );
+        out
+    })
+}
+
+pub fn example(name: &str) -> PathBuf {
+    examples().join(name)
+}
+
