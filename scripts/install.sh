@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the release library and installs it with its header and pkg-config file.
+#   scripts/install.sh [PREFIX]        (default /usr/local; DESTDIR is honoured)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PREFIX=${1:-/usr/local}
+DEST=${DESTDIR:-}
+cd "$ROOT"
+cargo build --release --lib --quiet
+VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+install -d "$DEST$PREFIX/lib/pkgconfig" "$DEST$PREFIX/include"
+install -m 644 target/release/libopenclaw_client.a "$DEST$PREFIX/lib/"
+install -m 755 target/release/libopenclaw_client.so "$DEST$PREFIX/lib/"
+install -m 644 include/openclaw_client.h "$DEST$PREFIX/include/"
+sed -e "s|@PREFIX@|$PREFIX|" -e "s|@VERSION@|$VERSION|" openclaw-client.pc.in > "$DEST$PREFIX/lib/pkgconfig/openclaw-client.pc"
+echo "installed openclaw-client $VERSION into $DEST$PREFIX"
