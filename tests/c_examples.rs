@@ -32,7 +32,10 @@ fn stderr(o: &Output) -> String {
 }
 
 fn valgrind_available() -> bool {
-    Command::new("valgrind").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn echo_gateway() -> MockGateway {
@@ -40,14 +43,30 @@ fn echo_gateway() -> MockGateway {
         let body = r.json();
         match r.path.as_str() {
             "/health" => Reply::json(200, r#"{"ok":true,"status":"live"}"#),
-            "/startupz" => Reply::json(200, r#"{"ok":true,"status":"started","version":"2026.9.6"}"#),
-            "/v1/models" => Reply::json(200, r#"{"object":"list","data":[{"id":"openclaw"},{"id":"openclaw/main"}]}"#),
+            "/startupz" => Reply::json(
+                200,
+                r#"{"ok":true,"status":"started","version":"2026.9.6"}"#,
+            ),
+            "/v1/models" => Reply::json(
+                200,
+                r#"{"object":"list","data":[{"id":"openclaw"},{"id":"openclaw/main"}]}"#,
+            ),
             "/v1/responses" => Reply::text(404, "Not Found"),
-            "/tools/invoke" => Reply::json(200, r#"{"ok":true,"result":{"content":[{"type":"text","text":"[]"}]}}"#),
+            "/tools/invoke" => Reply::json(
+                200,
+                r#"{"ok":true,"result":{"content":[{"type":"text","text":"[]"}]}}"#,
+            ),
             "/v1/chat/completions" => {
                 let msgs = body["messages"].as_array().cloned().unwrap_or_default();
-                let Some(text) = msgs.last().and_then(|m| m["content"].as_str()).map(str::to_owned) else {
-                    return Reply::json(400, r#"{"error":{"message":"Missing user message in `messages`.","type":"invalid_request_error"}}"#);
+                let Some(text) = msgs
+                    .last()
+                    .and_then(|m| m["content"].as_str())
+                    .map(str::to_owned)
+                else {
+                    return Reply::json(
+                        400,
+                        r#"{"error":{"message":"Missing user message in `messages`.","type":"invalid_request_error"}}"#,
+                    );
                 };
                 if text == "stall" {
                     return Reply::sse_timed(vec![
@@ -57,9 +76,15 @@ fn echo_gateway() -> MockGateway {
                     ]);
                 }
                 if body["stream"] == true {
-                    let words: Vec<String> = format!("echo: {text}").split_inclusive(' ').map(str::to_owned).collect();
+                    let words: Vec<String> = format!("echo: {text}")
+                        .split_inclusive(' ')
+                        .map(str::to_owned)
+                        .collect();
                     let refs: Vec<&str> = words.iter().map(String::as_str).collect();
-                    Reply::sse(&gateway_stream(&refs, body["stream_options"]["include_usage"] == true))
+                    Reply::sse(&gateway_stream(
+                        &refs,
+                        body["stream_options"]["include_usage"] == true,
+                    ))
                 } else {
                     Reply::json(200, &serde_json::json!({"id":"c","object":"chat.completion","model":"openclaw/main","choices":[{"index":0,"message":{"role":"assistant","content":format!("echo: {text}")},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}).to_string())
                 }
@@ -72,9 +97,38 @@ fn echo_gateway() -> MockGateway {
 #[test]
 fn header_compiles_alone_as_c_and_cpp() {
     let h = format!("{ROOT}/include/openclaw_client.h");
-    run_ok(Command::new("cc").args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-fsyntax-only", "-x", "c", &h]));
-    run_ok(Command::new("cc").args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-fsyntax-only", "-x", "c", &h]));
-    run_ok(Command::new("c++").args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-x", "c++", &h]));
+    run_ok(Command::new("cc").args([
+        "-std=c99",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-pedantic",
+        "-fsyntax-only",
+        "-x",
+        "c",
+        &h,
+    ]));
+    run_ok(Command::new("cc").args([
+        "-std=c11",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-pedantic",
+        "-fsyntax-only",
+        "-x",
+        "c",
+        &h,
+    ]));
+    run_ok(Command::new("c++").args([
+        "-std=c++17",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-fsyntax-only",
+        "-x",
+        "c++",
+        &h,
+    ]));
 }
 
 #[test]
@@ -82,8 +136,14 @@ fn readme_and_makefile_state_the_verified_link_line() {
     let line = NATIVE_LIBS.join(" ");
     let readme = std::fs::read_to_string(format!("{ROOT}/README.md")).unwrap();
     let makefile = std::fs::read_to_string(format!("{ROOT}/examples-c/Makefile")).unwrap();
-    assert!(readme.contains(&line), "README must show the static link line `{line}`");
-    assert!(makefile.contains(&line), "examples-c/Makefile must use `{line}`");
+    assert!(
+        readme.contains(&line),
+        "README must show the static link line `{line}`"
+    );
+    assert!(
+        makefile.contains(&line),
+        "examples-c/Makefile must use `{line}`"
+    );
     // The examples were linked with exactly this line.
     assert!(example("chat").exists());
 }
@@ -91,58 +151,104 @@ fn readme_and_makefile_state_the_verified_link_line() {
 #[test]
 fn chat_example_prints_the_answer() {
     let gw = echo_gateway();
-    let o = run_example(&example("chat"), &["-u", &gw.url, "-t", "tok", "hello gateway"]);
+    let o = run_example(
+        &example("chat"),
+        &["-u", &gw.url, "-t", "tok", "hello gateway"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), "echo: hello gateway\n");
-    assert!(stderr(&o).contains("[finish: stop] [usage: 12 prompt + 3 completion = 15]"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("[finish: stop] [usage: 12 prompt + 3 completion = 15]"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(gw.last().header("authorization"), Some("Bearer tok"));
 }
 
 #[test]
 fn stream_example_prints_deltas_finish_and_usage() {
     let gw = echo_gateway();
-    let o = run_example(&example("stream"), &["-u", &gw.url, "-t", "tok", "stream me please"]);
+    let o = run_example(
+        &example("stream"),
+        &["-u", &gw.url, "-t", "tok", "stream me please"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "echo: stream me please\n[usage: 12 prompt + 3 completion = 15]\n[finish: stop]\n");
+    assert_eq!(
+        stdout(&o),
+        "echo: stream me please\n[usage: 12 prompt + 3 completion = 15]\n[finish: stop]\n"
+    );
 }
 
 #[test]
 fn stream_example_without_gateway_prints_the_diagnosis_and_fails() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = format!("http://127.0.0.1:{port}");
     let o = run_example(&example("stream"), &["-u", &url, "hi"]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("OPENCLAW_RESULT_CONNECT"), "{err}");
-    assert!(err.contains(&format!("unreachable: nothing answers at {url}")), "{err}");
-    assert!(err.contains("gateway URL:") && err.contains("set by the application"), "{err}");
+    assert!(
+        err.contains(&format!("unreachable: nothing answers at {url}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("gateway URL:") && err.contains("set by the application"),
+        "{err}"
+    );
 }
 
 #[test]
 fn cpp_example_streams_through_the_pull_api() {
     let gw = echo_gateway();
-    let o = run_example(&example("stream_cpp"), &["-u", &gw.url, "-t", "tok", "from c++"]);
+    let o = run_example(
+        &example("stream_cpp"),
+        &["-u", &gw.url, "-t", "tok", "from c++"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "echo: from c++\n[usage: 12 prompt + 3 completion = 15]\n[finish: stop]\n");
+    assert_eq!(
+        stdout(&o),
+        "echo: from c++\n[usage: 12 prompt + 3 completion = 15]\n[finish: stop]\n"
+    );
 }
 
 #[test]
 fn tools_example_prints_json() {
     let gw = echo_gateway();
-    let o = run_example(&example("tools"), &["-u", &gw.url, "-t", "tok", "sessions_list", "{\"limit\":2}"]);
+    let o = run_example(
+        &example("tools"),
+        &["-u", &gw.url, "-t", "tok", "sessions_list", "{\"limit\":2}"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "{\"content\":[{\"text\":\"[]\",\"type\":\"text\"}]}\n");
+    assert_eq!(
+        stdout(&o),
+        "{\"content\":[{\"text\":\"[]\",\"type\":\"text\"}]}\n"
+    );
     assert_eq!(gw.last().json()["args"]["limit"], 2);
 }
 
 #[test]
 fn cancel_example_cancels_a_silent_stream_quickly() {
     let gw = echo_gateway();
-    let o = run_example(&example("cancel"), &["-u", &gw.url, "-t", "tok", "stall", "300"]);
+    let o = run_example(
+        &example("cancel"),
+        &["-u", &gw.url, "-t", "tok", "stall", "300"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.starts_with("thinking...\n[cancelled "), "{out}");
-    let ms: f64 = out.split("[cancelled ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let ms: f64 = out
+        .split("[cancelled ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(ms < 100.0, "cancellation took {ms} ms");
 }
 
@@ -153,7 +259,10 @@ fn check_example_prints_the_diagnosis() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.starts_with("ok: OpenClaw gateway 2026.9.6 at"), "{out}");
-    assert!(out.contains("chat completions: enabled") && out.contains("responses: disabled"), "{out}");
+    assert!(
+        out.contains("chat completions: enabled") && out.contains("responses: disabled"),
+        "{out}"
+    );
     assert!(!out.contains("tok\n"));
 }
 
@@ -169,32 +278,53 @@ fn python_ctypes_example_streams_through_the_pull_api() {
         .output()
         .expect("python3 is needed for the ctypes example");
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "echo: from python\n[usage: 12 prompt + 3 completion = 15]\n[finish: stop]\n");
+    assert_eq!(
+        stdout(&o),
+        "echo: from python\n[usage: 12 prompt + 3 completion = 15]\n[finish: stop]\n"
+    );
 }
 
 #[test]
 fn examples_are_clean_under_valgrind() {
     if !valgrind_available() {
         // .ci/run installs valgrind, so CI always runs this; say so loudly elsewhere.
-        assert!(std::env::var_os("CI").is_none(), "valgrind must be installed in CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "valgrind must be installed in CI"
+        );
         eprintln!("valgrind not installed: memcheck of the examples skipped on this machine");
         return;
     }
     let gw = echo_gateway();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dead = format!("http://127.0.0.1:{port}");
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("chat", vec!["-u", &gw.url, "-t", "tok", "valgrind chat"]),
-        ("stream", vec!["-u", &gw.url, "-t", "tok", "valgrind stream"]),
+        (
+            "stream",
+            vec!["-u", &gw.url, "-t", "tok", "valgrind stream"],
+        ),
         ("stream", vec!["-u", &dead, "unreachable"]),
         ("tools", vec!["-u", &gw.url, "-t", "tok"]),
         ("cancel", vec!["-u", &gw.url, "-t", "tok", "stall", "300"]),
         ("check", vec!["-u", &gw.url, "-t", "tok"]),
-        ("stream_cpp", vec!["-u", &gw.url, "-t", "tok", "valgrind c++"]),
+        (
+            "stream_cpp",
+            vec!["-u", &gw.url, "-t", "tok", "valgrind c++"],
+        ),
     ];
     for (name, args) in cases {
         let o = Command::new("valgrind")
-            .args(["--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect", "--quiet"])
+            .args([
+                "--error-exitcode=99",
+                "--leak-check=full",
+                "--errors-for-leak-kinds=definite,indirect",
+                "--quiet",
+            ])
             .arg(example(name))
             .args(&args)
             .env("OPENCLAW_CONFIG_PATH", "/nonexistent/openclaw.json")
@@ -202,6 +332,11 @@ fn examples_are_clean_under_valgrind() {
             .env_remove("OPENCLAW_GATEWAY_TOKEN")
             .output()
             .unwrap();
-        assert_ne!(o.status.code(), Some(99), "valgrind found errors in {name} {args:?}:\n{}", stderr(&o));
+        assert_ne!(
+            o.status.code(),
+            Some(99),
+            "valgrind found errors in {name} {args:?}:\n{}",
+            stderr(&o)
+        );
     }
 }

@@ -8,7 +8,15 @@ use std::sync::OnceLock;
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The link line documented in the README and used by examples-c/Makefile.
-pub const NATIVE_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
+pub const NATIVE_LIBS: &[&str] = &[
+    "-lgcc_s",
+    "-lutil",
+    "-lrt",
+    "-lpthread",
+    "-lm",
+    "-ldl",
+    "-lc",
+];
 
 pub fn target_dir() -> PathBuf {
     // tests run from target/<profile>/deps/<test>
@@ -23,7 +31,9 @@ pub fn out_dir() -> PathBuf {
 }
 
 pub fn run_ok(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{cmd:?} failed:\n{}\n{}",
@@ -38,13 +48,25 @@ pub fn examples() -> &'static PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
         let lib = target_dir().join("libopenclaw_client.a");
-        assert!(lib.exists(), "{} missing: cargo builds the staticlib with the tests", lib.display());
+        assert!(
+            lib.exists(),
+            "{} missing: cargo builds the staticlib with the tests",
+            lib.display()
+        );
         let out = out_dir();
         let inc = format!("-I{ROOT}/include");
         for name in ["chat", "stream", "tools", "cancel", "check"] {
             run_ok(
                 Command::new("cc")
-                    .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g", &inc])
+                    .args([
+                        "-std=c11",
+                        "-Wall",
+                        "-Wextra",
+                        "-Werror",
+                        "-pedantic",
+                        "-g",
+                        &inc,
+                    ])
                     .arg(format!("{ROOT}/examples-c/{name}.c"))
                     .arg("-o")
                     .arg(out.join(name))
@@ -68,4 +90,3 @@ pub fn examples() -> &'static PathBuf {
 pub fn example(name: &str) -> PathBuf {
     examples().join(name)
 }
-
