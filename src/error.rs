@@ -504,6 +504,17 @@ impl Error {
             }
             ureq::Error::ConnectProxyFailed(m) => connect(ConnectFailure::Proxy, m),
             ureq::Error::InvalidProxyUrl => Error::invalid("the proxy URL is not valid"),
+            ureq::Error::Io(io)
+                if io
+                    .get_ref()
+                    .is_some_and(|inner| inner.is::<rustls::Error>()) =>
+            {
+                // rustls reports handshake and certificate failures through io::Error.
+                Error::Tls {
+                    url: url.to_owned(),
+                    message: io.to_string(),
+                }
+            }
             ureq::Error::Io(io) => {
                 use std::io::ErrorKind as K;
                 let failure = match io.kind() {
