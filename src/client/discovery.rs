@@ -52,8 +52,9 @@ impl fmt::Display for SettingSource {
     }
 }
 
-/// The outcome of discovery: the settings and their sources.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The outcome of discovery: the settings and their sources (its `Debug` and `Display` never
+/// show the secret).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Discovered {
     /// The base URL chosen.
     pub url: String,
@@ -68,6 +69,19 @@ pub struct Discovered {
     /// Whether that file exists.
     pub config_found: bool,
     secret: Option<String>,
+}
+
+impl fmt::Debug for Discovered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Discovered")
+            .field("url", &self.url)
+            .field("url_source", &self.url_source)
+            .field("port_source", &self.port_source)
+            .field("secret_source", &self.secret_source)
+            .field("config_path", &self.config_path)
+            .field("config_found", &self.config_found)
+            .finish_non_exhaustive()
+    }
 }
 
 impl fmt::Display for Discovered {

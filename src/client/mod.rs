@@ -152,8 +152,8 @@ impl Secret {
     }
 }
 
-/// Builds a [`Client`].
-#[derive(Debug, Clone)]
+/// Builds a [`Client`]. Its `Debug` output never shows the secret.
+#[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
     secret: Option<String>,
@@ -165,6 +165,25 @@ pub struct ClientBuilder {
     user_agent: String,
     limits: Limits,
     discovered: Option<Discovered>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("agent", &self.agent)
+            .field("timeouts", &self.timeouts)
+            .field("ca_pem", &self.ca_pem.as_ref().map(Vec::len))
+            .field(
+                "danger_accept_invalid_certs",
+                &self.danger_accept_invalid_certs,
+            )
+            .field("proxy", &self.proxy)
+            .field("user_agent", &self.user_agent)
+            .field("limits", &self.limits)
+            .finish()
+    }
 }
 
 impl Default for ClientBuilder {
