@@ -47,10 +47,22 @@ pub fn run_ok(cmd: &mut Command) -> Output {
 pub fn examples() -> &'static PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
+        // `cargo test` builds only the rlib: build (or refresh) the static and shared
+        // libraries of this very source tree, in the same profile and target directory.
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut build = Command::new(cargo);
+        build
+            .args(["build", "--lib", "--quiet", "--manifest-path"])
+            .arg(format!("{ROOT}/Cargo.toml"));
+        if target_dir().file_name().is_some_and(|p| p == "release") {
+            build.arg("--release");
+        }
+        build.env("CARGO_TARGET_DIR", target_dir().parent().unwrap());
+        run_ok(&mut build);
         let lib = target_dir().join("libopenclaw_client.a");
         assert!(
             lib.exists(),
-            "{} missing: cargo builds the staticlib with the tests",
+            "{} missing after cargo build --lib",
             lib.display()
         );
         let out = out_dir();
