@@ -19,7 +19,7 @@ use std::fmt;
 use std::io::{self, BufRead};
 
 use serde::Deserialize;
-use serde::de::{self, IgnoredAny, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::cancel::Registration;
 use crate::chat::{ChatCompletion, FinishReason, ToolCall, Usage};
@@ -132,71 +132,239 @@ impl ReadContext {
     }
 }
 
-// ---- borrowed wire shapes (only the fields we use) ----
+// ---- decoding of one chunk, straight into the pending buffers ----
+//
+// A `DeserializeSeed` walks the chunk and writes only the fields we use into reusable buffers:
+// no intermediate structs, no allocation per event (text is appended to buffers that keep
+// their capacity); everything else is skipped with `IgnoredAny`.
 
-#[derive(Deserialize)]
-struct Chunk<'a> {
-    #[serde(default, borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    model: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    choices: FirstChoice<'a>,
-    #[serde(default)]
-    usage: Option<Usage>,
-    #[serde(default)]
-    error: Option<serde_json::Value>,
+/// The keys we look at; anything else is `Other` and skipped.
+enum Key {
+    Id,
+    Model,
+    Choices,
+    Usage,
+    Error,
+    Delta,
+    FinishReason,
+    Role,
+    Content,
+    Reasoning,
+    ToolCalls,
+    Other,
 }
 
-#[derive(Default)]
-struct FirstChoice<'a>(Option<Choice<'a>>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for FirstChoice<'a> {
+impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = FirstChoice<'a>;
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Key;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an array of choices")
+                f.write_str("a field name")
             }
-            fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
-                Ok(FirstChoice(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let first = seq.next_element::<Choice<'a>>()?;
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(FirstChoice(first))
+            fn visit_str<E: de::Error>(self, k: &str) -> std::result::Result<Key, E> {
+                Ok(match k {
+                    "id" => Key::Id,
+                    "model" => Key::Model,
+                    "choices" => Key::Choices,
+                    "usage" => Key::Usage,
+                    "error" => Key::Error,
+                    "delta" => Key::Delta,
+                    "finish_reason" => Key::FinishReason,
+                    "role" => Key::Role,
+                    "content" => Key::Content,
+                    "reasoning_content" | "reasoning" | "thinking" => Key::Reasoning,
+                    "tool_calls" => Key::ToolCalls,
+                    _ => Key::Other,
+                })
             }
         }
-        d.deserialize_any(V(std::marker::PhantomData))
+        d.deserialize_identifier(V)
     }
 }
 
-#[derive(Deserialize)]
-struct Choice<'a> {
-    #[serde(default, borrow)]
-    delta: Option<Delta<'a>>,
-    #[serde(default, borrow)]
-    finish_reason: Option<Cow<'a, str>>,
+/// What one chunk carried besides the pending events.
+#[derive(Default)]
+struct ChunkMeta {
+    want_meta: bool,
+    id: Option<String>,
+    model: Option<String>,
+    error: Option<serde_json::Value>,
 }
 
-#[derive(Deserialize)]
-struct Delta<'a> {
-    #[serde(default, borrow)]
-    role: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    content: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    reasoning_content: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    reasoning: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    thinking: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    tool_calls: Option<Vec<WireToolDelta<'a>>>,
+/// Appends a JSON string (or nothing for `null`) to a buffer; true when something was added.
+struct AppendStr<'a>(&'a mut String);
+
+impl<'de> DeserializeSeed<'de> for AppendStr<'_> {
+    type Value = bool;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<bool, D::Error> {
+        struct V<'a>(&'a mut String);
+        impl Visitor<'_> for V<'_> {
+            type Value = bool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or null")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<bool, E> {
+                self.0.push_str(v);
+                Ok(!v.is_empty())
+            }
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_none<E: de::Error>(self) -> std::result::Result<bool, E> {
+                Ok(false)
+            }
+        }
+        d.deserialize_any(V(self.0))
+    }
+}
+
+struct ChunkSeed<'a> {
+    pending: &'a mut Pending,
+    meta: &'a mut ChunkMeta,
+}
+
+impl<'de> DeserializeSeed<'de> for ChunkSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChunkSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a chat completion chunk object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Choices => map.next_value_seed(FirstChoice(&mut *self.pending))?,
+                Key::Usage => self.pending.usage = map.next_value::<Option<Usage>>()?,
+                Key::Error => self.meta.error = map.next_value::<Option<serde_json::Value>>()?,
+                Key::Id if self.meta.want_meta => self.meta.id = map.next_value()?,
+                Key::Model if self.meta.want_meta => self.meta.model = map.next_value()?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The first element of `choices` (the gateway sends one; others are skipped).
+struct FirstChoice<'a>(&'a mut Pending);
+
+impl<'de> DeserializeSeed<'de> for FirstChoice<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FirstChoice<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of choices")
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        seq.next_element_seed(Choice(self.0))?;
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+}
+
+struct Choice<'a>(&'a mut Pending);
+
+impl<'de> DeserializeSeed<'de> for Choice<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Choice<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a choice object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Delta => map.next_value_seed(Delta(&mut *self.0))?,
+                Key::FinishReason => {
+                    if let Some(f) = map.next_value::<Option<Cow<'_, str>>>()? {
+                        self.0.finish = Some(FinishReason::parse(&f));
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Delta<'a>(&'a mut Pending);
+
+impl<'de> DeserializeSeed<'de> for Delta<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Delta<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a delta object")
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let p = self.0;
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Content => {
+                    if map.next_value_seed(AppendStr(&mut p.content))? {
+                        p.has_content = true;
+                    }
+                }
+                Key::Reasoning => {
+                    map.next_value_seed(AppendStr(&mut p.reasoning))?;
+                }
+                Key::Role => p.role = map.next_value::<Option<String>>()?,
+                Key::ToolCalls => {
+                    for t in map
+                        .next_value::<Option<Vec<WireToolDelta<'_>>>>()?
+                        .into_iter()
+                        .flatten()
+                    {
+                        let (name, args) = match t.function {
+                            Some(f) => (f.name, f.arguments),
+                            None => (None, None),
+                        };
+                        p.tools.push(ToolCallDelta {
+                            index: t.index,
+                            id: t.id.map(Cow::into_owned),
+                            name: name.map(Cow::into_owned),
+                            arguments: args.map(Cow::into_owned).unwrap_or_default(),
+                        });
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Deserialize)]
@@ -348,7 +516,18 @@ fn decode(
         pending.done = Some(empty);
         return Ok(Step::Events);
     }
-    let chunk: Chunk<'_> = serde_json::from_str(ev.data).map_err(|e| {
+    let mut meta = ChunkMeta {
+        want_meta: reply.id.is_empty() || reply.model.is_empty(),
+        ..ChunkMeta::default()
+    };
+    let mut de = serde_json::Deserializer::from_str(ev.data);
+    ChunkSeed {
+        pending: &mut *pending,
+        meta: &mut meta,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end())
+    .map_err(|e| {
         let mut shown: String = ev.data.chars().take(120).collect();
         if shown.len() < ev.data.len() {
             shown.push('…');
@@ -357,96 +536,64 @@ fn decode(
             "the gateway sent a stream event that is not a JSON chunk ({e}): {shown:?}"
         ))
     })?;
-    if let Some(err) = &chunk.error {
+    if let Some(err) = &meta.error {
         return Err(stream_error(err));
     }
     if reply.id.is_empty()
-        && let Some(id) = &chunk.id
+        && let Some(id) = meta.id
     {
-        reply.id = id.to_string();
+        reply.id = id;
     }
     if reply.model.is_empty()
-        && let Some(m) = &chunk.model
+        && let Some(m) = meta.model
     {
-        reply.model = m.to_string();
+        reply.model = m;
     }
-    let mut any = false;
-    if let Some(choice) = chunk.choices.0 {
-        if let Some(delta) = choice.delta {
-            if let Some(role) = delta.role {
-                if reply.role.is_empty() {
-                    reply.role = role.to_string();
-                }
-                pending.role = Some(role.into_owned());
-                any = true;
-            }
-            if let Some(r) = delta
-                .reasoning_content
-                .or(delta.reasoning)
-                .or(delta.thinking)
-                && !r.is_empty()
-            {
-                pending.reasoning.push_str(&r);
-                if keep_text {
-                    reply.reasoning.push_str(&r);
-                }
-                any = true;
-            }
-            if let Some(c) = delta.content
-                && !c.is_empty()
-            {
-                pending.content.push_str(&c);
-                pending.has_content = true;
-                reply.received_bytes += c.len() as u64;
-                if keep_text {
-                    reply.content.push_str(&c);
-                }
-                any = true;
-            }
-            for t in delta.tool_calls.into_iter().flatten() {
-                let (name, args) = match t.function {
-                    Some(f) => (f.name, f.arguments),
-                    None => (None, None),
-                };
-                let d = ToolCallDelta {
-                    index: t.index,
-                    id: t.id.map(Cow::into_owned),
-                    name: name.map(Cow::into_owned),
-                    arguments: args.map(Cow::into_owned).unwrap_or_default(),
-                };
-                let i = d.index as usize;
-                if i > 1024 {
-                    return Err(Error::protocol(format!(
-                        "tool call index {i} is out of range"
-                    )));
-                }
-                if reply.tool_calls.len() <= i {
-                    reply.tool_calls.resize_with(i + 1, ToolCall::default);
-                }
-                let call = &mut reply.tool_calls[i];
-                if let Some(id) = &d.id {
-                    call.id.clone_from(id);
-                }
-                if let Some(n) = &d.name {
-                    call.name.clone_from(n);
-                }
-                call.arguments.push_str(&d.arguments);
-                pending.tools.push(d);
-                any = true;
-            }
-        }
-        if let Some(f) = choice.finish_reason {
-            let f = FinishReason::parse(&f);
-            reply.finish_reason = Some(f.clone());
-            pending.finish = Some(f);
-            any = true;
+    if let Some(role) = &pending.role
+        && reply.role.is_empty()
+    {
+        reply.role.clone_from(role);
+    }
+    if !pending.reasoning.is_empty() && keep_text {
+        reply.reasoning.push_str(&pending.reasoning);
+    }
+    if pending.has_content {
+        reply.received_bytes += pending.content.len() as u64;
+        if keep_text {
+            reply.content.push_str(&pending.content);
         }
     }
-    if let Some(u) = chunk.usage {
+    for d in &pending.tools {
+        let i = d.index as usize;
+        if i > 1024 {
+            return Err(Error::protocol(format!(
+                "tool call index {i} is out of range"
+            )));
+        }
+        if reply.tool_calls.len() <= i {
+            reply.tool_calls.resize_with(i + 1, ToolCall::default);
+        }
+        let call = &mut reply.tool_calls[i];
+        if let Some(id) = &d.id {
+            call.id.clone_from(id);
+        }
+        if let Some(n) = &d.name {
+            call.name.clone_from(n);
+        }
+        call.arguments.push_str(&d.arguments);
+    }
+    if let Some(f) = &pending.finish {
+        reply.finish_reason = Some(f.clone());
+    }
+    if let Some(u) = pending.usage {
         reply.usage = Some(u);
-        pending.usage = Some(u);
-        any = true;
     }
+    let any = pending.role.is_some()
+        || !pending.reasoning.is_empty()
+        || pending.has_content
+        || !pending.tools.is_empty()
+        || pending.finish.is_some()
+        || pending.usage.is_some();
     Ok(if any { Step::Events } else { Step::Skip })
 }
 

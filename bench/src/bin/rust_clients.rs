@@ -1,0 +1,190 @@
+//! Rust-side measurements: our iterator (owned and lending), a reqwest-blocking peer with
+//! line-based SSE, the in-memory floor, request rate, threads and memory. Prints one JSON line.
+//!
+//! Usage: rust_clients MODE URL ARGS…
+//!   iter URL N | iter-ref URL N | reqwest URL N | floor N | rate URL N | threads URL T N | memory URL BYTES
+
+use std::borrow::Cow;
+use std::io::BufRead;
+use std::time::Instant;
+
+use openclaw_client::{ChatEvent, ChatEventRef, ChatRequest, Client};
+
+fn client(url: &str) -> Client {
+    Client::builder().base_url(url).token("bench").build().unwrap()
+}
+
+fn req(n: usize) -> ChatRequest {
+    ChatRequest::user_message("bench").header("x-bench-deltas", n.to_string())
+}
+
+fn report(mode: &str, deltas: usize, secs: f64) {
+    println!(
+        "{{\"mode\":\"{mode}\",\"deltas\":{deltas},\"secs\":{secs:.6},\"ns_per_delta\":{:.1},\"deltas_per_s\":{:.0},\"max_rss_kib\":{}}}",
+        secs * 1e9 / deltas.max(1) as f64,
+        deltas as f64 / secs,
+        rss("VmHWM")
+    );
+}
+
+fn rss(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+#[derive(serde::Deserialize)]
+struct Chunk<'a> {
+    #[serde(borrow)]
+    choices: Vec<Choice<'a>>,
+}
+#[derive(serde::Deserialize)]
+struct Choice<'a> {
+    #[serde(borrow)]
+    delta: Delta<'a>,
+}
+#[derive(serde::Deserialize)]
+struct Delta<'a> {
+    #[serde(borrow, default)]
+    content: Option<Cow<'a, str>>,
+}
+
+fn main() {
+    let a: Vec<String> = std::env::args().collect();
+    let mode = a[1].as_str();
+    match mode {
+        "iter" => {
+            let n: usize = a[3].parse().unwrap();
+            let c = client(&a[2]);
+            let t = Instant::now();
+            let mut count = 0;
+            for ev in c.chat_stream(&req(n)).unwrap() {
+                if let ChatEvent::Content(_) = ev.unwrap() {
+                    count += 1;
+                }
+            }
+            report(mode, count, t.elapsed().as_secs_f64());
+        }
+        "iter-ref" => {
+            let n: usize = a[3].parse().unwrap();
+            let c = client(&a[2]);
+            let t = Instant::now();
+            let mut s = c.chat_stream(&req(n)).unwrap();
+            s.keep_text(false);
+            let mut count = 0;
+            while let Some(ev) = s.next_ref() {
+                if let ChatEventRef::Content(_) = ev.unwrap() {
+                    count += 1;
+                }
+            }
+            report(mode, count, t.elapsed().as_secs_f64());
+        }
+        "reqwest" => {
+            let n: usize = a[3].parse().unwrap();
+            let http = reqwest::blocking::Client::new();
+            let t = Instant::now();
+            let resp = http
+                .post(format!("{}/v1/chat/completions", a[2]))
+                .header("x-bench-deltas", n.to_string())
+                .header("content-type", "application/json")
+                .body(r#"{"model":"openclaw","stream":true,"messages":[{"role":"user","content":"bench"}]}"#)
+                .send()
+                .unwrap();
+            let mut count = 0;
+            for line in std::io::BufReader::new(resp).lines() {
+                let line = line.unwrap();
+                let Some(data) = line.strip_prefix("data: ") else { continue };
+                if data == "[DONE]" {
+                    break;
+                }
+                let c: Chunk = serde_json::from_str(data).unwrap();
+                if c.choices.first().and_then(|c| c.delta.content.as_ref()).is_some() {
+                    count += 1;
+                }
+            }
+            report(mode, count, t.elapsed().as_secs_f64());
+        }
+        "floor" => {
+            let n: usize = a[2].parse().unwrap();
+            let mut bytes = String::new();
+            for i in 0..n {
+                bytes.push_str(&openclaw_bench::event(i));
+            }
+            let t = Instant::now();
+            let mut count = 0;
+            for line in bytes.as_bytes().split(|b| *b == b'\n') {
+                let Some(data) = line.strip_prefix(b"data: ") else { continue };
+                let c: Chunk = serde_json::from_slice(data).unwrap();
+                if c.choices.first().and_then(|c| c.delta.content.as_ref()).is_some() {
+                    count += 1;
+                }
+            }
+            report(mode, count, t.elapsed().as_secs_f64());
+        }
+        "rate" => {
+            let n: usize = a[3].parse().unwrap();
+            let c = client(&a[2]);
+            let r = ChatRequest::user_message("ping");
+            c.chat(&r).unwrap();
+            let t = Instant::now();
+            for _ in 0..n {
+                assert_eq!(c.chat(&r).unwrap().content, "pong");
+            }
+            let secs = t.elapsed().as_secs_f64();
+            println!("{{\"mode\":\"rate\",\"requests\":{n},\"secs\":{secs:.6},\"per_s\":{:.0},\"max_rss_kib\":{}}}", n as f64 / secs, rss("VmHWM"));
+        }
+        "threads" => {
+            let threads: usize = a[3].parse().unwrap();
+            let n: usize = a[4].parse().unwrap();
+            let c = client(&a[2]);
+            let per = n / threads;
+            let t = Instant::now();
+            let hs: Vec<_> = (0..threads)
+                .map(|_| {
+                    let c = c.clone();
+                    std::thread::spawn(move || {
+                        let mut s = c.chat_stream(&req(per)).unwrap();
+                        s.keep_text(false);
+                        let mut count = 0;
+                        while let Some(ev) = s.next_ref() {
+                            if let ChatEventRef::Content(_) = ev.unwrap() {
+                                count += 1;
+                            }
+                        }
+                        count
+                    })
+                })
+                .collect();
+            let total: usize = hs.into_iter().map(|h| h.join().unwrap()).sum();
+            report(&format!("threads-{threads}"), total, t.elapsed().as_secs_f64());
+        }
+        "memory" => {
+            let bytes: u64 = a[3].parse().unwrap();
+            let c = client(&a[2]);
+            let t = Instant::now();
+            let mut s = c.chat_stream(&ChatRequest::user_message("bench").header("x-bench-bytes", bytes.to_string())).unwrap();
+            s.keep_text(false);
+            let mut count = 0usize;
+            let mut samples = Vec::new();
+            let approx_events = (bytes / 209) as usize;
+            while let Some(ev) = s.next_ref() {
+                if let ChatEventRef::Content(_) = ev.unwrap() {
+                    count += 1;
+                    if count % (approx_events / 10).max(1) == 0 {
+                        samples.push(rss("VmRSS"));
+                    }
+                }
+            }
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "{{\"mode\":\"memory\",\"bytes\":{bytes},\"deltas\":{count},\"secs\":{secs:.3},\"rss_samples_kib\":{samples:?},\"max_rss_kib\":{}}}",
+                rss("VmHWM")
+            );
+        }
+        _ => panic!("unknown mode {mode}"),
+    }
+}
