@@ -23,6 +23,10 @@ pub enum Endpoint {
     ToolsInvoke,
     /// `/health`, `/readyz`, `/startupz`
     Probe,
+    /// `POST /hooks/wake`, `/hooks/agent` (webhooks, with their own token)
+    Hooks,
+    /// `GET /sessions/{key}/history`
+    SessionHistory,
 }
 
 impl Endpoint {
@@ -35,6 +39,8 @@ impl Endpoint {
             Endpoint::Embeddings => "POST /v1/embeddings",
             Endpoint::ToolsInvoke => "POST /tools/invoke",
             Endpoint::Probe => "GET probe",
+            Endpoint::Hooks => "POST /hooks/*",
+            Endpoint::SessionHistory => "GET /sessions/{key}/history",
         }
     }
 
@@ -46,8 +52,14 @@ impl Endpoint {
             Endpoint::Models | Endpoint::Embeddings => Some(
                 "gateway.http.endpoints.chatCompletions.enabled (or gateway.http.endpoints.responses.enabled)",
             ),
-            Endpoint::ToolsInvoke | Endpoint::Probe => None,
+            Endpoint::Hooks => Some("hooks.enabled (with a non-empty hooks.token)"),
+            Endpoint::ToolsInvoke | Endpoint::Probe | Endpoint::SessionHistory => None,
         }
+    }
+
+    /// Whether a plain-text 404/405 means "switched off" for this endpoint (`/v1` and hooks).
+    pub fn has_switch(self) -> bool {
+        self.is_v1() || self == Endpoint::Hooks
     }
 
     /// Whether this endpoint lives under `/v1` (where a non-JSON answer means "not enabled").
@@ -184,13 +196,12 @@ pub enum Error {
     },
 
     /// HTTP 401: the token or password is missing or wrong.
-    #[error(
-        "unauthorized (HTTP 401): {message}. Check the gateway token/password \
-         (gateway.auth.token / OPENCLAW_GATEWAY_TOKEN or gateway.auth.password / OPENCLAW_GATEWAY_PASSWORD)"
-    )]
+    #[error("unauthorized (HTTP 401): {message}. {}", auth_hint(*.endpoint))]
     Unauthorized {
         /// The gateway's message.
         message: String,
+        /// The endpoint (webhooks have their own token).
+        endpoint: Endpoint,
     },
 
     /// HTTP 403.
@@ -327,6 +338,15 @@ fn connect_hint(f: ConnectFailure) -> &'static str {
         }
         ConnectFailure::Proxy => ". Check the proxy setting",
         _ => "",
+    }
+}
+
+fn auth_hint(e: Endpoint) -> &'static str {
+    if e == Endpoint::Hooks {
+        "Webhooks use their own token: it must equal hooks.token in the gateway config (not the gateway token)"
+    } else {
+        "Check the gateway token/password (gateway.auth.token / OPENCLAW_GATEWAY_TOKEN or \
+         gateway.auth.password / OPENCLAW_GATEWAY_PASSWORD)"
     }
 }
 

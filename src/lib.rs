@@ -32,6 +32,7 @@ pub mod chat;
 pub mod client;
 pub mod error;
 pub mod ffi;
+pub mod responses;
 pub mod sse;
 pub mod stream;
 
@@ -41,10 +42,16 @@ pub use chat::{
     ToolChoice, Usage,
 };
 pub use client::{
-    CallOptions, Client, ClientBuilder, Diagnosis, DiagnosisCode, Discovered, Health, Model,
-    ProxySetting, Readiness, SettingSource, Startup, Timeouts, ToolInvocation,
+    CallOptions, Capabilities, Client, ClientBuilder, Diagnosis, DiagnosisCode, Discovered,
+    Embeddings, EmbeddingsRequest, Health, HistoryEvent, HistoryStream, HookAgentRequest,
+    HookAgentResult, Model, ProxySetting, Readiness, RetryPolicy, SettingSource, Startup, Timeouts,
+    ToolInvocation, WakeRequest, WakeResult,
 };
 pub use error::{ConnectFailure, Endpoint, Error, ErrorKind, Result, TimeoutPhase};
+pub use responses::{
+    Input, InputItem, InputPart, OutputItem, Response, ResponseUsage, ResponsesRequest, Source,
+};
+pub use stream::responses::{ResponseEvent, ResponseStream};
 pub use stream::{ChatEvent, ChatEventRef, ChatStream, ToolCallDelta};
 
 /// The crate version.

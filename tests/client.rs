@@ -14,10 +14,12 @@ use serde_json::json;
 
 const TOKEN: &str = "s3cret-token-value";
 
+/// A client without retries: these tests pin down one exchange each (retries are tested below).
 fn client(url: &str) -> Client {
     Client::builder()
         .base_url(url)
         .token(TOKEN)
+        .retry(RetryPolicy::none())
         .build()
         .unwrap()
 }
@@ -1058,4 +1060,193 @@ fn line_over_the_limit_is_a_limit_error() {
         "{err:?}"
     );
     assert_eq!(err.partial_text(), "ok");
+}
+
+fn counting(
+    reply: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static,
+) -> (MockGateway, Arc<AtomicUsize>) {
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    let gw = MockGateway::start(move |r| reply(n2.fetch_add(1, Ordering::SeqCst), r));
+    (gw, n)
+}
+
+fn retrying(url: &str) -> Client {
+    Client::builder()
+        .base_url(url)
+        .token(TOKEN)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn retry_503_honours_retry_after_then_succeeds() {
+    let (gw, n) = counting(|i, _| {
+        if i == 0 {
+            Reply::json(503, r#"{"error":{"message":"Gateway is temporarily unavailable while suspending or restarting","type":"service_unavailable"}}"#).header("Retry-After", "1")
+        } else {
+            Reply::json(200, &completion_json("after restart"))
+        }
+    });
+    let start = Instant::now();
+    let r = retrying(&gw.url)
+        .chat(&ChatRequest::user_message("x"))
+        .unwrap();
+    assert_eq!(r.content, "after restart");
+    assert_eq!(n.load(Ordering::SeqCst), 2);
+    assert!(
+        start.elapsed() >= Duration::from_millis(950),
+        "Retry-After was honoured"
+    );
+}
+
+#[test]
+fn retry_connection_closed_before_any_byte() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    let count = n.clone();
+    thread::spawn(move || {
+        for (i, c) in l.incoming().enumerate() {
+            let mut c = c.unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = std::io::Read::read(&mut c, &mut buf);
+            count.fetch_add(1, Ordering::SeqCst);
+            if i == 0 {
+                drop(c); // closed before any response byte
+            } else {
+                let body = gateway_stream(&["ok"], false).concat();
+                let _ = std::io::Write::write_all(&mut c, format!("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).as_bytes());
+            }
+        }
+    });
+    let r = retrying(&url)
+        .chat_stream(&ChatRequest::user_message("x"))
+        .unwrap()
+        .collect_reply()
+        .unwrap();
+    assert_eq!(r.content, "ok");
+    assert_eq!(n.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn no_retry_on_auth_errors_long_retry_after_or_started_streams() {
+    let (gw, n) = counting(|_, _| {
+        Reply::json(
+            401,
+            r#"{"error":{"message":"Unauthorized","type":"unauthorized"}}"#,
+        )
+    });
+    assert_eq!(
+        retrying(&gw.url)
+            .chat(&ChatRequest::user_message("x"))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Unauthorized
+    );
+    assert_eq!(n.load(Ordering::SeqCst), 1);
+    let (gw, n) = counting(|_, _| {
+        Reply::json(
+            429,
+            r#"{"error":{"message":"locked","type":"rate_limited"}}"#,
+        )
+        .header("Retry-After", "300")
+    });
+    let start = Instant::now();
+    let e = retrying(&gw.url)
+        .chat(&ChatRequest::user_message("x"))
+        .unwrap_err();
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(300)));
+    assert_eq!(n.load(Ordering::SeqCst), 1);
+    assert!(start.elapsed() < Duration::from_secs(1));
+    let (gw, n) = counting(|_, _| {
+        let mut p = gateway_stream(&["cut"], false);
+        p.truncate(2);
+        Reply::sse(&p).cut()
+    });
+    let e = retrying(&gw.url)
+        .chat_stream(&ChatRequest::user_message("x"))
+        .unwrap()
+        .collect_reply()
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Truncated);
+    assert_eq!(
+        n.load(Ordering::SeqCst),
+        1,
+        "a started stream is never replayed"
+    );
+}
+
+#[test]
+fn retries_give_up_after_the_policy_and_cancel_interrupts_the_wait() {
+    let (gw, n) = counting(|_, _| {
+        Reply::json(
+            503,
+            r#"{"error":{"message":"restarting","type":"service_unavailable"}}"#,
+        )
+    });
+    let c = Client::builder()
+        .base_url(&gw.url)
+        .retry(RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(40),
+            max_retry_after: Duration::from_secs(10),
+        })
+        .build()
+        .unwrap();
+    assert_eq!(
+        c.chat(&ChatRequest::user_message("x"))
+            .unwrap_err()
+            .http_status(),
+        Some(503)
+    );
+    assert_eq!(n.load(Ordering::SeqCst), 4);
+    let (gw, _) = counting(|_, _| {
+        Reply::json(
+            503,
+            r#"{"error":{"message":"restarting","type":"service_unavailable"}}"#,
+        )
+        .header("Retry-After", "5")
+    });
+    let token = CancelToken::new();
+    let t2 = token.clone();
+    thread::spawn(move || {
+        thread::sleep(Duration::from_millis(150));
+        t2.cancel();
+    });
+    let start = Instant::now();
+    let e = retrying(&gw.url)
+        .chat(&ChatRequest::user_message("x").options(CallOptions::new().cancel_token(token)))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Cancelled);
+    assert!(start.elapsed() < Duration::from_millis(400));
+}
+
+#[test]
+fn retried_tool_calls_reuse_one_idempotency_key() {
+    let (gw, _) = counting(|i, _| {
+        if i == 0 {
+            Reply::json(
+                503,
+                r#"{"error":{"message":"restarting","type":"service_unavailable"}}"#,
+            )
+            .header("Retry-After", "0")
+        } else {
+            Reply::json(200, r#"{"ok":true,"result":1}"#)
+        }
+    });
+    assert_eq!(
+        retrying(&gw.url)
+            .invoke_tool(&ToolInvocation::new("t", json!({})))
+            .unwrap(),
+        json!(1)
+    );
+    let keys: Vec<String> = gw
+        .requests()
+        .iter()
+        .map(|r| r.json()["idempotencyKey"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1]);
 }

@@ -280,7 +280,7 @@ fn wrong_token_is_unauthorized() {
         .unwrap();
     let err = c.chat(&ChatRequest::user_message("x")).unwrap_err();
     assert!(
-        matches!(&err, Error::Unauthorized { message } if message == "Unauthorized"),
+        matches!(&err, Error::Unauthorized { message, .. } if message == "Unauthorized"),
         "{err:?}"
     );
     assert!(!format!("{err} {err:?}").contains("wrong-token"));

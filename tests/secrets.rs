@@ -77,6 +77,13 @@ fn secrets_never_leak_into_logs_or_errors() {
                 .base_url(&gw.url)
                 .secret(secret)
                 .idle_timeout(Some(Duration::from_millis(300)))
+                // Retries on (their debug logs are checked too), with short waits.
+                .retry(RetryPolicy {
+                    max_retries: 1,
+                    base_delay: Duration::from_millis(1),
+                    max_delay: Duration::from_millis(2),
+                    max_retry_after: Duration::ZERO,
+                })
                 .build()
                 .unwrap();
             texts.push(format!("{c:?}"));

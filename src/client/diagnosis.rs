@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::transport::{Call, Method};
+use super::transport::{Auth, Call, Method};
 use super::{CallOptions, Client};
 use crate::error::{ConnectFailure, Endpoint, Error};
 
@@ -109,7 +109,8 @@ impl Client {
             .connect_timeout(Some(Duration::from_secs(5)))
             .response_timeout(Some(Duration::from_secs(15)))
             .idle_timeout(Some(Duration::from_secs(15)))
-            .total_timeout(Some(Duration::from_secs(30)));
+            .total_timeout(Some(Duration::from_secs(30)))
+            .no_retry();
         let url = self.base_url().to_owned();
         let mut d = Diagnosis {
             code: DiagnosisCode::Ok,
@@ -290,7 +291,7 @@ impl Client {
             endpoint,
             body: Some(body),
             headers: Vec::new(),
-            auth: true,
+            auth: Auth::Gateway,
             streaming: false,
             options: opts,
         })?;

@@ -5,7 +5,7 @@ use std::io::BufReader;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::transport::{Call, Method, encode_segment, unexpected_content};
+use super::transport::{Auth, Call, Method, encode_segment, unexpected_content};
 use super::{CallOptions, Client};
 use crate::chat::{ChatCompletion, ChatRequest, parse_completion};
 use crate::error::{Endpoint, Error, Result};
@@ -165,7 +165,7 @@ impl Client {
             endpoint: Endpoint::ChatCompletions,
             body: Some(&body),
             headers: req.headers(),
-            auth: true,
+            auth: Auth::Gateway,
             streaming: false,
             options: &req.options,
         })?;
@@ -184,7 +184,7 @@ impl Client {
             endpoint: Endpoint::ChatCompletions,
             body: Some(&body),
             headers: req.headers(),
-            auth: true,
+            auth: Auth::Gateway,
             streaming: true,
             options: &req.options,
         })?;
@@ -216,7 +216,7 @@ impl Client {
         &self,
         path: &str,
         endpoint: Endpoint,
-        auth: bool,
+        auth: Auth,
         options: &CallOptions,
         accept_status: &[u16],
     ) -> Result<T> {
@@ -253,7 +253,7 @@ impl Client {
         struct List {
             data: Vec<Model>,
         }
-        let l: List = self.get_json("/v1/models", Endpoint::Models, true, options, &[])?;
+        let l: List = self.get_json("/v1/models", Endpoint::Models, Auth::Gateway, options, &[])?;
         Ok(l.data)
     }
 
@@ -263,7 +263,13 @@ impl Client {
             return Err(Error::invalid("the model id is empty"));
         }
         let path = format!("/v1/models/{}", encode_segment(id));
-        self.get_json(&path, Endpoint::Models, true, &CallOptions::default(), &[])
+        self.get_json(
+            &path,
+            Endpoint::Models,
+            Auth::Gateway,
+            &CallOptions::default(),
+            &[],
+        )
     }
 
     /// Calls a tool directly (`POST /tools/invoke`) and returns its `result` JSON.
@@ -290,11 +296,16 @@ impl Client {
                 call.args.clone()
             },
         );
+        // With retries on, a key makes a retried call land on the same tool-call id.
+        let idem = call
+            .idempotency_key
+            .clone()
+            .or_else(|| self.retries_enabled().then(super::retry::idempotency_key));
         for (k, v) in [
             ("action", &call.action),
             ("sessionKey", &call.session_key),
             ("agentId", &call.agent_id),
-            ("idempotencyKey", &call.idempotency_key),
+            ("idempotencyKey", &idem),
         ] {
             if let Some(v) = v {
                 body.insert(k.into(), Value::String(v.clone()));
@@ -319,7 +330,7 @@ impl Client {
             endpoint: Endpoint::ToolsInvoke,
             body: Some(&body),
             headers,
-            auth: true,
+            auth: Auth::Gateway,
             streaming: false,
             options: &call.options,
         })?;
@@ -346,7 +357,7 @@ impl Client {
     }
 
     pub(crate) fn health_with(&self, o: &CallOptions) -> Result<Health> {
-        self.get_json("/health", Endpoint::Probe, false, o, &[])
+        self.get_json("/health", Endpoint::Probe, Auth::None, o, &[])
     }
 
     /// `GET /readyz` (with the secret, for the detailed answer). Not ready is `Ok` with
@@ -355,7 +366,7 @@ impl Client {
         self.get_json(
             "/readyz",
             Endpoint::Probe,
-            true,
+            Auth::Gateway,
             &CallOptions::default(),
             &[503],
         )
@@ -368,7 +379,7 @@ impl Client {
     }
 
     pub(crate) fn startup_with(&self, o: &CallOptions) -> Result<Startup> {
-        self.get_json("/startupz", Endpoint::Probe, true, o, &[503])
+        self.get_json("/startupz", Endpoint::Probe, Auth::Gateway, o, &[503])
     }
 
     /// The old client's liveness semantics: `Ok(true)` when the server answers `/health` with a
@@ -380,7 +391,7 @@ impl Client {
             endpoint: Endpoint::Probe,
             body: None,
             headers: Vec::new(),
-            auth: false,
+            auth: Auth::None,
             streaming: false,
             options: &CallOptions::default(),
         })?;

@@ -14,17 +14,28 @@
 //!
 //! `None` (or 0 in C) means no limit. Each can be overridden per call with [`CallOptions`].
 
+mod capabilities;
 mod diagnosis;
 mod discovery;
+mod embeddings;
 mod endpoints;
+mod hooks;
+mod responses;
+mod retry;
+mod sessions;
 mod transport;
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+pub use capabilities::Capabilities;
 pub use diagnosis::{Diagnosis, DiagnosisCode};
 pub use discovery::{Discovered, SettingSource};
+pub use embeddings::{Embeddings, EmbeddingsRequest};
 pub use endpoints::{Health, Model, Readiness, Startup, ToolInvocation};
+pub use hooks::{HookAgentRequest, HookAgentResult, WakeRequest, WakeResult};
+pub use retry::RetryPolicy;
+pub use sessions::{HistoryEvent, HistoryStream};
 
 use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
@@ -69,6 +80,7 @@ pub struct CallOptions {
     idle: Option<Option<Duration>>,
     total: Option<Option<Duration>>,
     cancel: Option<CancelToken>,
+    pub(crate) no_retry: bool,
 }
 
 impl CallOptions {
@@ -99,6 +111,11 @@ impl CallOptions {
     /// Attaches a cancel token: [`CancelToken::cancel`] from any thread ends the call at once.
     pub fn cancel_token(mut self, token: CancelToken) -> Self {
         self.cancel = Some(token);
+        self
+    }
+    /// Turns the client's retry policy off for this call.
+    pub fn no_retry(mut self) -> Self {
+        self.no_retry = true;
         self
     }
     /// The attached cancel token.
@@ -165,6 +182,9 @@ pub struct ClientBuilder {
     user_agent: String,
     limits: Limits,
     discovered: Option<Discovered>,
+    retry: RetryPolicy,
+    hooks_token: Option<String>,
+    hooks_path: String,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -182,6 +202,12 @@ impl std::fmt::Debug for ClientBuilder {
             .field("proxy", &self.proxy)
             .field("user_agent", &self.user_agent)
             .field("limits", &self.limits)
+            .field("retry", &self.retry)
+            .field(
+                "hooks_token",
+                &self.hooks_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("hooks_path", &self.hooks_path)
             .finish()
     }
 }
@@ -199,6 +225,9 @@ impl Default for ClientBuilder {
             user_agent: concat!("openclaw-client/", env!("CARGO_PKG_VERSION")).to_owned(),
             limits: Limits::default(),
             discovered: None,
+            retry: RetryPolicy::default(),
+            hooks_token: None,
+            hooks_path: "/hooks".to_owned(),
         }
     }
 }
@@ -308,6 +337,24 @@ impl ClientBuilder {
         self
     }
 
+    /// The retry policy (default: 2 retries; see [`RetryPolicy`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The webhooks token (`hooks.token` in the gateway config; separate from the gateway token).
+    pub fn hooks_token(mut self, token: impl Into<String>) -> Self {
+        self.hooks_token = Some(token.into());
+        self
+    }
+
+    /// The webhooks base path (`hooks.path`, default `/hooks`).
+    pub fn hooks_path(mut self, path: impl Into<String>) -> Self {
+        self.hooks_path = path.into();
+        self
+    }
+
     pub(crate) fn with_discovery(mut self, d: Discovered) -> Self {
         self.discovered = Some(d);
         self
@@ -376,6 +423,21 @@ impl ClientBuilder {
             .tls_config(tls.build())
             .build();
         let agent = ureq::Agent::new_with_config(config.clone());
+        let hooks_token = match &self.hooks_token {
+            Some(t) => Secret::new(t)?,
+            None => None,
+        };
+        let hooks_path = format!("/{}", self.hooks_path.trim_matches('/'));
+        if hooks_path == "/"
+            || hooks_path
+                .bytes()
+                .any(|b| b <= b' ' || b == b'?' || b == b'#')
+        {
+            return Err(Error::invalid(format!(
+                "hooks path {:?} is not valid (the gateway rejects `/`)",
+                self.hooks_path
+            )));
+        }
         Ok(Client {
             inner: Arc::new(Inner {
                 agent,
@@ -386,6 +448,10 @@ impl ClientBuilder {
                 timeouts: self.timeouts,
                 limits: self.limits,
                 discovered: self.discovered,
+                retry: self.retry,
+                hooks_token,
+                hooks_path,
+                capabilities: Mutex::new(None),
             }),
         })
     }
@@ -400,6 +466,10 @@ pub(crate) struct Inner {
     pub(crate) timeouts: Timeouts,
     pub(crate) limits: Limits,
     pub(crate) discovered: Option<Discovered>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) hooks_token: Option<Secret>,
+    pub(crate) hooks_path: String,
+    pub(crate) capabilities: Mutex<Option<Capabilities>>,
 }
 
 /// A gateway client. `Send + Sync`; clone it freely (clones share the connection pool and the
@@ -456,6 +526,10 @@ impl Client {
     /// The client's default timeouts.
     pub fn timeouts(&self) -> Timeouts {
         self.inner.timeouts
+    }
+
+    pub(crate) fn retries_enabled(&self) -> bool {
+        self.inner.retry.max_retries > 0
     }
 
     /// Where each setting came from, for a client made by [`Client::from_env`].

@@ -125,6 +125,17 @@ pub(crate) fn encode_segment(s: &str) -> String {
     out
 }
 
+/// Which credential a call carries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Auth {
+    /// None (probes).
+    None,
+    /// The gateway token/password.
+    Gateway,
+    /// The webhooks token.
+    Hooks,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
     Get,
@@ -138,7 +149,7 @@ pub(crate) struct Call<'a> {
     pub(crate) endpoint: Endpoint,
     pub(crate) body: Option<&'a [u8]>,
     pub(crate) headers: Vec<(&'a str, &'a str)>,
-    pub(crate) auth: bool,
+    pub(crate) auth: Auth,
     pub(crate) streaming: bool,
     pub(crate) options: &'a CallOptions,
 }
@@ -196,9 +207,17 @@ impl Client {
                 Method::Post => http::Method::POST,
             })
             .uri(&url);
-        if call.auth {
-            let guard = inner.secret.read().unwrap_or_else(|p| p.into_inner());
-            if let Some(s) = guard.as_ref() {
+        let secret = match call.auth {
+            Auth::None => None,
+            Auth::Gateway => inner
+                .secret
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone(),
+            Auth::Hooks => inner.hooks_token.clone(),
+        };
+        {
+            if let Some(s) = secret.as_ref() {
                 let mut v = http::HeaderValue::from_str(&format!("Bearer {}", s.expose()))
                     .map_err(|_| {
                         Error::invalid("the gateway token/password cannot be sent in a header")
@@ -284,13 +303,46 @@ impl Client {
         })
     }
 
-    /// Sends a call; non-success answers become typed errors.
+    /// Sends a call, retrying per the client's [`super::RetryPolicy`] (only before any response
+    /// body is handed out); non-success answers become typed errors.
     pub(crate) fn send(&self, call: &Call<'_>) -> Result<Sent> {
-        let mut sent = self.send_raw(call)?;
-        if (200..300).contains(&sent.status) {
-            return Ok(sent);
+        let policy = if call.options.no_retry {
+            super::RetryPolicy::none()
+        } else {
+            self.inner.retry
+        };
+        let mut attempt = 0;
+        loop {
+            let (failure, err) = match self.send_raw(call) {
+                Ok(sent) if (200..300).contains(&sent.status) => return Ok(sent),
+                Ok(mut sent) => {
+                    let err = self.error_of(call.endpoint, &mut sent);
+                    if !matches!(sent.status, 429 | 503) {
+                        return Err(err);
+                    }
+                    (
+                        super::retry::Failure::Status {
+                            retry_after: err.retry_after(),
+                        },
+                        err,
+                    )
+                }
+                Err(e) if super::retry::transport_retryable(&e) => {
+                    (super::retry::Failure::Transport, e)
+                }
+                Err(e) => return Err(e),
+            };
+            let Some(delay) = policy.delay_for(attempt, &failure) else {
+                return Err(err);
+            };
+            attempt += 1;
+            log::debug!(
+                "retrying {} in {delay:?} (retry {attempt} of {}): {err}",
+                call.path,
+                policy.max_retries
+            );
+            super::retry::wait(delay, call.options.cancel())?;
         }
-        Err(self.error_of(call.endpoint, &mut sent))
     }
 
     /// Reads a (bounded) error body and classifies it.
@@ -477,7 +529,7 @@ pub(crate) fn classify(
             location: location.unwrap_or("").to_owned(),
         };
     }
-    if endpoint.is_v1() && !json && matches!(status, 404 | 405) {
+    if endpoint.has_switch() && !json && matches!(status, 404 | 405) {
         return Error::NotEnabled {
             endpoint,
             status,
@@ -486,7 +538,7 @@ pub(crate) fn classify(
     }
     let error_type = env.as_ref().and_then(|e| e.error_type.clone());
     match status {
-        401 => Error::Unauthorized { message },
+        401 => Error::Unauthorized { message, endpoint },
         403 => Error::Forbidden {
             error_type: error_type.unwrap_or_else(|| "forbidden".into()),
             requires_approval: env.as_ref().is_some_and(|e| e.requires_approval),

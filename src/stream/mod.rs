@@ -27,6 +27,8 @@ use crate::client::Timeouts;
 use crate::error::{Error, Result};
 use crate::sse::{EventReader, EventRef, Limits, SseError};
 
+pub mod responses;
+
 /// One fragment of a streamed tool call. The first fragment of call `index` carries `id` and
 /// `name`; later ones append to `arguments`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -110,11 +112,11 @@ pub(crate) struct ReadContext {
 }
 
 impl ReadContext {
-    fn cancelled(&self) -> bool {
+    pub(crate) fn cancelled(&self) -> bool {
         self.cancel.as_ref().is_some_and(|c| c.is_cancelled())
     }
 
-    fn map_io(&self, e: io::Error) -> Error {
+    pub(crate) fn map_io(&self, e: io::Error) -> Error {
         if self.cancelled() {
             return Error::Cancelled {
                 partial: String::new(),

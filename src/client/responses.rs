@@ -1,0 +1,75 @@
+//! `POST /v1/responses` (OpenResponses).
+
+use std::io::BufReader;
+
+use super::Client;
+use super::transport::{Auth, Call, Method, media_type, unexpected_content};
+use crate::error::{Endpoint, Error, Result};
+use crate::responses::{Response, ResponsesRequest};
+use crate::stream::ReadContext;
+use crate::stream::responses::ResponseStream;
+
+const PATH: &str = "/v1/responses";
+
+impl Client {
+    /// Runs one turn through `/v1/responses` and returns the response resource (status
+    /// `completed` or `incomplete`). A run that fails after it started is an error carrying the
+    /// response's error message.
+    pub fn responses(&self, req: &ResponsesRequest) -> Result<Response> {
+        req.validate()?;
+        let body = req.body(&self.inner.agent_id, false)?;
+        let sent = self.send(&Call {
+            method: Method::Post,
+            path: PATH,
+            endpoint: Endpoint::Responses,
+            body: Some(&body),
+            headers: req.headers(),
+            auth: Auth::Gateway,
+            streaming: false,
+            options: &req.options,
+        })?;
+        let bytes = self.json_body(Endpoint::Responses, sent)?;
+        let v: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::protocol(format!("/v1/responses answered invalid JSON: {e}")))?;
+        let r = Response::from_value(&v)?;
+        if r.status == "failed" {
+            let (code, message) = r.error.clone().unwrap_or_default();
+            return Err(Error::Api {
+                status: 200,
+                error_type: Some("response.failed".into()),
+                code: (!code.is_empty()).then_some(code),
+                message,
+                retry_after: None,
+            });
+        }
+        Ok(r)
+    }
+
+    /// Starts a streamed `/v1/responses` turn; iterate the returned [`ResponseStream`].
+    pub fn responses_stream(&self, req: &ResponsesRequest) -> Result<ResponseStream> {
+        req.validate()?;
+        let body = req.body(&self.inner.agent_id, true)?;
+        let sent = self.send(&Call {
+            method: Method::Post,
+            path: PATH,
+            endpoint: Endpoint::Responses,
+            body: Some(&body),
+            headers: req.headers(),
+            auth: Auth::Gateway,
+            streaming: true,
+            options: &req.options,
+        })?;
+        let ct = sent.content_type();
+        if media_type(&ct) != "text/event-stream" {
+            return Err(unexpected_content(Endpoint::Responses, sent.status, &ct));
+        }
+        let ctx = ReadContext {
+            registration: sent.registration,
+            cancel: req.options.cancel().cloned(),
+            timeouts: sent.timeouts,
+            url: self.inner.base.full.clone(),
+        };
+        let reader = BufReader::with_capacity(32 * 1024, sent.response.into_body().into_reader());
+        Ok(ResponseStream::with_context(reader, self.inner.limits, ctx))
+    }
+}

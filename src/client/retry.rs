@@ -1,0 +1,129 @@
+//! The retry policy.
+//!
+//! On by default (2 retries), because gateways restart often and a restart is exactly the
+//! failure a retry fixes: connection refused, or the gateway's own "suspending or restarting"
+//! 503 with `Retry-After: 1`. Retried: connection refused or closed before any response byte;
+//! 429 and 503 when their `Retry-After` is at most [`RetryPolicy::max_retry_after`]. Never
+//! retried: auth errors (401/403), anything after a response stream has started (a
+//! [`crate::ChatStream`] is never replayed), other statuses. Delays grow exponentially from
+//! `base_delay` with jitter, capped at `max_delay`; `Retry-After` wins when sent. Each retry is
+//! logged at debug level; a cancel token interrupts the wait.
+
+use std::time::Duration;
+
+use crate::cancel::CancelToken;
+use crate::error::{ConnectFailure, Error, Result};
+
+/// When and how often to retry. `RetryPolicy::none()` turns retries off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (default 2).
+    pub max_retries: u32,
+    /// First backoff delay (default 250 ms), doubled each retry.
+    pub base_delay: Duration,
+    /// Longest backoff delay (default 4 s).
+    pub max_delay: Duration,
+    /// A longer `Retry-After` is not waited for: the error is returned (default 10 s; auth
+    /// lockouts ask for minutes).
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(4),
+            max_retry_after: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// The wait before retry `attempt` (0-based) of a failure, or `None` when it is not retried.
+    pub(crate) fn delay_for(&self, attempt: u32, failure: &Failure) -> Option<Duration> {
+        if attempt >= self.max_retries {
+            return None;
+        }
+        let backoff = || {
+            let exp = self
+                .base_delay
+                .saturating_mul(1 << attempt.min(16))
+                .min(self.max_delay);
+            // Jitter: 50–100% of the delay.
+            let frac = 0.5 + (jitter() % 1000) as f64 / 2000.0;
+            exp.mul_f64(frac)
+        };
+        match failure {
+            Failure::Transport => Some(backoff()),
+            Failure::Status { retry_after } => match retry_after {
+                Some(ra) if *ra > self.max_retry_after => None,
+                Some(ra) => Some(*ra),
+                None => Some(backoff()),
+            },
+        }
+    }
+}
+
+/// A retryable failure.
+pub(crate) enum Failure {
+    /// Refused, or closed before any response byte.
+    Transport,
+    /// 429 or 503.
+    Status { retry_after: Option<Duration> },
+}
+
+/// Classifies a transport error as retryable.
+pub(crate) fn transport_retryable(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Connect {
+            failure: ConnectFailure::Refused | ConnectFailure::Closed,
+            ..
+        }
+    )
+}
+
+fn jitter() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() as u64)
+        .unwrap_or(7);
+    let mut x = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) ^ nanos;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    x
+}
+
+/// A fresh idempotency key.
+pub(crate) fn idempotency_key() -> String {
+    format!("openclaw-client-{:016x}{:016x}", jitter(), jitter())
+}
+
+/// Sleeps `d`, waking every 10 ms to check the cancel token.
+pub(crate) fn wait(d: Duration, cancel: Option<&CancelToken>) -> Result<()> {
+    let end = std::time::Instant::now() + d;
+    loop {
+        if cancel.is_some_and(|c| c.is_cancelled()) {
+            return Err(Error::Cancelled {
+                partial: String::new(),
+            });
+        }
+        let now = std::time::Instant::now();
+        if now >= end {
+            return Ok(());
+        }
+        std::thread::sleep((end - now).min(Duration::from_millis(10)));
+    }
+}

@@ -1,0 +1,241 @@
+//! `/v1/responses` stream decoding: the `event:` names of OpenResponses as typed events.
+
+use std::fmt;
+use std::io::BufRead;
+
+use serde_json::Value;
+
+use super::ReadContext;
+use crate::error::{Error, Result};
+use crate::responses::{OutputItem, Response};
+use crate::sse::{EventReader, Limits, SseError};
+
+/// A streamed OpenResponses event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseEvent {
+    /// `response.created`: the response id.
+    Created {
+        /// `resp_…`
+        id: String,
+    },
+    /// `response.output_text.delta`: a piece of the text.
+    TextDelta(String),
+    /// `response.output_text.done`: the whole text of one part.
+    TextDone(String),
+    /// `response.output_item.done`: a finished output item (message or function call).
+    OutputItemDone(OutputItem),
+    /// `response.completed` (terminal).
+    Completed(Response),
+    /// `response.incomplete` (terminal; e.g. the token budget ran out).
+    Incomplete(Response),
+    /// Any other event (`response.in_progress`, `response.output_item.added`,
+    /// `response.content_part.added`/`done`…), by name.
+    Lifecycle {
+        /// The event name.
+        event_type: String,
+    },
+}
+
+/// A streamed `/v1/responses` call: an [`Iterator`] of `Result<ResponseEvent, Error>`.
+///
+/// `response.failed` ends it with [`Error::Stream`] (the response's error code and message);
+/// a stream that ends before a terminal event ends with [`Error::Truncated`]. Errors carry
+/// the text received so far.
+pub struct ResponseStream<R = std::io::BufReader<ureq::BodyReader<'static>>> {
+    events: EventReader<R>,
+    ctx: ReadContext,
+    text: String,
+    response: Option<Response>,
+    finished: bool,
+}
+
+impl<R> fmt::Debug for ResponseStream<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseStream")
+            .field("finished", &self.finished)
+            .finish()
+    }
+}
+
+impl<R: BufRead> ResponseStream<R> {
+    /// Decodes a responses stream from any reader (no HTTP).
+    pub fn from_reader(reader: R, limits: Limits) -> Self {
+        Self::with_context(reader, limits, ReadContext::default())
+    }
+
+    pub(crate) fn with_context(reader: R, limits: Limits, ctx: ReadContext) -> Self {
+        ResponseStream {
+            events: EventReader::with_limits(reader, limits),
+            ctx,
+            text: String::new(),
+            response: None,
+            finished: false,
+        }
+    }
+
+    /// The text received so far.
+    pub fn text_so_far(&self) -> &str {
+        &self.text
+    }
+
+    /// The terminal response, once received.
+    pub fn response(&self) -> Option<&Response> {
+        self.response.as_ref()
+    }
+
+    fn fail(&mut self, e: Error) -> Error {
+        self.finished = true;
+        self.ctx.registration = None;
+        e.with_partial(&self.text)
+    }
+
+    fn decode(&mut self, event_type: &str, data: &str) -> Result<Option<ResponseEvent>> {
+        if data == "[DONE]" {
+            self.finished = true;
+            self.ctx.registration = None;
+            if self.response.is_none() {
+                return Err(Error::Truncated {
+                    partial: String::new(),
+                    reason: "the stream ended ([DONE]) without response.completed".into(),
+                });
+            }
+            return Ok(None);
+        }
+        let v: Value = serde_json::from_str(data)
+            .map_err(|e| Error::protocol(format!("a responses stream event is not JSON ({e})")))?;
+        let kind = if event_type != "message" {
+            event_type.to_owned()
+        } else {
+            v.get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
+        if kind == "error" || (kind.is_empty() && v.get("error").is_some()) {
+            let e = v.get("error").unwrap_or(&v);
+            let f = |k: &str| e.get(k).and_then(Value::as_str).map(str::to_owned);
+            return Err(Error::Stream {
+                error_type: f("type"),
+                code: f("code"),
+                message: f("message").unwrap_or_else(|| e.to_string()),
+                partial: String::new(),
+            });
+        }
+        let resp = || v.get("response").map(Response::from_value).transpose();
+        Ok(Some(match kind.as_str() {
+            "response.created" => ResponseEvent::Created {
+                id: v
+                    .get("response")
+                    .and_then(|r| r.get("id"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+            },
+            "response.output_text.delta" => {
+                let d = v
+                    .get("delta")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
+                self.text.push_str(&d);
+                ResponseEvent::TextDelta(d)
+            }
+            "response.output_text.done" => ResponseEvent::TextDone(
+                v.get("text")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+            ),
+            "response.output_item.done" => ResponseEvent::OutputItemDone(OutputItem::from_value(
+                v.get("item").unwrap_or(&Value::Null),
+            )),
+            "response.completed" | "response.incomplete" => {
+                let r =
+                    resp()?.ok_or_else(|| Error::protocol(format!("{kind} without a response")))?;
+                self.response = Some(r.clone());
+                if kind == "response.completed" {
+                    ResponseEvent::Completed(r)
+                } else {
+                    ResponseEvent::Incomplete(r)
+                }
+            }
+            "response.failed" => {
+                let r = resp()?;
+                let (code, message) = r
+                    .as_ref()
+                    .and_then(|r| r.error.clone())
+                    .unwrap_or_else(|| (String::new(), "the response failed".into()));
+                return Err(Error::Stream {
+                    error_type: Some("response.failed".into()),
+                    code: (!code.is_empty()).then_some(code),
+                    message,
+                    partial: String::new(),
+                });
+            }
+            other => ResponseEvent::Lifecycle {
+                event_type: other.to_owned(),
+            },
+        }))
+    }
+
+    /// Reads the stream to its end and returns the terminal response.
+    pub fn collect_response(mut self) -> Result<Response> {
+        for ev in &mut self {
+            ev?;
+        }
+        self.response.ok_or_else(|| Error::Truncated {
+            partial: String::new(),
+            reason: "no terminal response event".into(),
+        })
+    }
+}
+
+impl<R: BufRead> Iterator for ResponseStream<R> {
+    type Item = Result<ResponseEvent>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        {
+            if self.finished {
+                return None;
+            }
+            if self.ctx.cancelled() {
+                return Some(Err(self.fail(Error::Cancelled {
+                    partial: String::new(),
+                })));
+            }
+            let step = match self.events.next_event() {
+                Ok(Some(ev)) => {
+                    let (t, d) = (ev.event_type.to_owned(), ev.data.to_owned());
+                    self.decode(&t, &d)
+                }
+                Ok(None) => {
+                    if self.response.is_some() {
+                        self.finished = true;
+                        return None;
+                    }
+                    Err(if self.ctx.cancelled() {
+                        Error::Cancelled {
+                            partial: String::new(),
+                        }
+                    } else {
+                        Error::Truncated {
+                            partial: String::new(),
+                            reason: "the stream ended before response.completed".into(),
+                        }
+                    })
+                }
+                Err(SseError::Io(io)) => Err(self.ctx.map_io(io)),
+                Err(e) => Err(Error::LimitExceeded {
+                    what: "an event-stream line or event",
+                    limit: 0,
+                    partial: e.to_string(),
+                }),
+            };
+            match step {
+                Ok(Some(ev)) => return Some(Ok(ev)),
+                Ok(None) => return None,
+                Err(e) => return Some(Err(self.fail(e))),
+            }
+        }
+    }
+}
