@@ -232,9 +232,9 @@ impl<R: BufRead> Iterator for ResponseStream<R> {
                 }),
             };
             match step {
-                Ok(Some(ev)) => return Some(Ok(ev)),
-                Ok(None) => return None,
-                Err(e) => return Some(Err(self.fail(e))),
+                Ok(Some(ev)) => Some(Ok(ev)),
+                Ok(None) => None,
+                Err(e) => Some(Err(self.fail(e))),
             }
         }
     }
