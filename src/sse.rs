@@ -306,6 +306,13 @@ impl<R: BufRead> EventReader<R> {
                     continue;
                 }
                 self.dispatched = true;
+                let data = as_text(&st.data, &mut st.text_data);
+                // U+FFFD replacements can make the text longer than the raw bytes.
+                if data.len() > self.max_event_bytes {
+                    return Err(SseError::EventTooLarge {
+                        limit: self.max_event_bytes,
+                    });
+                }
                 let event_type = if st.event_type.is_empty() {
                     "message"
                 } else {
@@ -313,7 +320,7 @@ impl<R: BufRead> EventReader<R> {
                 };
                 return Ok(Some(EventRef {
                     event_type,
-                    data: as_text(&st.data, &mut st.text_data),
+                    data,
                     id: as_text(&st.last_id, &mut st.text_id),
                     retry: st.retry,
                 }));

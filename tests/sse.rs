@@ -397,3 +397,22 @@ fn property_arbitrary_bytes_never_panic() {
         }
     }
 }
+
+/// Found by the fuzzer: invalid bytes become U+FFFD (3 bytes each), so the text of an event can
+/// be longer than its raw bytes; the limit applies to the text handed out.
+#[test]
+fn event_limit_holds_after_replacement_characters() {
+    let limits = Limits {
+        max_line_bytes: 100,
+        max_event_bytes: 20,
+    };
+    let input = b"data: \xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\n\n";
+    let mut r = EventReader::with_limits(&input[..], limits);
+    assert!(matches!(
+        r.next_event(),
+        Err(SseError::EventTooLarge { limit: 20 })
+    ));
+    let ok = b"data: \xff\xff\xff\xff\xff\xff\n\n";
+    let mut r = EventReader::with_limits(&ok[..], limits);
+    assert_eq!(r.next_event().unwrap().unwrap().data.len(), 18);
+}
