@@ -193,9 +193,25 @@ typedef struct openclaw_client_builder openclaw_client_builder;
 typedef struct openclaw_diagnosis openclaw_diagnosis;
 
 /**
+ * Embedding vectors (opaque, owned by the caller, read-only).
+ */
+typedef struct openclaw_embeddings openclaw_embeddings;
+
+/**
  * A list of agent targets from `GET /v1/models` (opaque, owned by the caller, read-only).
  */
 typedef struct openclaw_model_list openclaw_model_list;
+
+/**
+ * A `/v1/responses` result (opaque, owned by the caller, read-only). Strings returned by its
+ * getters live as long as it does.
+ */
+typedef struct openclaw_response openclaw_response;
+
+/**
+ * A `/v1/responses` request (opaque, mutable, single-owner). Every setter copies its input.
+ */
+typedef struct openclaw_responses_request openclaw_responses_request;
 
 /**
  * A pull stream (opaque, single-owner; use from one thread at a time). Open with
@@ -435,6 +451,12 @@ typedef int (*openclaw_event_callback)(void *userdata, const struct openclaw_eve
  * message, `error_code` = the result code.
  */
 #define OPENCLAW_EVENT_ERROR 8
+
+/**
+ * `/v1/responses` only: another lifecycle event (`text` = its name, e.g. `response.created`,
+ * `response.in_progress`, `response.output_text.done`).
+ */
+#define OPENCLAW_EVENT_LIFECYCLE 9
 
 #ifdef __cplusplus
 extern "C" {
@@ -1017,6 +1039,26 @@ char *openclaw_client_base_url(const struct openclaw_client *client);
 char *openclaw_client_discovery_text(const struct openclaw_client *client);
 
 /**
+ * Sets the webhooks token (`hooks.token`; separate from the gateway token). NULL clears it.
+ */
+openclaw_result openclaw_client_builder_set_hooks_token(struct openclaw_client_builder *builder,
+                                                        const char *token);
+
+/**
+ * Sets the webhooks base path (`hooks.path`, default `/hooks`).
+ */
+openclaw_result openclaw_client_builder_set_hooks_path(struct openclaw_client_builder *builder,
+                                                       const char *path);
+
+/**
+ * Sets how often a failed call is retried (default 2; 0 turns retries off). Retried:
+ * connection refused/closed before any response byte, 429/503 with a short Retry-After;
+ * never auth errors or a started stream.
+ */
+openclaw_result openclaw_client_builder_set_max_retries(struct openclaw_client_builder *builder,
+                                                        uint32_t max_retries);
+
+/**
  * Checks the connection without ever starting an agent run, and writes the diagnosis to
  * `*out` (free with `openclaw_diagnosis_free`). Returns `OPENCLAW_RESULT_OK` whenever a
  * diagnosis was made, also when the gateway is unreachable: read its code. Thread-safety: any
@@ -1206,6 +1248,82 @@ openclaw_result openclaw_startup(const struct openclaw_client *client,
 openclaw_result openclaw_check_alive(const struct openclaw_client *client, bool *alive_out);
 
 /**
+ * Embeds `count` NUL-terminated `inputs` (`POST /v1/embeddings`) into `*out` (free with
+ * `openclaw_embeddings_free`). `model_override` (nullable) sets `x-openclaw-model`; `base64`
+ * asks for the compact wire encoding (the result is f32 either way).
+ */
+openclaw_result openclaw_embeddings_create(const struct openclaw_client *client,
+                                           const char *const *inputs,
+                                           size_t count,
+                                           const char *model_override,
+                                           bool base64,
+                                           struct openclaw_embeddings **out);
+
+/**
+ * Number of vectors (0 for NULL).
+ */
+size_t openclaw_embeddings_count(const struct openclaw_embeddings *e);
+
+/**
+ * Vector `index` (owned by the result) with its length in `*dims_out` (nullable); NULL when
+ * out of range.
+ */
+const float *openclaw_embeddings_vector(const struct openclaw_embeddings *e,
+                                        size_t index,
+                                        size_t *dims_out);
+
+/**
+ * Frees embeddings. NULL is accepted.
+ */
+void openclaw_embeddings_free(struct openclaw_embeddings *e);
+
+/**
+ * `POST /hooks/wake` with the client's hooks token (`openclaw_client_builder_set_hooks_token`).
+ * `mode` (`now`/`next-heartbeat`) and `agent_id` may be NULL. Writes the outcome (`queued` or
+ * `coalesced`) to `*outcome_out` when not NULL (free with `openclaw_string_free`).
+ */
+openclaw_result openclaw_hook_wake(const struct openclaw_client *client,
+                                   const char *text,
+                                   const char *mode,
+                                   const char *agent_id,
+                                   char **outcome_out);
+
+/**
+ * `POST /hooks/agent`: runs an agent turn from a webhook. `agent_id` and `idempotency_key`
+ * may be NULL. Writes the run id to `*run_id_out`, and with `wait_for_completion` the
+ * completion JSON to `*completion_json_out` when not NULL (both freed with
+ * `openclaw_string_free`; the completion is `"null"` when absent).
+ */
+openclaw_result openclaw_hook_agent(const struct openclaw_client *client,
+                                    const char *message,
+                                    const char *agent_id,
+                                    const char *idempotency_key,
+                                    bool wait_for_completion,
+                                    char **run_id_out,
+                                    char **completion_json_out);
+
+/**
+ * A session's history as JSON (`GET /sessions/{key}/history`; `limit` 0 = the gateway's
+ * default) into `*json_out` (free with `openclaw_string_free`). Unknown sessions give
+ * `OPENCLAW_RESULT_NOT_FOUND`.
+ */
+openclaw_result openclaw_session_history(const struct openclaw_client *client,
+                                         const char *session_key,
+                                         uint32_t limit,
+                                         char **json_out);
+
+/**
+ * What the gateway supports, detected once and cached on the client (no agent run): writes
+ * the version (or NULL when unknown; free with `openclaw_string_free`) and, for chat
+ * completions and responses, 1 enabled / 0 disabled / -1 unknown. Every out-pointer may be
+ * NULL. Unreachable, TLS and auth failures are errors.
+ */
+openclaw_result openclaw_capabilities(const struct openclaw_client *client,
+                                      char **version_out,
+                                      int32_t *chat_out,
+                                      int32_t *responses_out);
+
+/**
  * The message of the last failed call on this thread (the gateway's own message is kept), or
  * `""` when the last call succeeded. Never NULL. Owned by the library: valid until the next
  * failing or succeeding fallible call on this thread; copy it to keep it.
@@ -1248,6 +1366,180 @@ const char *openclaw_last_error_partial_text(size_t *len_out);
  * for numbers that are not defined. Static; never NULL; never free it.
  */
 const char *openclaw_result_name(openclaw_result code);
+
+/**
+ * A new request with no input yet. NULL only on panic. Free with
+ * `openclaw_responses_request_free`.
+ */
+struct openclaw_responses_request *openclaw_responses_request_new(void);
+
+/**
+ * Frees a request. NULL is accepted.
+ */
+void openclaw_responses_request_free(struct openclaw_responses_request *req);
+
+/**
+ * Appends a message item with one text part; `role` is `OPENCLAW_ROLE_SYSTEM`, `_DEVELOPER`,
+ * `_USER` or `_ASSISTANT`.
+ */
+openclaw_result openclaw_responses_request_add_message(struct openclaw_responses_request *req,
+                                                       uint32_t role,
+                                                       const char *text);
+
+/**
+ * Appends an image part from a URL to the last message item.
+ */
+openclaw_result openclaw_responses_request_add_image_url(struct openclaw_responses_request *req,
+                                                         const char *url);
+
+/**
+ * Appends an image part from bytes (`mime`, e.g. `image/png`) to the last message item.
+ */
+openclaw_result openclaw_responses_request_add_image_bytes(struct openclaw_responses_request *req,
+                                                           const char *mime,
+                                                           const uint8_t *data,
+                                                           size_t len);
+
+/**
+ * Appends a file part from a URL to the last message item.
+ */
+openclaw_result openclaw_responses_request_add_file_url(struct openclaw_responses_request *req,
+                                                        const char *url);
+
+/**
+ * Appends a file part from bytes (`mime`, e.g. `text/plain` or `application/pdf`; `filename`
+ * may be NULL) to the last message item.
+ */
+openclaw_result openclaw_responses_request_add_file_bytes(struct openclaw_responses_request *req,
+                                                          const char *mime,
+                                                          const uint8_t *data,
+                                                          size_t len,
+                                                          const char *filename);
+
+/**
+ * Appends a `function_call_output` item answering `call_id`.
+ */
+openclaw_result openclaw_responses_request_add_function_call_output(struct openclaw_responses_request *req,
+                                                                    const char *call_id,
+                                                                    const char *output);
+
+/**
+ * Adds a client-side function tool (`description` and `parameters_json` may be NULL).
+ */
+openclaw_result openclaw_responses_request_add_tool(struct openclaw_responses_request *req,
+                                                    const char *name,
+                                                    const char *description,
+                                                    const char *parameters_json);
+
+/**
+ * Sets `tool_choice` (`OPENCLAW_TOOL_CHOICE_*`; `function_name` for `_FUNCTION`).
+ */
+openclaw_result openclaw_responses_request_set_tool_choice(struct openclaw_responses_request *req,
+                                                           uint32_t choice,
+                                                           const char *function_name);
+
+/**
+ * Sets one optional string field of the request by name: `instructions`,
+ * `previous_response_id`, `user`, `target` (the `model` agent target), `agent`
+ * (`x-openclaw-agent-id`), `session_key`, `channel` or `model_override`; NULL `value` clears
+ * it. `OPENCLAW_RESULT_INVALID_ARGUMENT` for an unknown field or a value with CR/LF/NUL where
+ * it goes into a header (checked again when sent).
+ */
+openclaw_result openclaw_responses_request_set(struct openclaw_responses_request *req,
+                                               const char *field,
+                                               const char *value);
+
+/**
+ * Sets `max_output_tokens` (0 clears it).
+ */
+openclaw_result openclaw_responses_request_set_max_output_tokens(struct openclaw_responses_request *req,
+                                                                 uint32_t max);
+
+/**
+ * Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
+ */
+openclaw_result openclaw_responses_request_set_idle_timeout_ms(struct openclaw_responses_request *req,
+                                                               uint64_t ms);
+
+/**
+ * Attaches a cancel token (a reference is kept; the token may be freed first).
+ */
+openclaw_result openclaw_responses_request_set_cancel_token(struct openclaw_responses_request *req,
+                                                            const struct openclaw_cancel_token *token);
+
+/**
+ * Runs one turn through `/v1/responses` and writes the response to `*out` (free with
+ * `openclaw_response_free`). A failed run is an error with the response's message.
+ */
+openclaw_result openclaw_responses(const struct openclaw_client *client,
+                                   const struct openclaw_responses_request *req,
+                                   struct openclaw_response **out);
+
+/**
+ * Streams a `/v1/responses` turn through `callback` on this thread (see `openclaw_chat_stream`;
+ * events: LIFECYCLE, CONTENT, TOOL_CALL, then DONE with `text` = `completed`/`incomplete` and
+ * the usage; `response.failed` is an ERROR event and `OPENCLAW_RESULT_STREAM_ERROR`).
+ */
+openclaw_result openclaw_responses_stream(const struct openclaw_client *client,
+                                          const struct openclaw_responses_request *req,
+                                          openclaw_event_callback callback,
+                                          void *userdata);
+
+/**
+ * Opens a `/v1/responses` pull stream (read with `openclaw_stream_next`, free with
+ * `openclaw_stream_free`).
+ */
+openclaw_result openclaw_responses_stream_open(const struct openclaw_client *client,
+                                               const struct openclaw_responses_request *req,
+                                               struct openclaw_stream **out);
+
+/**
+ * The response id (`resp_…`), owned by the response; NULL for NULL.
+ */
+const char *openclaw_response_id(const struct openclaw_response *r);
+
+/**
+ * The status (`completed` or `incomplete`), owned by the response; NULL for NULL.
+ */
+const char *openclaw_response_status(const struct openclaw_response *r);
+
+/**
+ * Why it is incomplete (e.g. `max_output_tokens`), or NULL.
+ */
+const char *openclaw_response_incomplete_reason(const struct openclaw_response *r);
+
+/**
+ * The text of all message items (NUL-terminated; `len_out` nullable), owned by the response.
+ */
+const char *openclaw_response_output_text(const struct openclaw_response *r, size_t *len_out);
+
+/**
+ * Writes input/output/total tokens; false (nothing written) when absent. Out-pointers nullable.
+ */
+bool openclaw_response_usage(const struct openclaw_response *r,
+                             uint64_t *input_tokens,
+                             uint64_t *output_tokens,
+                             uint64_t *total_tokens);
+
+/**
+ * Number of function calls to run (0 for NULL).
+ */
+size_t openclaw_response_function_call_count(const struct openclaw_response *r);
+
+/**
+ * Function call `index`: its call id, name and JSON arguments (out-pointers nullable; strings
+ * owned by the response). `OPENCLAW_RESULT_INVALID_ARGUMENT` when out of range.
+ */
+openclaw_result openclaw_response_function_call(const struct openclaw_response *r,
+                                                size_t index,
+                                                const char **call_id,
+                                                const char **name,
+                                                const char **arguments_json);
+
+/**
+ * Frees a response. NULL is accepted.
+ */
+void openclaw_response_free(struct openclaw_response *r);
 
 /**
  * Streams one agent turn, calling `callback(userdata, event)` on this thread for each event

@@ -328,10 +328,14 @@ impl ResponsesRequest {
             validate_header_name(n)?;
             validate_header_value(&format!("header {n}"), v)?;
         }
-        if let Input::Items(items) = &self.input
-            && items.is_empty()
-        {
-            return Err(Error::invalid("the responses input has no item"));
+        let empty = match &self.input {
+            Input::Items(items) => items.is_empty(),
+            Input::Text(t) => t.is_empty(),
+        };
+        if empty {
+            return Err(Error::invalid(
+                "the responses input is empty: add a message",
+            ));
         }
         Ok(())
     }

@@ -918,3 +918,234 @@ fn committed_header_matches_what_build_rs_generates() {
         assert!(committed.contains(needle), "header lacks {needle}");
     }
 }
+
+#[test]
+fn beyond_chat_from_c_responses_embeddings_hooks_history_capabilities() {
+    let gw = MockGateway::start(|r| {
+        match r.path.as_str() {
+        "/v1/responses" if r.json()["stream"] == true => Reply::sse(&[
+            "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_9\",\"object\":\"response\",\"output\":[]}}\n\n".to_string(),
+            "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"hey\"}\n\n".into(),
+            "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"item\":{\"type\":\"function_call\",\"id\":\"x\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"{}\"}}\n\n".into(),
+            "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_9\",\"object\":\"response\",\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":4,\"output_tokens\":1,\"total_tokens\":5}}}\n\n".into(),
+            "data: [DONE]\n\n".into(),
+        ]),
+        "/v1/responses" => Reply::json(200, r#"{"id":"resp_8","object":"response","status":"incomplete","incomplete_details":{"reason":"max_output_tokens"},"output":[{"type":"message","content":[{"type":"output_text","text":"partial"}]},{"type":"function_call","call_id":"c2","name":"g","arguments":"{\"a\":1}"}],"usage":{"input_tokens":1,"output_tokens":2,"total_tokens":3}}"#),
+        "/v1/embeddings" => Reply::json(200, r#"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.5,1.5,2.5]}]}"#),
+        "/hooks/wake" if r.header("authorization") == Some("Bearer hk") => Reply::json(200, r#"{"ok":true,"mode":"now","eventOutcome":"coalesced"}"#),
+        "/hooks/agent" if r.header("authorization") == Some("Bearer hk") => Reply::json(200, r#"{"ok":true,"runId":"run-7"}"#),
+        "/hooks/wake" | "/hooks/agent" => Reply::text(401, "Unauthorized"),
+        "/sessions/agent%3Amain%3Ak/history" => Reply::json(200, r#"{"sessionKey":"agent:main:k","items":[]}"#),
+        "/health" => Reply::json(200, r#"{"ok":true,"status":"live"}"#),
+        "/startupz" => Reply::json(200, r#"{"ok":true,"status":"started","version":"2026.9.6"}"#),
+        "/v1/models" => Reply::json(200, r#"{"object":"list","data":[{"id":"openclaw"}]}"#),
+        "/v1/chat/completions" => Reply::json(400, r#"{"error":{"message":"Missing user message","type":"invalid_request_error"}}"#),
+        _ => Reply::text(404, "Not Found"),
+    }
+    });
+    unsafe {
+        let b = openclaw_client_builder_new();
+        assert_eq!(
+            openclaw_client_builder_set_base_url(b, cs(&gw.url).as_ptr()),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(
+            openclaw_client_builder_set_hooks_token(b, cs("hk").as_ptr()),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(
+            openclaw_client_builder_set_max_retries(b, 0),
+            OPENCLAW_RESULT_OK
+        );
+        let mut c = ptr::null();
+        assert_eq!(openclaw_client_builder_build(b, &mut c), OPENCLAW_RESULT_OK);
+
+        // Responses: callback stream.
+        use ::openclaw_client::ffi::responses::*;
+        let r = openclaw_responses_request_new();
+        assert_eq!(
+            openclaw_responses_request_add_image_url(r, cs("data:image/png;base64,AA==").as_ptr()),
+            OPENCLAW_RESULT_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            openclaw_responses_request_add_message(r, OPENCLAW_ROLE_USER, cs("hi").as_ptr()),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(
+            openclaw_responses_request_add_file_bytes(
+                r,
+                cs("text/plain").as_ptr(),
+                b"abc".as_ptr(),
+                3,
+                cs("a.txt").as_ptr()
+            ),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(
+            openclaw_responses_request_set(r, cs("instructions").as_ptr(), cs("be brief").as_ptr()),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(
+            openclaw_responses_request_set(r, cs("session_key").as_ptr(), cs("a\nb").as_ptr()),
+            OPENCLAW_RESULT_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            openclaw_responses_request_set(r, cs("nope").as_ptr(), ptr::null()),
+            OPENCLAW_RESULT_INVALID_ARGUMENT
+        );
+        let mut st = Collected::default();
+        assert_eq!(
+            openclaw_responses_stream(c, r, Some(collect), &mut st as *mut _ as *mut c_void),
+            OPENCLAW_RESULT_OK,
+            "{}",
+            last_message()
+        );
+        assert_eq!(
+            st.kinds,
+            vec![
+                OPENCLAW_EVENT_LIFECYCLE,
+                OPENCLAW_EVENT_CONTENT,
+                OPENCLAW_EVENT_TOOL_CALL,
+                OPENCLAW_EVENT_DONE
+            ]
+        );
+        assert_eq!(st.text, "hey");
+        assert_eq!(st.total_tokens, 0, "usage rides on DONE for responses");
+        let body = gw.last().json();
+        assert_eq!(
+            body["input"][0]["content"][1]["source"]["filename"],
+            "a.txt"
+        );
+        assert_eq!(body["instructions"], "be brief");
+        // Pull stream.
+        let mut s = ptr::null_mut();
+        assert_eq!(
+            openclaw_responses_stream_open(c, r, &mut s),
+            OPENCLAW_RESULT_OK
+        );
+        let mut ev: *const openclaw_event = ptr::null();
+        let mut done_total = 0;
+        while openclaw_stream_next(s, &mut ev) == OPENCLAW_RESULT_OK {
+            if (*ev).kind == OPENCLAW_EVENT_DONE {
+                done_total = (*ev).total_tokens;
+                assert_eq!(CStr::from_ptr((*ev).text).to_str().unwrap(), "completed");
+            }
+        }
+        assert_eq!(done_total, 5);
+        openclaw_stream_free(s);
+        // Non-stream.
+        let mut resp = ptr::null_mut();
+        assert_eq!(openclaw_responses(c, r, &mut resp), OPENCLAW_RESULT_OK);
+        assert_eq!(
+            CStr::from_ptr(openclaw_response_status(resp))
+                .to_str()
+                .unwrap(),
+            "incomplete"
+        );
+        assert_eq!(
+            CStr::from_ptr(openclaw_response_incomplete_reason(resp))
+                .to_str()
+                .unwrap(),
+            "max_output_tokens"
+        );
+        assert_eq!(
+            CStr::from_ptr(openclaw_response_output_text(resp, ptr::null_mut()))
+                .to_str()
+                .unwrap(),
+            "partial"
+        );
+        assert_eq!(openclaw_response_function_call_count(resp), 1);
+        let (mut id, mut name) = (ptr::null(), ptr::null());
+        assert_eq!(
+            openclaw_response_function_call(resp, 0, &mut id, &mut name, ptr::null_mut()),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(CStr::from_ptr(id).to_str().unwrap(), "c2");
+        let (mut i, mut o, mut t) = (0, 0, 0);
+        assert!(openclaw_response_usage(resp, &mut i, &mut o, &mut t));
+        assert_eq!(t, 3);
+        openclaw_response_free(resp);
+        openclaw_responses_request_free(r);
+
+        // Embeddings.
+        let inputs = [cs("a"), cs("b")];
+        let ptrs: Vec<*const c_char> = inputs.iter().map(|s| s.as_ptr()).collect();
+        let mut e = ptr::null_mut();
+        assert_eq!(
+            openclaw_embeddings_create(c, ptrs.as_ptr(), 2, ptr::null(), false, &mut e),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(openclaw_embeddings_count(e), 1);
+        let mut dims = 0;
+        let v = openclaw_embeddings_vector(e, 0, &mut dims);
+        assert_eq!(std::slice::from_raw_parts(v, dims), &[0.5, 1.5, 2.5]);
+        assert!(openclaw_embeddings_vector(e, 1, ptr::null_mut()).is_null());
+        openclaw_embeddings_free(e);
+        assert_eq!(
+            openclaw_embeddings_create(c, ptr::null(), 1, ptr::null(), false, &mut e),
+            OPENCLAW_RESULT_NULL_ARGUMENT
+        );
+
+        // Webhooks.
+        let mut outcome = ptr::null_mut();
+        assert_eq!(
+            openclaw_hook_wake(
+                c,
+                cs("wake").as_ptr(),
+                ptr::null(),
+                ptr::null(),
+                &mut outcome
+            ),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(CStr::from_ptr(outcome).to_str().unwrap(), "coalesced");
+        openclaw_string_free(outcome);
+        let (mut run_id, mut completion) = (ptr::null_mut(), ptr::null_mut());
+        assert_eq!(
+            openclaw_hook_agent(
+                c,
+                cs("go").as_ptr(),
+                ptr::null(),
+                cs("k1").as_ptr(),
+                false,
+                &mut run_id,
+                &mut completion
+            ),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(CStr::from_ptr(run_id).to_str().unwrap(), "run-7");
+        assert_eq!(CStr::from_ptr(completion).to_str().unwrap(), "null");
+        assert_eq!(gw.last().header("idempotency-key"), Some("k1"));
+        openclaw_string_free(run_id);
+        openclaw_string_free(completion);
+
+        // History.
+        let mut json = ptr::null_mut();
+        assert_eq!(
+            openclaw_session_history(c, cs("agent:main:k").as_ptr(), 0, &mut json),
+            OPENCLAW_RESULT_OK
+        );
+        assert!(
+            CStr::from_ptr(json)
+                .to_str()
+                .unwrap()
+                .contains("agent:main:k")
+        );
+        openclaw_string_free(json);
+        assert_eq!(
+            openclaw_session_history(c, cs("agent:main:missing").as_ptr(), 0, &mut json),
+            OPENCLAW_RESULT_NOT_FOUND
+        );
+
+        // Capabilities.
+        let (mut version, mut chat, mut responses) = (ptr::null_mut(), -2, -2);
+        assert_eq!(
+            openclaw_capabilities(c, &mut version, &mut chat, &mut responses),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(CStr::from_ptr(version).to_str().unwrap(), "2026.9.6");
+        assert_eq!((chat, responses), (1, 1));
+        openclaw_string_free(version);
+        openclaw_client_free(c);
+    }
+}

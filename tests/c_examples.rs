@@ -51,6 +51,25 @@ fn echo_gateway() -> MockGateway {
                 200,
                 r#"{"object":"list","data":[{"id":"openclaw"},{"id":"openclaw/main"}]}"#,
             ),
+            "/v1/responses" if body["stream"] == true => {
+                let text = format!(
+                    "echo: {}",
+                    body["input"][0]["content"][0]["text"]
+                        .as_str()
+                        .unwrap_or("")
+                );
+                let done = serde_json::json!({"type":"response.completed","response":{"id":"resp_1","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":text}]}],"usage":{"input_tokens":7,"output_tokens":2,"total_tokens":9}}});
+                Reply::sse(&[
+                    "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"output\":[]}}\n\n".to_string(),
+                    format!("event: response.output_text.delta\ndata: {}\n\n", serde_json::json!({"type":"response.output_text.delta","delta":text})),
+                    format!("event: response.completed\ndata: {done}\n\n"),
+                    "data: [DONE]\n\n".to_string(),
+                ])
+            }
+            "/v1/embeddings" => Reply::json(
+                200,
+                r#"{"object":"list","data":[{"object":"embedding","index":0,"embedding":"AADAPwAAAMA="}],"model":"openclaw/main"}"#,
+            ),
             "/v1/responses" => Reply::text(404, "Not Found"),
             "/tools/invoke" => Reply::json(
                 200,
@@ -216,6 +235,21 @@ fn cpp_example_streams_through_the_pull_api() {
 }
 
 #[test]
+fn responses_example_streams_and_embeds() {
+    let gw = echo_gateway();
+    let o = run_example(
+        &example("responses"),
+        &["-u", &gw.url, "-t", "tok", "via responses", "embed me"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "echo: via responses\n[status: completed] [usage: 7 in + 2 out = 9]\n[embedding: 2 dimensions, first 1.5000]\n"
+    );
+    assert_eq!(gw.last().json()["encoding_format"], "base64");
+}
+
+#[test]
 fn tools_example_prints_json() {
     let gw = echo_gateway();
     let o = run_example(
@@ -312,6 +346,10 @@ fn examples_are_clean_under_valgrind() {
         ("tools", vec!["-u", &gw.url, "-t", "tok"]),
         ("cancel", vec!["-u", &gw.url, "-t", "tok", "stall", "300"]),
         ("check", vec!["-u", &gw.url, "-t", "tok"]),
+        (
+            "responses",
+            vec!["-u", &gw.url, "-t", "tok", "valgrind responses", "embed"],
+        ),
         (
             "stream_cpp",
             vec!["-u", &gw.url, "-t", "tok", "valgrind c++"],

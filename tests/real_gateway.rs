@@ -853,3 +853,18 @@ fn capabilities_of_both_gateways() {
         (Some(false), Some(false), false)
     );
 }
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn c_responses_example_against_the_real_gateway() {
+    let e = env();
+    let (ok, out, err) = run_example(
+        "responses",
+        &["-u", &e.url, "-t", &e.token, "from C responses"],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("echo: from C responses\n[status: completed] [usage: "),
+        "{out}"
+    );
+}

@@ -466,3 +466,53 @@ pub unsafe extern "C" fn openclaw_client_discovery_text(
         }
     })
 }
+
+/// Sets the webhooks token (`hooks.token`; separate from the gateway token). NULL clears it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_hooks_token(
+    builder: *mut openclaw_client_builder,
+    token: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder; NUL-terminated string or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        let t = unsafe { opt_str_arg(token, "token") }?
+            .unwrap_or("")
+            .to_owned();
+        update(b, |x| x.hooks_token(t))
+    })
+}
+
+/// Sets the webhooks base path (`hooks.path`, default `/hooks`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_hooks_path(
+    builder: *mut openclaw_client_builder,
+    path: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder; NUL-terminated string.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        let p = unsafe { str_arg(path, "path") }?.to_owned();
+        update(b, |x| x.hooks_path(p))
+    })
+}
+
+/// Sets how often a failed call is retried (default 2; 0 turns retries off). Retried:
+/// connection refused/closed before any response byte, 429/503 with a short Retry-After;
+/// never auth errors or a started stream.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_max_retries(
+    builder: *mut openclaw_client_builder,
+    max_retries: u32,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        update(b, |x| {
+            x.retry(crate::client::RetryPolicy {
+                max_retries,
+                ..Default::default()
+            })
+        })
+    })
+}

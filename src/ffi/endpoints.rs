@@ -371,3 +371,224 @@ pub unsafe extern "C" fn openclaw_check_alive(
         Ok(())
     })
 }
+
+/// Embedding vectors (opaque, owned by the caller, read-only).
+pub struct openclaw_embeddings {
+    vectors: Vec<Vec<f32>>,
+}
+
+/// Embeds `count` NUL-terminated `inputs` (`POST /v1/embeddings`) into `*out` (free with
+/// `openclaw_embeddings_free`). `model_override` (nullable) sets `x-openclaw-model`; `base64`
+/// asks for the compact wire encoding (the result is f32 either way).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_embeddings_create(
+    client: *const openclaw_client,
+    inputs: *const *const c_char,
+    count: usize,
+    model_override: *const c_char,
+    base64: bool,
+    out: *mut *mut openclaw_embeddings,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live client or NULL.
+        let c = unsafe { handle(client, "client") }?;
+        out_arg(out, "out")?;
+        if inputs.is_null() && count > 0 {
+            return Err(Failure::null("inputs"));
+        }
+        let mut texts = Vec::with_capacity(count);
+        for i in 0..count {
+            // SAFETY: the caller passes `count` string pointers.
+            texts.push(unsafe { str_arg(*inputs.add(i), "inputs[i]") }?.to_owned());
+        }
+        let mut req = crate::client::EmbeddingsRequest::new(texts).base64(base64);
+        // SAFETY: NUL-terminated string or NULL.
+        if let Some(m) = unsafe { opt_str_arg(model_override, "model_override") }? {
+            req = req.model_override(m);
+        }
+        let e = c.client.embeddings(&req)?;
+        // SAFETY: checked non-NULL.
+        unsafe { *out = Box::into_raw(Box::new(openclaw_embeddings { vectors: e.vectors })) };
+        Ok(())
+    })
+}
+
+/// Number of vectors (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_embeddings_count(e: *const openclaw_embeddings) -> usize {
+    // SAFETY: a live result or NULL.
+    super::guard(0, || unsafe { e.as_ref() }.map_or(0, |e| e.vectors.len()))
+}
+
+/// Vector `index` (owned by the result) with its length in `*dims_out` (nullable); NULL when
+/// out of range.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_embeddings_vector(
+    e: *const openclaw_embeddings,
+    index: usize,
+    dims_out: *mut usize,
+) -> *const f32 {
+    super::guard(std::ptr::null(), || {
+        // SAFETY: a live result or NULL.
+        let Some(v) = unsafe { e.as_ref() }.and_then(|e| e.vectors.get(index)) else {
+            return std::ptr::null();
+        };
+        if !dims_out.is_null() {
+            // SAFETY: checked non-NULL.
+            unsafe { *dims_out = v.len() };
+        }
+        v.as_ptr()
+    })
+}
+
+/// Frees embeddings. NULL is accepted.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_embeddings_free(e: *mut openclaw_embeddings) {
+    super::guard((), || {
+        if !e.is_null() {
+            // SAFETY: came from Box::into_raw.
+            drop(unsafe { Box::from_raw(e) });
+        }
+    })
+}
+
+/// `POST /hooks/wake` with the client's hooks token (`openclaw_client_builder_set_hooks_token`).
+/// `mode` (`now`/`next-heartbeat`) and `agent_id` may be NULL. Writes the outcome (`queued` or
+/// `coalesced`) to `*outcome_out` when not NULL (free with `openclaw_string_free`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_hook_wake(
+    client: *const openclaw_client,
+    text: *const c_char,
+    mode: *const c_char,
+    agent_id: *const c_char,
+    outcome_out: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live client; NUL-terminated strings (mode, agent_id nullable).
+        let c = unsafe { handle(client, "client") }?;
+        let (t, m, a) = unsafe {
+            (
+                str_arg(text, "text")?,
+                opt_str_arg(mode, "mode")?,
+                opt_str_arg(agent_id, "agent_id")?,
+            )
+        };
+        let w = c.client.hook_wake(&crate::client::WakeRequest {
+            text: t.into(),
+            mode: m.map(str::to_owned),
+            agent_id: a.map(str::to_owned),
+            ..Default::default()
+        })?;
+        if !outcome_out.is_null() {
+            // SAFETY: checked non-NULL.
+            unsafe { *outcome_out = give_string(&w.event_outcome) };
+        }
+        Ok(())
+    })
+}
+
+/// `POST /hooks/agent`: runs an agent turn from a webhook. `agent_id` and `idempotency_key`
+/// may be NULL. Writes the run id to `*run_id_out`, and with `wait_for_completion` the
+/// completion JSON to `*completion_json_out` when not NULL (both freed with
+/// `openclaw_string_free`; the completion is `"null"` when absent).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_hook_agent(
+    client: *const openclaw_client,
+    message: *const c_char,
+    agent_id: *const c_char,
+    idempotency_key: *const c_char,
+    wait_for_completion: bool,
+    run_id_out: *mut *mut c_char,
+    completion_json_out: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live client; NUL-terminated strings (agent_id, idempotency_key nullable).
+        let c = unsafe { handle(client, "client") }?;
+        out_arg(run_id_out, "run_id_out")?;
+        let (m, a, k) = unsafe {
+            (
+                str_arg(message, "message")?,
+                opt_str_arg(agent_id, "agent_id")?,
+                opt_str_arg(idempotency_key, "idempotency_key")?,
+            )
+        };
+        let mut req = crate::client::HookAgentRequest::new(m);
+        req.agent_id = a.map(str::to_owned);
+        req.idempotency_key = k.map(str::to_owned);
+        req.wait_for_completion = wait_for_completion;
+        let r = c.client.hook_agent(&req)?;
+        // SAFETY: checked non-NULL.
+        unsafe { *run_id_out = give_string(&r.run_id) };
+        if !completion_json_out.is_null() {
+            let j = r
+                .completion
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "null".into());
+            // SAFETY: checked non-NULL.
+            unsafe { *completion_json_out = give_string(&j) };
+        }
+        Ok(())
+    })
+}
+
+/// A session's history as JSON (`GET /sessions/{key}/history`; `limit` 0 = the gateway's
+/// default) into `*json_out` (free with `openclaw_string_free`). Unknown sessions give
+/// `OPENCLAW_RESULT_NOT_FOUND`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_session_history(
+    client: *const openclaw_client,
+    session_key: *const c_char,
+    limit: u32,
+    json_out: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live client; NUL-terminated string.
+        let c = unsafe { handle(client, "client") }?;
+        let k = unsafe { str_arg(session_key, "session_key") }?;
+        out_arg(json_out, "json_out")?;
+        let v = c
+            .client
+            .session_history(k, (limit > 0).then_some(limit), None)?;
+        // SAFETY: checked non-NULL.
+        unsafe { *json_out = give_string(&v.to_string()) };
+        Ok(())
+    })
+}
+
+/// What the gateway supports, detected once and cached on the client (no agent run): writes
+/// the version (or NULL when unknown; free with `openclaw_string_free`) and, for chat
+/// completions and responses, 1 enabled / 0 disabled / -1 unknown. Every out-pointer may be
+/// NULL. Unreachable, TLS and auth failures are errors.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_capabilities(
+    client: *const openclaw_client,
+    version_out: *mut *mut c_char,
+    chat_out: *mut i32,
+    responses_out: *mut i32,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live client or NULL.
+        let c = unsafe { handle(client, "client") }?;
+        let caps = c.client.capabilities()?;
+        let tri = |x: Option<bool>| x.map_or(-1, i32::from);
+        if !version_out.is_null() {
+            // SAFETY: checked non-NULL.
+            unsafe {
+                *version_out = caps
+                    .version
+                    .as_deref()
+                    .map_or(std::ptr::null_mut(), give_string)
+            };
+        }
+        for (p, v) in [
+            (chat_out, tri(caps.chat_completions)),
+            (responses_out, tri(caps.responses)),
+        ] {
+            if !p.is_null() {
+                // SAFETY: checked non-NULL.
+                unsafe { *p = v };
+            }
+        }
+        Ok(())
+    })
+}

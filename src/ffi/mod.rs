@@ -18,6 +18,7 @@ pub mod client;
 pub mod diagnosis;
 pub mod endpoints;
 pub mod error;
+pub mod responses;
 pub mod stream;
 
 use std::ffi::{CStr, CString, c_char};

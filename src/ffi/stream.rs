@@ -7,6 +7,8 @@ use super::client::openclaw_client;
 use super::error::{Failure, OPENCLAW_RESULT_END, code_of, openclaw_result};
 use super::{handle, handle_mut, out_arg, run};
 use crate::error::Error;
+use crate::responses::OutputItem;
+use crate::stream::responses::{ResponseEvent, ResponseStream};
 use crate::stream::{ChatEventRef, ChatStream};
 
 /// The kind of an `openclaw_event`.
@@ -29,6 +31,9 @@ pub const OPENCLAW_EVENT_DONE: openclaw_event_kind = 7;
 /// The stream failed (callback API only; the call then returns `error_code`): `text` = the
 /// message, `error_code` = the result code.
 pub const OPENCLAW_EVENT_ERROR: openclaw_event_kind = 8;
+/// `/v1/responses` only: another lifecycle event (`text` = its name, e.g. `response.created`,
+/// `response.in_progress`, `response.output_text.done`).
+pub const OPENCLAW_EVENT_LIFECYCLE: openclaw_event_kind = 9;
 
 /// One stream event, **borrowed**: valid only during the callback (or until the next
 /// `openclaw_stream_next` / `openclaw_stream_free`). Copy what you need. Never allocate or copy
@@ -85,7 +90,7 @@ fn nul_terminated(buf: &mut Vec<u8>, s: &str) -> *const c_char {
 }
 
 impl EventBuf {
-    fn base(&mut self, kind: openclaw_event_kind, text: &str) -> openclaw_event {
+    pub(crate) fn base(&mut self, kind: openclaw_event_kind, text: &str) -> openclaw_event {
         openclaw_event {
             kind,
             text: nul_terminated(&mut self.text, text),
@@ -98,6 +103,50 @@ impl EventBuf {
             total_tokens: 0,
             empty: false,
             error_code: 0,
+        }
+    }
+
+    /// A `/v1/responses` event: text deltas are CONTENT, function-call items TOOL_CALL (with
+    /// the complete arguments), the terminal response DONE (`text` = its status, with usage),
+    /// everything else LIFECYCLE.
+    pub(crate) fn fill_response(&mut self, ev: &ResponseEvent, calls: &mut u32) -> openclaw_event {
+        match ev {
+            ResponseEvent::TextDelta(t) => self.base(OPENCLAW_EVENT_CONTENT, t),
+            ResponseEvent::OutputItemDone(OutputItem::FunctionCall {
+                call_id,
+                name,
+                arguments,
+                ..
+            }) => {
+                let mut e = self.base(OPENCLAW_EVENT_TOOL_CALL, arguments);
+                e.tool_index = *calls;
+                *calls += 1;
+                e.tool_id = nul_terminated(&mut self.id, call_id);
+                e.tool_name = nul_terminated(&mut self.name, name);
+                e
+            }
+            ResponseEvent::Completed(r) | ResponseEvent::Incomplete(r) => {
+                let mut e = self.base(OPENCLAW_EVENT_DONE, &r.status);
+                if let Some(u) = r.usage {
+                    e.prompt_tokens = u.input_tokens;
+                    e.completion_tokens = u.output_tokens;
+                    e.total_tokens = u.total_tokens;
+                }
+                e.empty = r.output.is_empty();
+                e
+            }
+            ResponseEvent::Created { .. } => {
+                self.base(OPENCLAW_EVENT_LIFECYCLE, "response.created")
+            }
+            ResponseEvent::TextDone(_) => {
+                self.base(OPENCLAW_EVENT_LIFECYCLE, "response.output_text.done")
+            }
+            ResponseEvent::OutputItemDone(_) => {
+                self.base(OPENCLAW_EVENT_LIFECYCLE, "response.output_item.done")
+            }
+            ResponseEvent::Lifecycle { event_type } => {
+                self.base(OPENCLAW_EVENT_LIFECYCLE, event_type)
+            }
         }
     }
 
@@ -133,7 +182,7 @@ impl EventBuf {
         }
     }
 
-    fn error(&mut self, err: &Error) -> openclaw_event {
+    pub(crate) fn error(&mut self, err: &Error) -> openclaw_event {
         let mut e = self.base(OPENCLAW_EVENT_ERROR, &err.to_string());
         e.error_code = code_of(err);
         e
@@ -164,25 +213,8 @@ pub unsafe extern "C" fn openclaw_chat_stream(
         let Some(cb) = callback else {
             return Err(Failure::null("callback"));
         };
-        let mut stream = c.client.chat_stream(&r.req)?;
-        let mut buf = EventBuf::default();
-        while let Some(item) = stream.next_ref() {
-            let ev = match item {
-                Ok(ev) => buf.fill(&ev),
-                Err(e) => {
-                    let ev = buf.error(&e);
-                    // SAFETY: the caller's callback with its own userdata.
-                    unsafe { cb(userdata, &ev) };
-                    return Err(e.into());
-                }
-            };
-            // SAFETY: the caller's callback with its own userdata; `ev` outlives the call.
-            if unsafe { cb(userdata, &ev) } != 0 {
-                let partial = stream.text_so_far().to_owned();
-                return Err(Error::Cancelled { partial }.into());
-            }
-        }
-        Ok(())
+        let mut stream = openclaw_stream::new(StreamSource::Chat(c.client.chat_stream(&r.req)?));
+        stream.run_callback(cb, userdata)
     })
 }
 
@@ -190,10 +222,85 @@ pub unsafe extern "C" fn openclaw_chat_stream(
 /// `openclaw_chat_stream_open`, read with `openclaw_stream_next`, free with
 /// `openclaw_stream_free` (freeing early closes the connection and aborts the agent run).
 pub struct openclaw_stream {
-    stream: ChatStream,
+    source: StreamSource,
     buf: EventBuf,
     event: openclaw_event,
     ended: bool,
+    calls: u32,
+}
+
+#[allow(clippy::large_enum_variant)] // one per stream handle, boxed with it
+pub(crate) enum StreamSource {
+    Chat(ChatStream),
+    Responses(ResponseStream),
+}
+
+impl openclaw_stream {
+    pub(crate) fn new(source: StreamSource) -> Self {
+        let mut buf = EventBuf::default();
+        let event = buf.base(0, "");
+        openclaw_stream {
+            source,
+            buf,
+            event,
+            ended: false,
+            calls: 0,
+        }
+    }
+
+    /// Reads the next event into `self.event`; `Ok(false)` at the end.
+    fn advance(&mut self) -> Result<bool, Error> {
+        match &mut self.source {
+            StreamSource::Chat(s) => match s.next_ref() {
+                Some(Ok(ev)) => {
+                    self.event = self.buf.fill(&ev);
+                    Ok(true)
+                }
+                Some(Err(e)) => Err(e),
+                None => Ok(false),
+            },
+            StreamSource::Responses(s) => match s.next() {
+                Some(Ok(ev)) => {
+                    self.event = self.buf.fill_response(&ev, &mut self.calls);
+                    Ok(true)
+                }
+                Some(Err(e)) => Err(e),
+                None => Ok(false),
+            },
+        }
+    }
+
+    fn text_so_far(&self) -> &str {
+        match &self.source {
+            StreamSource::Chat(s) => s.text_so_far(),
+            StreamSource::Responses(s) => s.text_so_far(),
+        }
+    }
+
+    /// Drives the whole stream through a callback (the callback API of both endpoints).
+    pub(crate) fn run_callback(
+        &mut self,
+        cb: unsafe extern "C" fn(*mut c_void, *const openclaw_event) -> c_int,
+        userdata: *mut c_void,
+    ) -> Result<(), Failure> {
+        loop {
+            match self.advance() {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => {
+                    let ev = self.buf.error(&e);
+                    // SAFETY: the caller's callback with its own userdata.
+                    unsafe { cb(userdata, &ev) };
+                    return Err(e.into());
+                }
+            }
+            // SAFETY: the caller's callback with its own userdata; the event outlives the call.
+            if unsafe { cb(userdata, &self.event) } != 0 {
+                let partial = self.text_so_far().to_owned();
+                return Err(Error::Cancelled { partial }.into());
+            }
+        }
+    }
 }
 
 /// Sends the request and opens a pull stream, written to `*out` on success. Errors before the
@@ -211,18 +318,9 @@ pub unsafe extern "C" fn openclaw_chat_stream_open(
         // SAFETY: live handles or NULL.
         let (c, r) = unsafe { (handle(client, "client")?, handle(req, "req")?) };
         out_arg(out, "out")?;
-        let stream = c.client.chat_stream(&r.req)?;
-        let mut buf = EventBuf::default();
-        let event = buf.base(0, "");
+        let stream = openclaw_stream::new(StreamSource::Chat(c.client.chat_stream(&r.req)?));
         // SAFETY: checked non-NULL.
-        unsafe {
-            *out = Box::into_raw(Box::new(openclaw_stream {
-                stream,
-                buf,
-                event,
-                ended: false,
-            }))
-        };
+        unsafe { *out = Box::into_raw(Box::new(stream)) };
         Ok(())
     })
 }
@@ -250,18 +348,17 @@ pub unsafe extern "C" fn openclaw_stream_next(
                 "the stream has ended".into(),
             ));
         }
-        match s.stream.next_ref() {
-            Some(Ok(ev)) => {
-                s.event = s.buf.fill(&ev);
+        match s.advance() {
+            Ok(true) => {
                 // SAFETY: checked non-NULL; points into the boxed stream.
                 unsafe { *event_out = &s.event };
                 Ok(())
             }
-            Some(Err(e)) => {
+            Err(e) => {
                 s.ended = true;
                 Err(e.into())
             }
-            None => {
+            Ok(false) => {
                 s.ended = true;
                 Err(Failure::new(
                     OPENCLAW_RESULT_END,
@@ -284,7 +381,7 @@ pub unsafe extern "C" fn openclaw_stream_text(
         let Some(s) = (unsafe { stream.as_ref() }) else {
             return std::ptr::null_mut();
         };
-        let t = s.stream.text_so_far();
+        let t = s.text_so_far();
         if !len_out.is_null() {
             // SAFETY: checked non-NULL.
             unsafe { *len_out = t.len() };

@@ -67,7 +67,7 @@ pub fn examples() -> &'static PathBuf {
         );
         let out = out_dir();
         let inc = format!("-I{ROOT}/include");
-        for name in ["chat", "stream", "tools", "cancel", "check"] {
+        for name in ["chat", "stream", "tools", "cancel", "check", "responses"] {
             run_ok(
                 Command::new("cc")
                     .args([
