@@ -17,7 +17,9 @@ fn chunk(out: &mut Vec<u8>, ev: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
-fn handle(conn: TcpStream, events: &[Vec<u8>]) -> std::io::Result<()> {
+type Block = (&'static [u8], usize, u64);
+
+fn handle(conn: TcpStream, events: &[Vec<u8>], block: Block) -> std::io::Result<()> {
     conn.set_nodelay(true)?;
     let mut r = BufReader::new(conn.try_clone()?);
     let mut w = conn;
@@ -69,18 +71,16 @@ fn handle(conn: TcpStream, events: &[Vec<u8>]) -> std::io::Result<()> {
                 w.write_all(&out)?;
             }
         } else {
-            let mut sent = 0u64;
-            let mut i = 0usize;
-            loop {
-                if bytes > 0 { if sent >= bytes { break; } } else if i >= deltas { break; }
-                let ev = &events[i % events.len()];
+            // Pre-framed blocks of events, written with large writes: the server costs little
+            // more than the kernel copy, so the client is what is measured.
+            let (block, block_events, block_bytes) = block;
+            let mut left = if bytes > 0 { (bytes / (block_bytes / block_events as u64)) as usize } else { deltas };
+            while left >= block_events {
+                w.write_all(block)?;
+                left -= block_events;
+            }
+            for ev in events.iter().cycle().take(left) {
                 chunk(&mut out, ev);
-                sent += ev.len() as u64;
-                i += 1;
-                if out.len() >= 64 * 1024 {
-                    w.write_all(&out)?;
-                    out.clear();
-                }
             }
         }
         chunk(&mut out, FINISH.as_bytes());
@@ -97,10 +97,18 @@ fn main() {
     println!("{}", l.local_addr().unwrap().port());
     let events: Vec<Vec<u8>> = (0..TOKENS.len()).map(|i| event(i).into_bytes()).collect();
     let events: &'static [Vec<u8>] = Box::leak(events.into_boxed_slice());
+    let mut block = Vec::new();
+    let mut raw = 0u64;
+    let per_block = 1000;
+    for ev in events.iter().cycle().take(per_block) {
+        chunk(&mut block, ev);
+        raw += ev.len() as u64;
+    }
+    let block: Block = (Box::leak(block.into_boxed_slice()), per_block, raw);
     for c in l.incoming() {
         let Ok(c) = c else { continue };
         std::thread::spawn(move || {
-            let _ = handle(c, events);
+            let _ = handle(c, events, block);
         });
     }
 }
