@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::transport::{Auth, Call, Method};
+use super::transport::Call;
 use super::{CallOptions, Client};
 use crate::error::{ConnectFailure, Endpoint, Error};
 
@@ -285,16 +285,7 @@ impl Client {
         body: &[u8],
         opts: &CallOptions,
     ) -> Result<u16, Error> {
-        let mut sent = self.send_raw(&Call {
-            method: Method::Post,
-            path,
-            endpoint,
-            body: Some(body),
-            headers: Vec::new(),
-            auth: Auth::Gateway,
-            streaming: false,
-            options: opts,
-        })?;
+        let mut sent = self.send_raw(&Call::post(path, endpoint, body, opts))?;
         let ct = sent.content_type();
         if (sent.status == 400 || (200..300).contains(&sent.status))
             && super::transport::is_json(&ct)

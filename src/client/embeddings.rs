@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::transport::{Auth, Call, Method};
+use super::transport::Call;
 use super::{CallOptions, Client};
 use crate::error::{Endpoint, Error, Result};
 
@@ -119,16 +119,10 @@ impl Client {
             crate::chat::validate_header_value("the x-openclaw-model override", m)?;
             headers.push(("x-openclaw-model", m.as_str()));
         }
-        let sent = self.send(&Call {
-            method: Method::Post,
-            path: "/v1/embeddings",
-            endpoint: Endpoint::Embeddings,
-            body: Some(&body),
-            headers,
-            auth: Auth::Gateway,
-            streaming: false,
-            options: &req.options,
-        })?;
+        let sent = self.send(
+            &Call::post("/v1/embeddings", Endpoint::Embeddings, &body, &req.options)
+                .headers(headers),
+        )?;
         let bytes = self.json_body(Endpoint::Embeddings, sent)?;
         let v: Value = serde_json::from_slice(&bytes)
             .map_err(|e| Error::protocol(format!("/v1/embeddings answered invalid JSON: {e}")))?;

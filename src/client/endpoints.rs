@@ -1,15 +1,13 @@
 //! The gateway endpoints: chat, models, tools, probes.
 
-use std::io::BufReader;
-
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::transport::{Auth, Call, Method, encode_segment, unexpected_content};
+use super::transport::{Auth, Call, encode_segment};
 use super::{CallOptions, Client};
 use crate::chat::{ChatCompletion, ChatRequest, parse_completion};
 use crate::error::{Endpoint, Error, Result};
-use crate::stream::{ChatStream, ReadContext};
+use crate::stream::ChatStream;
 
 /// One agent target from `/v1/models`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -159,16 +157,10 @@ impl Client {
     pub fn chat(&self, req: &ChatRequest) -> Result<ChatCompletion> {
         req.validate()?;
         let body = req.body(&self.inner.agent_id, false)?;
-        let sent = self.send(&Call {
-            method: Method::Post,
-            path: CHAT_PATH,
-            endpoint: Endpoint::ChatCompletions,
-            body: Some(&body),
-            headers: req.headers(),
-            auth: Auth::Gateway,
-            streaming: false,
-            options: &req.options,
-        })?;
+        let sent = self.send(
+            &Call::post(CHAT_PATH, Endpoint::ChatCompletions, &body, &req.options)
+                .headers(req.headers()),
+        )?;
         let bytes = self.json_body(Endpoint::ChatCompletions, sent)?;
         parse_completion(&bytes)
     }
@@ -178,32 +170,13 @@ impl Client {
     pub fn chat_stream(&self, req: &ChatRequest) -> Result<ChatStream> {
         req.validate()?;
         let body = req.body(&self.inner.agent_id, true)?;
-        let sent = self.send(&Call {
-            method: Method::Post,
-            path: CHAT_PATH,
-            endpoint: Endpoint::ChatCompletions,
-            body: Some(&body),
-            headers: req.headers(),
-            auth: Auth::Gateway,
-            streaming: true,
-            options: &req.options,
-        })?;
-        let ct = sent.content_type();
-        if super::transport::media_type(&ct) != "text/event-stream" {
-            return Err(unexpected_content(
-                Endpoint::ChatCompletions,
-                sent.status,
-                &ct,
-            ));
-        }
+        let sent = self.send(
+            &Call::post(CHAT_PATH, Endpoint::ChatCompletions, &body, &req.options)
+                .headers(req.headers())
+                .streaming(),
+        )?;
         let status = sent.status;
-        let ctx = ReadContext {
-            registration: sent.registration,
-            cancel: req.options.cancel().cloned(),
-            timeouts: sent.timeouts,
-            url: self.inner.base.full.clone(),
-        };
-        let reader = BufReader::with_capacity(32 * 1024, sent.response.into_body().into_reader());
+        let (reader, ctx) = self.event_stream(Endpoint::ChatCompletions, sent, &req.options)?;
         Ok(ChatStream::with_context(
             reader,
             self.inner.limits,
@@ -220,16 +193,7 @@ impl Client {
         options: &CallOptions,
         accept_status: &[u16],
     ) -> Result<T> {
-        let mut sent = self.send_raw(&Call {
-            method: Method::Get,
-            path,
-            endpoint,
-            body: None,
-            headers: Vec::new(),
-            auth,
-            streaming: false,
-            options,
-        })?;
+        let mut sent = self.send_raw(&Call::get(path, endpoint, options).auth(auth))?;
         if !(200..300).contains(&sent.status) && !accept_status.contains(&sent.status) {
             return Err(self.error_of(endpoint, &mut sent));
         }
@@ -324,16 +288,10 @@ impl Client {
                 headers.push((name, v.as_str()));
             }
         }
-        let sent = self.send(&Call {
-            method: Method::Post,
-            path: "/tools/invoke",
-            endpoint: Endpoint::ToolsInvoke,
-            body: Some(&body),
-            headers,
-            auth: Auth::Gateway,
-            streaming: false,
-            options: &call.options,
-        })?;
+        let sent = self.send(
+            &Call::post("/tools/invoke", Endpoint::ToolsInvoke, &body, &call.options)
+                .headers(headers),
+        )?;
         let status = sent.status;
         let bytes = self.json_body(Endpoint::ToolsInvoke, sent)?;
         let mut v: Value = serde_json::from_slice(&bytes)
@@ -385,16 +343,9 @@ impl Client {
     /// The old client's liveness semantics: `Ok(true)` when the server answers `/health` with a
     /// status below 500, `Ok(false)` for 5xx; transport failures are errors.
     pub fn check_alive(&self) -> Result<bool> {
-        let sent = self.send_raw(&Call {
-            method: Method::Get,
-            path: "/health",
-            endpoint: Endpoint::Probe,
-            body: None,
-            headers: Vec::new(),
-            auth: Auth::None,
-            streaming: false,
-            options: &CallOptions::default(),
-        })?;
+        let sent = self.send_raw(
+            &Call::get("/health", Endpoint::Probe, &CallOptions::default()).auth(Auth::None),
+        )?;
         Ok(sent.status < 500)
     }
 }

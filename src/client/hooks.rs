@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::transport::{Auth, Call, Method};
+use super::transport::{Auth, Call};
 use super::{CallOptions, Client};
 use crate::error::{Endpoint, Error, Result};
 
@@ -105,16 +105,11 @@ impl Client {
             crate::chat::validate_header_value("the idempotency key", k)?;
             headers.push(("Idempotency-Key", k));
         }
-        let sent = self.send(&Call {
-            method: Method::Post,
-            path: &path,
-            endpoint: Endpoint::Hooks,
-            body: Some(&body),
-            headers,
-            auth: Auth::Hooks,
-            streaming: false,
-            options,
-        })?;
+        let sent = self.send(
+            &Call::post(&path, Endpoint::Hooks, &body, options)
+                .headers(headers)
+                .auth(Auth::Hooks),
+        )?;
         let bytes = self.json_body(Endpoint::Hooks, sent)?;
         let v: Value = serde_json::from_slice(&bytes)
             .map_err(|e| Error::protocol(format!("{path} answered invalid JSON: {e}")))?;

@@ -1,12 +1,9 @@
 //! `POST /v1/responses` (OpenResponses).
 
-use std::io::BufReader;
-
 use super::Client;
-use super::transport::{Auth, Call, Method, media_type, unexpected_content};
+use super::transport::Call;
 use crate::error::{Endpoint, Error, Result};
 use crate::responses::{Response, ResponsesRequest};
-use crate::stream::ReadContext;
 use crate::stream::responses::ResponseStream;
 
 const PATH: &str = "/v1/responses";
@@ -18,16 +15,9 @@ impl Client {
     pub fn responses(&self, req: &ResponsesRequest) -> Result<Response> {
         req.validate()?;
         let body = req.body(&self.inner.agent_id, false)?;
-        let sent = self.send(&Call {
-            method: Method::Post,
-            path: PATH,
-            endpoint: Endpoint::Responses,
-            body: Some(&body),
-            headers: req.headers(),
-            auth: Auth::Gateway,
-            streaming: false,
-            options: &req.options,
-        })?;
+        let sent = self.send(
+            &Call::post(PATH, Endpoint::Responses, &body, &req.options).headers(req.headers()),
+        )?;
         let bytes = self.json_body(Endpoint::Responses, sent)?;
         let v: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|e| Error::protocol(format!("/v1/responses answered invalid JSON: {e}")))?;
@@ -49,27 +39,12 @@ impl Client {
     pub fn responses_stream(&self, req: &ResponsesRequest) -> Result<ResponseStream> {
         req.validate()?;
         let body = req.body(&self.inner.agent_id, true)?;
-        let sent = self.send(&Call {
-            method: Method::Post,
-            path: PATH,
-            endpoint: Endpoint::Responses,
-            body: Some(&body),
-            headers: req.headers(),
-            auth: Auth::Gateway,
-            streaming: true,
-            options: &req.options,
-        })?;
-        let ct = sent.content_type();
-        if media_type(&ct) != "text/event-stream" {
-            return Err(unexpected_content(Endpoint::Responses, sent.status, &ct));
-        }
-        let ctx = ReadContext {
-            registration: sent.registration,
-            cancel: req.options.cancel().cloned(),
-            timeouts: sent.timeouts,
-            url: self.inner.base.full.clone(),
-        };
-        let reader = BufReader::with_capacity(32 * 1024, sent.response.into_body().into_reader());
+        let sent = self.send(
+            &Call::post(PATH, Endpoint::Responses, &body, &req.options)
+                .headers(req.headers())
+                .streaming(),
+        )?;
+        let (reader, ctx) = self.event_stream(Endpoint::Responses, sent, &req.options)?;
         Ok(ResponseStream::with_context(reader, self.inner.limits, ctx))
     }
 }

@@ -4,7 +4,7 @@ use std::io::BufReader;
 
 use serde_json::Value;
 
-use super::transport::{Auth, Call, Method, encode_segment, media_type, unexpected_content};
+use super::transport::{Call, encode_segment};
 use super::{CallOptions, Client};
 use crate::error::{Endpoint, Error, Result};
 use crate::sse::{EventReader, SseError};
@@ -96,16 +96,11 @@ impl Client {
         cursor: Option<&str>,
     ) -> Result<Value> {
         let path = history_path(key, limit, cursor)?;
-        let sent = self.send(&Call {
-            method: Method::Get,
-            path: &path,
-            endpoint: Endpoint::SessionHistory,
-            body: None,
-            headers: Vec::new(),
-            auth: Auth::Gateway,
-            streaming: false,
-            options: &CallOptions::default(),
-        })?;
+        let sent = self.send(&Call::get(
+            &path,
+            Endpoint::SessionHistory,
+            &CallOptions::default(),
+        ))?;
         let bytes = self.json_body(Endpoint::SessionHistory, sent)?;
         serde_json::from_slice(&bytes)
             .map_err(|e| Error::protocol(format!("{path} answered invalid JSON: {e}")))
@@ -119,31 +114,8 @@ impl Client {
         options: &CallOptions,
     ) -> Result<HistoryStream> {
         let path = history_path(key, None, None)?;
-        let sent = self.send(&Call {
-            method: Method::Get,
-            path: &path,
-            endpoint: Endpoint::SessionHistory,
-            body: None,
-            headers: Vec::new(),
-            auth: Auth::Gateway,
-            streaming: true,
-            options,
-        })?;
-        let ct = sent.content_type();
-        if media_type(&ct) != "text/event-stream" {
-            return Err(unexpected_content(
-                Endpoint::SessionHistory,
-                sent.status,
-                &ct,
-            ));
-        }
-        let ctx = ReadContext {
-            registration: sent.registration,
-            cancel: options.cancel().cloned(),
-            timeouts: sent.timeouts,
-            url: self.inner.base.full.clone(),
-        };
-        let reader = BufReader::with_capacity(32 * 1024, sent.response.into_body().into_reader());
+        let sent = self.send(&Call::get(&path, Endpoint::SessionHistory, options).streaming())?;
+        let (reader, ctx) = self.event_stream(Endpoint::SessionHistory, sent, options)?;
         Ok(HistoryStream {
             events: EventReader::with_limits(reader, self.inner.limits),
             ctx,

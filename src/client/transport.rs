@@ -154,6 +154,55 @@ pub(crate) struct Call<'a> {
     pub(crate) options: &'a CallOptions,
 }
 
+impl<'a> Call<'a> {
+    /// A POST with a JSON body, the gateway credential, no extra header, not streaming.
+    pub(crate) fn post(
+        path: &'a str,
+        endpoint: Endpoint,
+        body: &'a [u8],
+        options: &'a CallOptions,
+    ) -> Self {
+        Call {
+            method: Method::Post,
+            path,
+            endpoint,
+            body: Some(body),
+            headers: Vec::new(),
+            auth: Auth::Gateway,
+            streaming: false,
+            options,
+        }
+    }
+    /// A GET with the gateway credential, not streaming.
+    pub(crate) fn get(path: &'a str, endpoint: Endpoint, options: &'a CallOptions) -> Self {
+        Call {
+            method: Method::Get,
+            path,
+            endpoint,
+            body: None,
+            headers: Vec::new(),
+            auth: Auth::Gateway,
+            streaming: false,
+            options,
+        }
+    }
+    /// Adds headers.
+    pub(crate) fn headers(mut self, h: Vec<(&'a str, &'a str)>) -> Self {
+        self.headers = h;
+        self
+    }
+    /// Uses another credential.
+    pub(crate) fn auth(mut self, a: Auth) -> Self {
+        self.auth = a;
+        self
+    }
+    /// Asks for an event stream.
+    pub(crate) fn streaming(mut self) -> Self {
+        self.streaming = true;
+        self
+    }
+}
+
 /// A response with a success status (or any status, for `send_raw`).
 pub(crate) struct Sent {
     pub(crate) response: http::Response<ureq::Body>,
@@ -343,6 +392,33 @@ impl Client {
             );
             super::retry::wait(delay, call.options.cancel())?;
         }
+    }
+
+    /// Turns a success answer into a buffered event-stream reader (checking the content type)
+    /// and the context a stream needs for cancellation and error mapping.
+    pub(crate) fn event_stream(
+        &self,
+        endpoint: Endpoint,
+        sent: Sent,
+        options: &CallOptions,
+    ) -> Result<(
+        std::io::BufReader<ureq::BodyReader<'static>>,
+        crate::stream::ReadContext,
+    )> {
+        let ct = sent.content_type();
+        if media_type(&ct) != "text/event-stream" {
+            return Err(unexpected_content(endpoint, sent.status, &ct));
+        }
+        let ctx = crate::stream::ReadContext {
+            registration: sent.registration,
+            cancel: options.cancel().cloned(),
+            timeouts: sent.timeouts,
+            url: self.inner.base.full.clone(),
+        };
+        Ok((
+            std::io::BufReader::with_capacity(32 * 1024, sent.response.into_body().into_reader()),
+            ctx,
+        ))
     }
 
     /// Reads a (bounded) error body and classifies it.

@@ -759,16 +759,11 @@ pub unsafe extern "C" fn openclaw_chat_result_usage(
         let Some(u) = unsafe { r.as_ref() }.and_then(|r| r.reply.usage) else {
             return false;
         };
-        for (p, v) in [
+        super::write_each(&[
             (prompt_tokens, u.prompt_tokens),
             (completion_tokens, u.completion_tokens),
             (total_tokens, u.total_tokens),
-        ] {
-            if !p.is_null() {
-                // SAFETY: checked non-NULL.
-                unsafe { *p = v };
-            }
-        }
+        ]);
         true
     })
 }
@@ -800,12 +795,11 @@ pub unsafe extern "C" fn openclaw_chat_result_tool_call(
             .calls
             .get(index)
             .ok_or_else(|| Failure::invalid(format!("tool call index {index} is out of range")))?;
-        for (p, v) in [(id, &c[0]), (name, &c[1]), (arguments_json, &c[2])] {
-            if !p.is_null() {
-                // SAFETY: checked non-NULL.
-                unsafe { *p = v.as_ptr() };
-            }
-        }
+        super::write_each(&[
+            (id, c[0].as_ptr()),
+            (name, c[1].as_ptr()),
+            (arguments_json, c[2].as_ptr()),
+        ]);
         Ok(())
     })
 }

@@ -580,15 +580,10 @@ pub unsafe extern "C" fn openclaw_capabilities(
                     .map_or(std::ptr::null_mut(), give_string)
             };
         }
-        for (p, v) in [
+        super::write_each(&[
             (chat_out, tri(caps.chat_completions)),
             (responses_out, tri(caps.responses)),
-        ] {
-            if !p.is_null() {
-                // SAFETY: checked non-NULL.
-                unsafe { *p = v };
-            }
-        }
+        ]);
         Ok(())
     })
 }

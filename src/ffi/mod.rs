@@ -124,6 +124,16 @@ pub(crate) fn out_arg<T>(p: *mut T, name: &'static str) -> Result<(), Failure> {
     }
 }
 
+/// Writes each value through its out-pointer, skipping NULL pointers.
+pub(crate) fn write_each<T: Copy>(pairs: &[(*mut T, T)]) {
+    for &(p, v) in pairs {
+        if !p.is_null() {
+            // SAFETY: non-NULL out-pointers passed by the caller point to writable memory.
+            unsafe { *p = v };
+        }
+    }
+}
+
 /// A C string copy of `s` (interior NULs are replaced by U+FFFD).
 pub(crate) fn cstring(s: &str) -> CString {
     CString::new(s)

@@ -473,16 +473,11 @@ pub unsafe extern "C" fn openclaw_response_usage(
         let Some(u) = unsafe { r.as_ref() }.and_then(|r| r.resp.usage) else {
             return false;
         };
-        for (p, v) in [
+        super::write_each(&[
             (input_tokens, u.input_tokens),
             (output_tokens, u.output_tokens),
             (total_tokens, u.total_tokens),
-        ] {
-            if !p.is_null() {
-                // SAFETY: checked non-NULL.
-                unsafe { *p = v };
-            }
-        }
+        ]);
         true
     })
 }
@@ -512,12 +507,11 @@ pub unsafe extern "C" fn openclaw_response_function_call(
         let c = r.calls.get(index).ok_or_else(|| {
             Failure::invalid(format!("function call index {index} is out of range"))
         })?;
-        for (p, v) in [(call_id, &c[0]), (name, &c[1]), (arguments_json, &c[2])] {
-            if !p.is_null() {
-                // SAFETY: checked non-NULL.
-                unsafe { *p = v.as_ptr() };
-            }
-        }
+        super::write_each(&[
+            (call_id, c[0].as_ptr()),
+            (name, c[1].as_ptr()),
+            (arguments_json, c[2].as_ptr()),
+        ]);
         Ok(())
     })
 }
