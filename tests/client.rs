@@ -460,7 +460,7 @@ fn slow_drip_within_idle_limit_succeeds() {
     let gw = MockGateway::start(move |_| {
         Reply::sse_timed(
             body.iter()
-                .map(|b| (Duration::from_millis(3), vec![*b]))
+                .map(|b| (Duration::from_millis(5), vec![*b]))
                 .collect(),
         )
     });
@@ -476,9 +476,11 @@ fn slow_drip_within_idle_limit_succeeds() {
         .collect_reply()
         .unwrap();
     assert_eq!(r.content, "drip drip");
+    // One byte every 5 ms for about 3 s: idle is per read, not a total.
     assert!(
-        start.elapsed() > Duration::from_millis(400),
-        "the drip took longer than the idle limit in total"
+        start.elapsed() > Duration::from_millis(2800),
+        "the drip lasted {:?}, far longer than the idle limit",
+        start.elapsed()
     );
 }
 
