@@ -6,6 +6,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=$1
 MSG=${2:-Hello from openclaw-client!}
 export OPENCLAW_RUN_DIR=${OPENCLAW_RUN_DIR:-$ROOT/.cache/demo-run}
+export OPENCLAW_RG_SINGLE=1
 trap '"$ROOT/scripts/real-gateway.sh" stop >/dev/null 2>&1 || true' EXIT
 eval "$("$ROOT/scripts/real-gateway.sh" start)"
 echo "[demo] throwaway gateway $OPENCLAW_REAL_GATEWAY_VERSION at $OPENCLAW_REAL_GATEWAY_URL; streaming:" >&2

@@ -124,9 +124,10 @@ start() {
     write_config "$RUN/a" "$aport" "$mport" true ""
     write_config "$RUN/b" "$bport" "$mport" false ', "rateLimit": { "maxAttempts": 3, "windowMs": 60000, "lockoutMs": 30000, "exemptLoopback": false }'
     start_gateway "$RUN/a" "$aport" a
-    start_gateway "$RUN/b" "$bport" b
+    # OPENCLAW_RG_SINGLE=1 (the demo) starts only gateway A.
+    [ "${OPENCLAW_RG_SINGLE:-0}" = 1 ] || start_gateway "$RUN/b" "$bport" b
     wait_ready "http://127.0.0.1:$aport" "$RUN/a.pid" a
-    wait_ready "http://127.0.0.1:$bport" "$RUN/b.pid" b
+    [ "${OPENCLAW_RG_SINGLE:-0}" = 1 ] || wait_ready "http://127.0.0.1:$bport" "$RUN/b.pid" b
     local version
     version=$(curl -fsS "http://127.0.0.1:$aport/startupz" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("version",""))')
     cat > "$RUN/env" <<ENV
