@@ -1,7 +1,9 @@
 //! Shared pieces of the benchmark suite: the gateway-shaped chunk generator and clocks.
 
 /// Tokens of a few characters, some multi-byte.
-pub const TOKENS: &[&str] = &[" Hello", " wörld", " the", " quick", " 🎉", " brown", " fox", " jumps", " naïve", " …"];
+pub const TOKENS: &[&str] = &[
+    " Hello", " wörld", " the", " quick", " 🎉", " brown", " fox", " jumps", " naïve", " …",
+];
 
 /// One gateway-shaped `data:` event (≈209 bytes, like the real gateway's chunks).
 pub fn event(i: usize) -> String {
@@ -25,7 +27,10 @@ pub const DONE: &str = "data: [DONE]\n\n";
 
 /// CLOCK_MONOTONIC in nanoseconds (comparable across processes).
 pub fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: valid pointer to a timespec.
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64

@@ -11,7 +11,11 @@ use std::time::Instant;
 use openclaw_client::{ChatEvent, ChatEventRef, ChatRequest, Client};
 
 fn client(url: &str) -> Client {
-    Client::builder().base_url(url).token("bench").build().unwrap()
+    Client::builder()
+        .base_url(url)
+        .token("bench")
+        .build()
+        .unwrap()
 }
 
 fn req(n: usize) -> ChatRequest {
@@ -97,12 +101,18 @@ fn main() {
             let mut count = 0;
             for line in std::io::BufReader::new(resp).lines() {
                 let line = line.unwrap();
-                let Some(data) = line.strip_prefix("data: ") else { continue };
+                let Some(data) = line.strip_prefix("data: ") else {
+                    continue;
+                };
                 if data == "[DONE]" {
                     break;
                 }
                 let c: Chunk = serde_json::from_str(data).unwrap();
-                if c.choices.first().and_then(|c| c.delta.content.as_ref()).is_some() {
+                if c.choices
+                    .first()
+                    .and_then(|c| c.delta.content.as_ref())
+                    .is_some()
+                {
                     count += 1;
                 }
             }
@@ -117,9 +127,15 @@ fn main() {
             let t = Instant::now();
             let mut count = 0;
             for line in bytes.as_bytes().split(|b| *b == b'\n') {
-                let Some(data) = line.strip_prefix(b"data: ") else { continue };
+                let Some(data) = line.strip_prefix(b"data: ") else {
+                    continue;
+                };
                 let c: Chunk = serde_json::from_slice(data).unwrap();
-                if c.choices.first().and_then(|c| c.delta.content.as_ref()).is_some() {
+                if c.choices
+                    .first()
+                    .and_then(|c| c.delta.content.as_ref())
+                    .is_some()
+                {
                     count += 1;
                 }
             }
@@ -135,7 +151,11 @@ fn main() {
                 assert_eq!(c.chat(&r).unwrap().content, "pong");
             }
             let secs = t.elapsed().as_secs_f64();
-            println!("{{\"mode\":\"rate\",\"requests\":{n},\"secs\":{secs:.6},\"per_s\":{:.0},\"max_rss_kib\":{}}}", n as f64 / secs, rss("VmHWM"));
+            println!(
+                "{{\"mode\":\"rate\",\"requests\":{n},\"secs\":{secs:.6},\"per_s\":{:.0},\"max_rss_kib\":{}}}",
+                n as f64 / secs,
+                rss("VmHWM")
+            );
         }
         "threads" => {
             let threads: usize = a[3].parse().unwrap();
@@ -160,13 +180,21 @@ fn main() {
                 })
                 .collect();
             let total: usize = hs.into_iter().map(|h| h.join().unwrap()).sum();
-            report(&format!("threads-{threads}"), total, t.elapsed().as_secs_f64());
+            report(
+                &format!("threads-{threads}"),
+                total,
+                t.elapsed().as_secs_f64(),
+            );
         }
         "memory" => {
             let bytes: u64 = a[3].parse().unwrap();
             let c = client(&a[2]);
             let t = Instant::now();
-            let mut s = c.chat_stream(&ChatRequest::user_message("bench").header("x-bench-bytes", bytes.to_string())).unwrap();
+            let mut s = c
+                .chat_stream(
+                    &ChatRequest::user_message("bench").header("x-bench-bytes", bytes.to_string()),
+                )
+                .unwrap();
             s.keep_text(false);
             let mut count = 0usize;
             let mut samples = Vec::new();
@@ -183,6 +211,53 @@ fn main() {
             println!(
                 "{{\"mode\":\"memory\",\"bytes\":{bytes},\"deltas\":{count},\"secs\":{secs:.3},\"rss_samples_kib\":{samples:?},\"max_rss_kib\":{}}}",
                 rss("VmHWM")
+            );
+        }
+        "latency-floor" => {
+            // The floor: a raw socket read loop (no HTTP parsing beyond finding `t=`).
+            use std::io::{Read, Write};
+            let n: usize = a[3].parse().unwrap();
+            let addr = a[2].trim_start_matches("http://");
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.set_nodelay(true).unwrap();
+            let body = r#"{"stream":true}"#;
+            write!(s, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nx-bench-deltas: {n}\r\nx-bench-paced-us: {}\r\nContent-Length: {}\r\n\r\n{body}", a[4], body.len()).unwrap();
+            let mut buf = vec![0u8; 65536];
+            let mut lat = Vec::new();
+            let mut done = false;
+            while !done {
+                let k = s.read(&mut buf).unwrap();
+                if k == 0 {
+                    break;
+                }
+                let now = openclaw_bench::monotonic_ns();
+                let chunk = &buf[..k];
+                let mut i = 0;
+                while let Some(p) = chunk[i..].windows(3).position(|w| w == b"\"t=") {
+                    let start = i + p + 3;
+                    let end = start
+                        + chunk[start..]
+                            .iter()
+                            .take_while(|c| c.is_ascii_digit())
+                            .count();
+                    if let Ok(t) = std::str::from_utf8(&chunk[start..end])
+                        .unwrap()
+                        .parse::<u64>()
+                    {
+                        lat.push(now.saturating_sub(t));
+                    }
+                    i = end;
+                }
+                done = chunk.windows(5).any(|w| w == b"0\r\n\r\n");
+            }
+            lat.sort_unstable();
+            let pct = |q: f64| lat[((lat.len() as f64 - 1.0) * q) as usize] as f64 / 1e3;
+            println!(
+                "{{\"mode\":\"latency-floor\",\"samples\":{},\"p50_us\":{:.1},\"p99_us\":{:.1},\"max_us\":{:.1}}}",
+                lat.len(),
+                pct(0.5),
+                pct(0.99),
+                pct(1.0)
             );
         }
         _ => panic!("unknown mode {mode}"),

@@ -53,7 +53,11 @@ fn handle(conn: TcpStream, events: &[Vec<u8>], block: Block) -> std::io::Result<
         let stream = text.contains("\"stream\":true") || text.contains("\"stream\": true");
         if !stream {
             let b = br#"{"id":"chatcmpl_1","object":"chat.completion","created":1,"model":"openclaw","choices":[{"index":0,"message":{"role":"assistant","content":"pong"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}"#;
-            write!(w, "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n", b.len())?;
+            write!(
+                w,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n",
+                b.len()
+            )?;
             w.write_all(b)?;
             w.flush()?;
             continue;
@@ -67,14 +71,21 @@ fn handle(conn: TcpStream, events: &[Vec<u8>], block: Block) -> std::io::Result<
             for _ in 0..deltas {
                 std::thread::sleep(Duration::from_micros(paced));
                 out.clear();
-                chunk(&mut out, content_event(&format!("t={}", monotonic_ns())).as_bytes());
+                chunk(
+                    &mut out,
+                    content_event(&format!("t={}", monotonic_ns())).as_bytes(),
+                );
                 w.write_all(&out)?;
             }
         } else {
             // Pre-framed blocks of events, written with large writes: the server costs little
             // more than the kernel copy, so the client is what is measured.
             let (block, block_events, block_bytes) = block;
-            let mut left = if bytes > 0 { (bytes / (block_bytes / block_events as u64)) as usize } else { deltas };
+            let mut left = if bytes > 0 {
+                (bytes / (block_bytes / block_events as u64)) as usize
+            } else {
+                deltas
+            };
             while left >= block_events {
                 w.write_all(block)?;
                 left -= block_events;
@@ -92,7 +103,10 @@ fn handle(conn: TcpStream, events: &[Vec<u8>], block: Block) -> std::io::Result<
 }
 
 fn main() {
-    let port: u16 = std::env::args().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    let port: u16 = std::env::args()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
     let l = TcpListener::bind(("127.0.0.1", port)).unwrap();
     println!("{}", l.local_addr().unwrap().port());
     let events: Vec<Vec<u8>> = (0..TOKENS.len()).map(|i| event(i).into_bytes()).collect();
