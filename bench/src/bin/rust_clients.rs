@@ -202,7 +202,7 @@ fn main() {
             while let Some(ev) = s.next_ref() {
                 if let ChatEventRef::Content(_) = ev.unwrap() {
                     count += 1;
-                    if count % (approx_events / 10).max(1) == 0 {
+                    if count.is_multiple_of((approx_events / 10).max(1)) {
                         samples.push(rss("VmRSS"));
                     }
                 }
