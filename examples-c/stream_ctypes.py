@@ -35,6 +35,7 @@ class Event(ctypes.Structure):
         ("total_tokens", ctypes.c_uint64),
         ("empty", ctypes.c_bool),
         ("error_code", ctypes.c_uint32),
+        ("event_type", ctypes.c_char_p),
     ]
 
 

@@ -289,6 +289,11 @@ typedef struct openclaw_event {
    * `OPENCLAW_EVENT_ERROR`: the result code the call returns.
    */
   openclaw_result error_code;
+  /**
+   * The SSE event name for HISTORY (`history`/`message`) and LIFECYCLE events; `""`
+   * otherwise (never NULL).
+   */
+  const char *event_type;
 } openclaw_event;
 
 /**
@@ -457,6 +462,12 @@ typedef int (*openclaw_event_callback)(void *userdata, const struct openclaw_eve
  * `response.in_progress`, `response.output_text.done`).
  */
 #define OPENCLAW_EVENT_LIFECYCLE 9
+
+/**
+ * Session history streams only: one event, `text` = its JSON payload, `event_type` =
+ * `history` (the backlog) or `message` (a new message).
+ */
+#define OPENCLAW_EVENT_HISTORY 10
 
 #ifdef __cplusplus
 extern "C" {
@@ -1322,6 +1333,30 @@ openclaw_result openclaw_capabilities(const struct openclaw_client *client,
                                       char **version_out,
                                       int32_t *chat_out,
                                       int32_t *responses_out);
+
+/**
+ * Follows a session's history live (`Accept: text/event-stream`), calling `callback` on this
+ * thread with one HISTORY event per SSE event (`event_type` `history` first, then `message`;
+ * `text` = the JSON payload). Runs until the gateway closes the stream (`OPENCLAW_RESULT_OK`),
+ * the callback returns non-zero or `token` (nullable) is cancelled (`OPENCLAW_RESULT_CANCELLED`),
+ * or an error. `idle_timeout_ms`: 0 = no limit (the gateway sends a keep-alive every 15 s).
+ */
+openclaw_result openclaw_session_history_stream(const struct openclaw_client *client,
+                                                const char *session_key,
+                                                const struct openclaw_cancel_token *token,
+                                                uint64_t idle_timeout_ms,
+                                                openclaw_event_callback callback,
+                                                void *userdata);
+
+/**
+ * Opens a session history pull stream (see `openclaw_session_history_stream`; read with
+ * `openclaw_stream_next`, free with `openclaw_stream_free`).
+ */
+openclaw_result openclaw_session_history_stream_open(const struct openclaw_client *client,
+                                                     const char *session_key,
+                                                     const struct openclaw_cancel_token *token,
+                                                     uint64_t idle_timeout_ms,
+                                                     struct openclaw_stream **out);
 
 /**
  * The message of the last failed call on this thread (the gateway's own message is kept), or

@@ -935,6 +935,12 @@ fn beyond_chat_from_c_responses_embeddings_hooks_history_capabilities() {
         "/hooks/wake" if r.header("authorization") == Some("Bearer hk") => Reply::json(200, r#"{"ok":true,"mode":"now","eventOutcome":"coalesced"}"#),
         "/hooks/agent" if r.header("authorization") == Some("Bearer hk") => Reply::json(200, r#"{"ok":true,"runId":"run-7"}"#),
         "/hooks/wake" | "/hooks/agent" => Reply::text(401, "Unauthorized"),
+        "/sessions/agent%3Amain%3Ak/history" if r.header("accept") == Some("text/event-stream") => Reply::sse(&[
+            "retry: 1000\n\n".to_string(),
+            "event: history\ndata: {\"items\":[]}\n\n".into(),
+            ": keepalive\n\n".into(),
+            "event: message\ndata: {\"role\":\"user\",\"content\":\"hi\"}\n\n".into(),
+        ]),
         "/sessions/agent%3Amain%3Ak/history" => Reply::json(200, r#"{"sessionKey":"agent:main:k","items":[]}"#),
         "/health" => Reply::json(200, r#"{"ok":true,"status":"live"}"#),
         "/startupz" => Reply::json(200, r#"{"ok":true,"status":"started","version":"2026.9.6"}"#),
@@ -1136,6 +1142,69 @@ fn beyond_chat_from_c_responses_embeddings_hooks_history_capabilities() {
             openclaw_session_history(c, cs("agent:main:missing").as_ptr(), 0, &mut json),
             OPENCLAW_RESULT_NOT_FOUND
         );
+
+        // History stream: callback and pull.
+        unsafe extern "C" fn history_cb(ud: *mut c_void, ev: *const openclaw_event) -> c_int {
+            let v = unsafe { &mut *(ud as *mut Vec<(u32, String, String)>) };
+            let ev = unsafe { &*ev };
+            let text = unsafe { CStr::from_ptr(ev.text) }
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let et = unsafe { CStr::from_ptr(ev.event_type) }
+                .to_str()
+                .unwrap()
+                .to_owned();
+            v.push((ev.kind, et, text));
+            0
+        }
+        let mut seen: Vec<(u32, String, String)> = Vec::new();
+        assert_eq!(
+            openclaw_session_history_stream(
+                c,
+                cs("agent:main:k").as_ptr(),
+                ptr::null(),
+                30_000,
+                Some(history_cb),
+                &mut seen as *mut _ as *mut c_void
+            ),
+            OPENCLAW_RESULT_OK,
+            "{}",
+            last_message()
+        );
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    OPENCLAW_EVENT_HISTORY,
+                    "history".to_owned(),
+                    "{\"items\":[]}".to_owned()
+                ),
+                (
+                    OPENCLAW_EVENT_HISTORY,
+                    "message".to_owned(),
+                    "{\"content\":\"hi\",\"role\":\"user\"}".to_owned()
+                ),
+            ]
+        );
+        let mut hs = ptr::null_mut();
+        assert_eq!(
+            openclaw_session_history_stream_open(
+                c,
+                cs("agent:main:k").as_ptr(),
+                ptr::null(),
+                0,
+                &mut hs
+            ),
+            OPENCLAW_RESULT_OK
+        );
+        let mut n = 0;
+        while openclaw_stream_next(hs, &mut ev) == OPENCLAW_RESULT_OK {
+            assert_eq!((*ev).kind, OPENCLAW_EVENT_HISTORY);
+            n += 1;
+        }
+        assert_eq!(n, 2);
+        openclaw_stream_free(hs);
 
         // Capabilities.
         let (mut version, mut chat, mut responses) = (ptr::null_mut(), -2, -2);

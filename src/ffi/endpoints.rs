@@ -587,3 +587,74 @@ pub unsafe extern "C" fn openclaw_capabilities(
         Ok(())
     })
 }
+
+fn history_options(
+    token: *const openclaw_cancel_token,
+    idle_timeout_ms: u64,
+) -> crate::client::CallOptions {
+    let mut o = crate::client::CallOptions::new().idle_timeout(
+        (idle_timeout_ms > 0).then(|| std::time::Duration::from_millis(idle_timeout_ms)),
+    );
+    // SAFETY: a live token or NULL.
+    if let Some(t) = unsafe { token.as_ref() } {
+        o = o.cancel_token(t.token.clone());
+    }
+    o
+}
+
+/// Follows a session's history live (`Accept: text/event-stream`), calling `callback` on this
+/// thread with one HISTORY event per SSE event (`event_type` `history` first, then `message`;
+/// `text` = the JSON payload). Runs until the gateway closes the stream (`OPENCLAW_RESULT_OK`),
+/// the callback returns non-zero or `token` (nullable) is cancelled (`OPENCLAW_RESULT_CANCELLED`),
+/// or an error. `idle_timeout_ms`: 0 = no limit (the gateway sends a keep-alive every 15 s).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_session_history_stream(
+    client: *const openclaw_client,
+    session_key: *const c_char,
+    token: *const openclaw_cancel_token,
+    idle_timeout_ms: u64,
+    callback: super::stream::openclaw_event_callback,
+    userdata: *mut std::ffi::c_void,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live client; NUL-terminated string.
+        let c = unsafe { handle(client, "client") }?;
+        let k = unsafe { str_arg(session_key, "session_key") }?;
+        let Some(cb) = callback else {
+            return Err(Failure::null("callback"));
+        };
+        let s = c
+            .client
+            .session_history_stream(k, &history_options(token, idle_timeout_ms))?;
+        super::stream::openclaw_stream::new(super::stream::StreamSource::History(s))
+            .run_callback(cb, userdata)
+    })
+}
+
+/// Opens a session history pull stream (see `openclaw_session_history_stream`; read with
+/// `openclaw_stream_next`, free with `openclaw_stream_free`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_session_history_stream_open(
+    client: *const openclaw_client,
+    session_key: *const c_char,
+    token: *const openclaw_cancel_token,
+    idle_timeout_ms: u64,
+    out: *mut *mut super::stream::openclaw_stream,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live client; NUL-terminated string.
+        let c = unsafe { handle(client, "client") }?;
+        let k = unsafe { str_arg(session_key, "session_key") }?;
+        out_arg(out, "out")?;
+        let s = c
+            .client
+            .session_history_stream(k, &history_options(token, idle_timeout_ms))?;
+        // SAFETY: checked non-NULL.
+        unsafe {
+            *out = Box::into_raw(Box::new(super::stream::openclaw_stream::new(
+                super::stream::StreamSource::History(s),
+            )))
+        };
+        Ok(())
+    })
+}

@@ -6,6 +6,7 @@ use super::chat::openclaw_chat_request;
 use super::client::openclaw_client;
 use super::error::{Failure, OPENCLAW_RESULT_END, code_of, openclaw_result};
 use super::{handle, handle_mut, out_arg, run};
+use crate::client::{HistoryEvent, HistoryStream};
 use crate::error::Error;
 use crate::responses::OutputItem;
 use crate::stream::responses::{ResponseEvent, ResponseStream};
@@ -34,6 +35,9 @@ pub const OPENCLAW_EVENT_ERROR: openclaw_event_kind = 8;
 /// `/v1/responses` only: another lifecycle event (`text` = its name, e.g. `response.created`,
 /// `response.in_progress`, `response.output_text.done`).
 pub const OPENCLAW_EVENT_LIFECYCLE: openclaw_event_kind = 9;
+/// Session history streams only: one event, `text` = its JSON payload, `event_type` =
+/// `history` (the backlog) or `message` (a new message).
+pub const OPENCLAW_EVENT_HISTORY: openclaw_event_kind = 10;
 
 /// One stream event, **borrowed**: valid only during the callback (or until the next
 /// `openclaw_stream_next` / `openclaw_stream_free`). Copy what you need. Never allocate or copy
@@ -65,6 +69,9 @@ pub struct openclaw_event {
     pub empty: bool,
     /// `OPENCLAW_EVENT_ERROR`: the result code the call returns.
     pub error_code: openclaw_result,
+    /// The SSE event name for HISTORY (`history`/`message`) and LIFECYCLE events; `""`
+    /// otherwise (never NULL).
+    pub event_type: *const c_char,
 }
 
 /// The callback of `openclaw_chat_stream`: return 0 to continue, non-zero to cancel (the call
@@ -80,6 +87,7 @@ pub(crate) struct EventBuf {
     text: Vec<u8>,
     id: Vec<u8>,
     name: Vec<u8>,
+    event_type: Vec<u8>,
 }
 
 fn nul_terminated(buf: &mut Vec<u8>, s: &str) -> *const c_char {
@@ -103,7 +111,21 @@ impl EventBuf {
             total_tokens: 0,
             empty: false,
             error_code: 0,
+            event_type: c"".as_ptr(),
         }
+    }
+
+    fn lifecycle(&mut self, name: &str) -> openclaw_event {
+        let mut e = self.base(OPENCLAW_EVENT_LIFECYCLE, name);
+        e.event_type = e.text;
+        e
+    }
+
+    /// A session history event.
+    pub(crate) fn fill_history(&mut self, ev: &HistoryEvent) -> openclaw_event {
+        let mut e = self.base(OPENCLAW_EVENT_HISTORY, &ev.data.to_string());
+        e.event_type = nul_terminated(&mut self.event_type, &ev.event_type);
+        e
     }
 
     /// A `/v1/responses` event: text deltas are CONTENT, function-call items TOOL_CALL (with
@@ -135,18 +157,10 @@ impl EventBuf {
                 e.empty = r.output.is_empty();
                 e
             }
-            ResponseEvent::Created { .. } => {
-                self.base(OPENCLAW_EVENT_LIFECYCLE, "response.created")
-            }
-            ResponseEvent::TextDone(_) => {
-                self.base(OPENCLAW_EVENT_LIFECYCLE, "response.output_text.done")
-            }
-            ResponseEvent::OutputItemDone(_) => {
-                self.base(OPENCLAW_EVENT_LIFECYCLE, "response.output_item.done")
-            }
-            ResponseEvent::Lifecycle { event_type } => {
-                self.base(OPENCLAW_EVENT_LIFECYCLE, event_type)
-            }
+            ResponseEvent::Created { .. } => self.lifecycle("response.created"),
+            ResponseEvent::TextDone(_) => self.lifecycle("response.output_text.done"),
+            ResponseEvent::OutputItemDone(_) => self.lifecycle("response.output_item.done"),
+            ResponseEvent::Lifecycle { event_type } => self.lifecycle(event_type),
         }
     }
 
@@ -233,6 +247,7 @@ pub struct openclaw_stream {
 pub(crate) enum StreamSource {
     Chat(ChatStream),
     Responses(ResponseStream),
+    History(HistoryStream),
 }
 
 impl openclaw_stream {
@@ -267,6 +282,14 @@ impl openclaw_stream {
                 Some(Err(e)) => Err(e),
                 None => Ok(false),
             },
+            StreamSource::History(s) => match s.next() {
+                Some(Ok(ev)) => {
+                    self.event = self.buf.fill_history(&ev);
+                    Ok(true)
+                }
+                Some(Err(e)) => Err(e),
+                None => Ok(false),
+            },
         }
     }
 
@@ -274,6 +297,7 @@ impl openclaw_stream {
         match &self.source {
             StreamSource::Chat(s) => s.text_so_far(),
             StreamSource::Responses(s) => s.text_so_far(),
+            StreamSource::History(_) => "",
         }
     }
 
