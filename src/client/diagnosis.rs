@@ -58,6 +58,9 @@ pub struct Diagnosis {
     pub models: Vec<String>,
     /// The error behind a failed check.
     pub error: Option<Error>,
+    /// Where discovery found each setting, for a client made by [`Client::from_env`] (never
+    /// the secret).
+    pub discovery: Option<super::Discovered>,
 }
 
 impl Diagnosis {
@@ -83,6 +86,12 @@ impl fmt::Display for Diagnosis {
         write!(f, "  responses: {}", on(self.responses))?;
         if !self.models.is_empty() {
             write!(f, "\n  agents: {}", self.models.join(", "))?;
+        }
+        if let Some(d) = &self.discovery {
+            write!(f, "\n  discovery:")?;
+            for line in d.to_string().lines() {
+                write!(f, "\n    {line}")?;
+            }
         }
         Ok(())
     }
@@ -121,6 +130,7 @@ impl Client {
             responses: None,
             models: Vec::new(),
             error: None,
+            discovery: self.discovered().cloned(),
         };
         let fail = |mut d: Diagnosis, e: Error, summary: String| {
             d.code = code_of(&e);

@@ -56,19 +56,11 @@ pub unsafe extern "C" fn openclaw_check_connection(
             Some(false) => 0,
             None => -1,
         };
-        let mut text = d.to_string();
-        if let Some(disc) = c.client.discovered() {
-            text.push_str("\n  discovery:\n");
-            for line in disc.to_string().lines() {
-                text.push_str("    ");
-                text.push_str(line);
-                text.push('\n');
-            }
-        }
+        let text = d.to_string();
         let diag = openclaw_diagnosis {
             code: d.code as u32,
             summary: cstring(&d.summary),
-            text: cstring(text.trim_end()),
+            text: cstring(&text),
             version: d.version.as_deref().map(cstring),
             chat: tri(d.chat_completions),
             responses: tri(d.responses),
