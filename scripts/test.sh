@@ -8,6 +8,7 @@ cd "$ROOT"
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo test
 
 export OPENCLAW_RUN_DIR=${OPENCLAW_RUN_DIR:-$ROOT/.cache/test-run}

@@ -378,3 +378,55 @@ fn examples_are_clean_under_valgrind() {
         );
     }
 }
+
+#[test]
+fn pkg_config_install_builds_and_links_an_example() {
+    examples(); // builds the library
+    let dest = out_dir().join("destdir");
+    let _ = std::fs::remove_dir_all(&dest);
+    let profile = target_dir()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    run_ok(
+        Command::new("bash")
+            .arg(format!("{ROOT}/scripts/install.sh"))
+            .arg("/opt/openclaw")
+            .env("DESTDIR", &dest)
+            .env("PROFILE", &profile)
+            .env("CARGO_TARGET_DIR", target_dir().parent().unwrap()),
+    );
+    let pc_dir = dest.join("opt/openclaw/lib/pkgconfig");
+    let pkg = |args: &[&str]| {
+        let o = run_ok(
+            Command::new("pkg-config")
+                .args(args)
+                .arg("openclaw-client")
+                .env("PKG_CONFIG_PATH", &pc_dir)
+                .env("PKG_CONFIG_SYSROOT_DIR", &dest),
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert_eq!(pkg(&["--modversion"]).trim(), env!("CARGO_PKG_VERSION"));
+    let flags = pkg(&["--cflags", "--libs"]);
+    assert!(flags.contains("-lopenclaw_client"), "{flags}");
+    assert!(pkg(&["--static", "--libs"]).contains(&NATIVE_LIBS.join(" ")));
+    let bin = out_dir().join("chat_pkgconfig");
+    let mut cc = Command::new("cc");
+    cc.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .arg(format!("{ROOT}/examples-c/chat.c"))
+        .arg("-o")
+        .arg(&bin);
+    cc.args(flags.split_whitespace());
+    run_ok(&mut cc);
+    let gw = echo_gateway();
+    let o = Command::new(&bin)
+        .args(["-u", &gw.url, "-t", "tok", "shared lib"])
+        .env("LD_LIBRARY_PATH", dest.join("opt/openclaw/lib"))
+        .env("OPENCLAW_CONFIG_PATH", "/nonexistent/openclaw.json")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "echo: shared lib\n");
+}
