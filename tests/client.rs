@@ -990,14 +990,16 @@ fn diagnosis_cases() {
     // Not OpenClaw: an HTML server everywhere.
     let gw = MockGateway::start(|_| Reply::html(200, "<html>hi</html>"));
     let d = client(&gw.url).check_connection();
-    assert_ne!(d.code, DiagnosisCode::Ok, "{d}");
-    // TLS to a plain-HTTP server.
+    assert_eq!(d.code, DiagnosisCode::NotOpenClaw, "{d}");
+    assert!(d.summary.starts_with("not an OpenClaw gateway API"), "{d}");
+    // Plain-text 404 everywhere (some other HTTP server).
+    let gw = MockGateway::start(|_| Reply::text(404, "Not Found"));
+    let d = client(&gw.url).check_connection();
+    assert_eq!(d.code, DiagnosisCode::NotOpenClaw, "{d}");
+    // TLS to a plain-HTTP server: a TLS failure, not "unreachable".
     let gw = gateway_like(true, true, TOKEN);
     let d = client(&gw.url.replace("http://", "https://")).check_connection();
-    assert!(
-        matches!(d.code, DiagnosisCode::Tls | DiagnosisCode::Unreachable),
-        "{d}"
-    );
+    assert_eq!(d.code, DiagnosisCode::Tls, "{d}");
     for r in [format!("{d}"), format!("{d:?}")] {
         assert!(!r.contains(TOKEN));
     }

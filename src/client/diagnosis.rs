@@ -144,6 +144,18 @@ impl Client {
         if let Err(e) = self.health_with(&opts) {
             match &e {
                 Error::Connect {
+                    failure: ConnectFailure::Closed,
+                    message,
+                    ..
+                } if url.starts_with("https://") => {
+                    let s = format!(
+                        "TLS failure at {url}: the server closed the connection during the TLS handshake ({message}). Is it serving plain HTTP (then use http://), or a different TLS setup?"
+                    );
+                    let mut d = fail(d, e, s);
+                    d.code = DiagnosisCode::Tls;
+                    return d;
+                }
+                Error::Connect {
                     failure, message, ..
                 } => {
                     let s = match failure {
@@ -237,10 +249,23 @@ impl Client {
                     );
                     return fail(d, e, s);
                 }
-                Err(e @ Error::NotFound { .. }) => {
-                    let s = format!("not an OpenClaw gateway API at {url}: {e}");
+                Err(
+                    e
+                    @ (Error::NotFound { .. } | Error::Protocol { .. } | Error::NotEnabled { .. }),
+                ) => {
+                    // /tools/invoke is always on and answers JSON on every OpenClaw gateway.
+                    let s = format!(
+                        "not an OpenClaw gateway API at {url}: something answers HTTP, but {}; check the URL and port",
+                        if has_probes {
+                            "/tools/invoke is not a JSON API"
+                        } else {
+                            "neither /health nor /tools/invoke is an OpenClaw API"
+                        }
+                    );
                     let mut d = fail(d, e, s);
                     d.code = DiagnosisCode::NotOpenClaw;
+                    d.chat_completions = None;
+                    d.responses = None;
                     return d;
                 }
                 Err(_) => {}
