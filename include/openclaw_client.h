@@ -506,6 +506,8 @@ void openclaw_cancel_token_cancel(const struct openclaw_cancel_token *token);
 
 /**
  * Whether the token was cancelled. NULL gives false.
+ *
+ * Thread-safety: any thread, at any time.
  */
 bool openclaw_cancel_token_is_cancelled(const struct openclaw_cancel_token *token);
 
@@ -513,17 +515,23 @@ bool openclaw_cancel_token_is_cancelled(const struct openclaw_cancel_token *toke
  * Frees a token. NULL is accepted. Requests it was attached to keep their own reference, so
  * freeing the token before the request is allowed (the request can still be cancelled only
  * through other references; none remain).
+ *
+ * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_cancel_token_free(struct openclaw_cancel_token *token);
 
 /**
  * A new, empty request. NULL only on panic. Free with `openclaw_chat_request_free`.
+ *
+ * Thread-safety: any thread.
  */
 struct openclaw_chat_request *openclaw_chat_request_new(void);
 
 /**
  * Frees a request. NULL is accepted. A request may be freed as soon as the call using it has
  * returned (pull streams copy what they need when opened).
+ *
+ * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_chat_request_free(struct openclaw_chat_request *req);
 
@@ -795,29 +803,39 @@ openclaw_result openclaw_chat(const struct openclaw_client *client,
 /**
  * The reply text (NUL-terminated; `len_out`, nullable, receives the byte length). Owned by the
  * result. NULL for a NULL result.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const char *openclaw_chat_result_text(const struct openclaw_chat_result *r, size_t *len_out);
 
 /**
  * The reasoning text, `""` when none. Owned by the result; NULL for a NULL result.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const char *openclaw_chat_result_reasoning(const struct openclaw_chat_result *r);
 
 /**
  * The finish reason (`stop`, `length`, `tool_calls`…), `""` when the gateway sent none. Owned
  * by the result; NULL for a NULL result.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const char *openclaw_chat_result_finish_reason(const struct openclaw_chat_result *r);
 
 /**
  * True when the agent produced no text and no tool call (the gateway's "No response from
  * OpenClaw." placeholder, or a stream with no content). False for NULL.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 bool openclaw_chat_result_is_empty(const struct openclaw_chat_result *r);
 
 /**
  * Writes the token usage; returns false (writing nothing) when the reply had no usage or `r`
  * is NULL. Each out-pointer may be NULL.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 bool openclaw_chat_result_usage(const struct openclaw_chat_result *r,
                                 uint64_t *prompt_tokens,
@@ -826,6 +844,8 @@ bool openclaw_chat_result_usage(const struct openclaw_chat_result *r,
 
 /**
  * How many tool calls the reply asks the client to run (0 for NULL).
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 size_t openclaw_chat_result_tool_call_count(const struct openclaw_chat_result *r);
 
@@ -833,6 +853,8 @@ size_t openclaw_chat_result_tool_call_count(const struct openclaw_chat_result *r
  * Tool call `index`: writes its id, function name and JSON arguments (each out-pointer may be
  * NULL; the strings are owned by the result). `OPENCLAW_RESULT_INVALID_ARGUMENT` for an index
  * out of range.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 openclaw_result openclaw_chat_result_tool_call(const struct openclaw_chat_result *r,
                                                size_t index,
@@ -842,6 +864,8 @@ openclaw_result openclaw_chat_result_tool_call(const struct openclaw_chat_result
 
 /**
  * Frees a result. NULL is accepted.
+ *
+ * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_chat_result_free(struct openclaw_chat_result *r);
 
@@ -852,6 +876,8 @@ void openclaw_chat_result_free(struct openclaw_chat_result *r);
  *
  * Ownership: the caller owns it: pass it to `openclaw_client_builder_build` (which frees it)
  * or to `openclaw_client_builder_free`.
+ *
+ * Thread-safety: any thread.
  */
 struct openclaw_client_builder *openclaw_client_builder_new(void);
 
@@ -863,12 +889,16 @@ struct openclaw_client_builder *openclaw_client_builder_new(void);
  *
  * Returns `OPENCLAW_RESULT_INVALID_ARGUMENT` when the config file is malformed (the message
  * names the file and line). Ownership as `openclaw_client_builder_new`.
+ *
+ * Thread-safety: any thread.
  */
 openclaw_result openclaw_client_builder_new_default(struct openclaw_client_builder **out);
 
 /**
  * A client made by discovery (see `openclaw_client_builder_new_default`) with default
  * settings. Writes `*out` on success; free it with `openclaw_client_free`.
+ *
+ * Thread-safety: any thread.
  */
 openclaw_result openclaw_client_new_default(const struct openclaw_client **out);
 
@@ -1019,6 +1049,8 @@ openclaw_result openclaw_client_builder_build(struct openclaw_client_builder *bu
 
 /**
  * Frees a builder that was not built. NULL is accepted.
+ *
+ * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_client_builder_free(struct openclaw_client_builder *builder);
 
@@ -1039,6 +1071,8 @@ openclaw_result openclaw_client_update_token(const struct openclaw_client *clien
 /**
  * The client's normalized base URL as a new string: free it with `openclaw_string_free`.
  * NULL for a NULL client.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 char *openclaw_client_base_url(const struct openclaw_client *client);
 
@@ -1046,17 +1080,23 @@ char *openclaw_client_base_url(const struct openclaw_client *client);
  * Where discovery found each setting (URL, port, secret, config file), as text, never
  * containing the secret; `""` for a client not made by discovery. Free the returned string
  * with `openclaw_string_free`; NULL for a NULL client.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 char *openclaw_client_discovery_text(const struct openclaw_client *client);
 
 /**
  * Sets the webhooks token (`hooks.token`; separate from the gateway token). NULL clears it.
+ *
+ * Thread-safety: use a builder from one thread at a time.
  */
 openclaw_result openclaw_client_builder_set_hooks_token(struct openclaw_client_builder *builder,
                                                         const char *token);
 
 /**
  * Sets the webhooks base path (`hooks.path`, default `/hooks`).
+ *
+ * Thread-safety: use a builder from one thread at a time.
  */
 openclaw_result openclaw_client_builder_set_hooks_path(struct openclaw_client_builder *builder,
                                                        const char *path);
@@ -1065,6 +1105,8 @@ openclaw_result openclaw_client_builder_set_hooks_path(struct openclaw_client_bu
  * Sets how often a failed call is retried (default 2; 0 turns retries off). Retried:
  * connection refused/closed before any response byte, 429/503 with a short Retry-After;
  * never auth errors or a started stream.
+ *
+ * Thread-safety: use a builder from one thread at a time.
  */
 openclaw_result openclaw_client_builder_set_max_retries(struct openclaw_client_builder *builder,
                                                         uint32_t max_retries);
@@ -1080,37 +1122,51 @@ openclaw_result openclaw_check_connection(const struct openclaw_client *client,
 
 /**
  * The diagnosis code (`OPENCLAW_DIAGNOSIS_*`); `OPENCLAW_DIAGNOSIS_ERROR` for NULL.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 uint32_t openclaw_diagnosis_code(const struct openclaw_diagnosis *d);
 
 /**
  * One line saying what is wrong (or right) and what to do. Owned by the diagnosis; NULL for NULL.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const char *openclaw_diagnosis_summary(const struct openclaw_diagnosis *d);
 
 /**
  * The full multi-line report (summary, URL, version, endpoints, agents, and where discovery
  * found each setting — never the secret). Owned by the diagnosis; NULL for NULL.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const char *openclaw_diagnosis_text(const struct openclaw_diagnosis *d);
 
 /**
  * The gateway version, or NULL when unknown. Owned by the diagnosis.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const char *openclaw_diagnosis_version(const struct openclaw_diagnosis *d);
 
 /**
  * Whether chat completions is enabled: 1 yes, 0 no, -1 unknown (also for NULL).
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 int32_t openclaw_diagnosis_chat_enabled(const struct openclaw_diagnosis *d);
 
 /**
  * Whether `/v1/responses` is enabled: 1 yes, 0 no, -1 unknown (also for NULL).
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 int32_t openclaw_diagnosis_responses_enabled(const struct openclaw_diagnosis *d);
 
 /**
  * Frees a diagnosis. NULL is accepted.
+ *
+ * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_diagnosis_free(struct openclaw_diagnosis *d);
 
@@ -1124,16 +1180,22 @@ openclaw_result openclaw_models(const struct openclaw_client *client,
 
 /**
  * Number of models in the list (0 for NULL).
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 size_t openclaw_model_list_count(const struct openclaw_model_list *list);
 
 /**
  * Model id `index`, owned by the list; NULL when out of range or `list` is NULL.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const char *openclaw_model_list_id(const struct openclaw_model_list *list, size_t index);
 
 /**
  * Frees a model list. NULL is accepted.
+ *
+ * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_model_list_free(struct openclaw_model_list *list);
 
@@ -1141,6 +1203,8 @@ void openclaw_model_list_free(struct openclaw_model_list *list);
  * A new tool call of `tool` with `args_json` (a JSON object; NULL = `{}`), written to `*out`.
  * `OPENCLAW_RESULT_INVALID_ARGUMENT` when `args_json` is not a JSON object. Free with
  * `openclaw_tool_call_free`.
+ *
+ * Thread-safety: any thread.
  */
 openclaw_result openclaw_tool_call_new(const char *tool,
                                        const char *args_json,
@@ -1209,12 +1273,16 @@ openclaw_result openclaw_tool_call_set_thread_id(struct openclaw_tool_call *call
 
 /**
  * Attaches a cancel token to the tool call (a reference is kept).
+ *
+ * Thread-safety: change a tool call from one thread at a time.
  */
 openclaw_result openclaw_tool_call_set_cancel_token(struct openclaw_tool_call *call,
                                                     const struct openclaw_cancel_token *token);
 
 /**
  * Frees a tool call. NULL is accepted.
+ *
+ * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_tool_call_free(struct openclaw_tool_call *call);
 
@@ -1231,6 +1299,8 @@ openclaw_result openclaw_tool_invoke(const struct openclaw_client *client,
 
 /**
  * `GET /health`: writes true to `*live_out` when the gateway reports itself live.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_health(const struct openclaw_client *client, bool *live_out);
 
@@ -1238,6 +1308,8 @@ openclaw_result openclaw_health(const struct openclaw_client *client, bool *live
  * `GET /readyz`: writes readiness to `*ready_out` (a gateway that is not ready is
  * `OPENCLAW_RESULT_OK` with false) and, when `failing_out` is not NULL, the failing checks as
  * a comma-separated string (free with `openclaw_string_free`).
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_ready(const struct openclaw_client *client,
                                bool *ready_out,
@@ -1247,6 +1319,8 @@ openclaw_result openclaw_ready(const struct openclaw_client *client,
  * `GET /startupz`: writes the status (`started`, `starting`, `draining`) to `*status_out` and
  * the gateway version (or NULL when the gateway does not report one) to `*version_out`. Both
  * strings are freed with `openclaw_string_free`; either out-pointer may be NULL.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_startup(const struct openclaw_client *client,
                                  char **status_out,
@@ -1255,6 +1329,8 @@ openclaw_result openclaw_startup(const struct openclaw_client *client,
 /**
  * The old liveness check: writes true when `/health` answers below 500, false for 5xx.
  * Transport failures are errors.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_check_alive(const struct openclaw_client *client, bool *alive_out);
 
@@ -1262,6 +1338,8 @@ openclaw_result openclaw_check_alive(const struct openclaw_client *client, bool 
  * Embeds `count` NUL-terminated `inputs` (`POST /v1/embeddings`) into `*out` (free with
  * `openclaw_embeddings_free`). `model_override` (nullable) sets `x-openclaw-model`; `base64`
  * asks for the compact wire encoding (the result is f32 either way).
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_embeddings_create(const struct openclaw_client *client,
                                            const char *const *inputs,
@@ -1272,12 +1350,16 @@ openclaw_result openclaw_embeddings_create(const struct openclaw_client *client,
 
 /**
  * Number of vectors (0 for NULL).
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 size_t openclaw_embeddings_count(const struct openclaw_embeddings *e);
 
 /**
  * Vector `index` (owned by the result) with its length in `*dims_out` (nullable); NULL when
  * out of range.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const float *openclaw_embeddings_vector(const struct openclaw_embeddings *e,
                                         size_t index,
@@ -1285,6 +1367,8 @@ const float *openclaw_embeddings_vector(const struct openclaw_embeddings *e,
 
 /**
  * Frees embeddings. NULL is accepted.
+ *
+ * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_embeddings_free(struct openclaw_embeddings *e);
 
@@ -1292,6 +1376,8 @@ void openclaw_embeddings_free(struct openclaw_embeddings *e);
  * `POST /hooks/wake` with the client's hooks token (`openclaw_client_builder_set_hooks_token`).
  * `mode` (`now`/`next-heartbeat`) and `agent_id` may be NULL. Writes the outcome (`queued` or
  * `coalesced`) to `*outcome_out` when not NULL (free with `openclaw_string_free`).
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_hook_wake(const struct openclaw_client *client,
                                    const char *text,
@@ -1304,6 +1390,8 @@ openclaw_result openclaw_hook_wake(const struct openclaw_client *client,
  * may be NULL. Writes the run id to `*run_id_out`, and with `wait_for_completion` the
  * completion JSON to `*completion_json_out` when not NULL (both freed with
  * `openclaw_string_free`; the completion is `"null"` when absent).
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_hook_agent(const struct openclaw_client *client,
                                     const char *message,
@@ -1317,6 +1405,8 @@ openclaw_result openclaw_hook_agent(const struct openclaw_client *client,
  * A session's history as JSON (`GET /sessions/{key}/history`; `limit` 0 = the gateway's
  * default) into `*json_out` (free with `openclaw_string_free`). Unknown sessions give
  * `OPENCLAW_RESULT_NOT_FOUND`.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_session_history(const struct openclaw_client *client,
                                          const char *session_key,
@@ -1328,6 +1418,8 @@ openclaw_result openclaw_session_history(const struct openclaw_client *client,
  * the version (or NULL when unknown; free with `openclaw_string_free`) and, for chat
  * completions and responses, 1 enabled / 0 disabled / -1 unknown. Every out-pointer may be
  * NULL. Unreachable, TLS and auth failures are errors.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_capabilities(const struct openclaw_client *client,
                                       char **version_out,
@@ -1351,6 +1443,8 @@ openclaw_result openclaw_session_history_stream(const struct openclaw_client *cl
 /**
  * Opens a session history pull stream (see `openclaw_session_history_stream`; read with
  * `openclaw_stream_next`, free with `openclaw_stream_free`).
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_session_history_stream_open(const struct openclaw_client *client,
                                                      const char *session_key,
@@ -1381,11 +1475,15 @@ uint16_t openclaw_last_error_http_status(void);
  * The gateway's error type of the last failure (`"unauthorized"`, `"invalid_request_error"`,
  * `"tool_call_blocked"`…), or `""`. Never NULL; same lifetime as
  * `openclaw_last_error_message`.
+ *
+ * Thread-safety: any thread.
  */
 const char *openclaw_last_error_type(void);
 
 /**
  * `Retry-After` of the last failure in milliseconds, or -1 when the gateway sent none.
+ *
+ * Thread-safety: any thread.
  */
 int64_t openclaw_last_error_retry_after_ms(void);
 
@@ -1393,29 +1491,39 @@ int64_t openclaw_last_error_retry_after_ms(void);
  * The text that arrived on a stream before the last failure (truncation, timeout, stream
  * error, cancellation), NUL-terminated, or `""`. `len_out` (nullable) receives its length in
  * bytes. Same lifetime as `openclaw_last_error_message`.
+ *
+ * Thread-safety: any thread.
  */
 const char *openclaw_last_error_partial_text(size_t *len_out);
 
 /**
  * The symbolic name of a result code, e.g. `"OPENCLAW_RESULT_TIMEOUT"`; `"OPENCLAW_RESULT_UNKNOWN"`
  * for numbers that are not defined. Static; never NULL; never free it.
+ *
+ * Thread-safety: any thread.
  */
 const char *openclaw_result_name(openclaw_result code);
 
 /**
  * A new request with no input yet. NULL only on panic. Free with
  * `openclaw_responses_request_free`.
+ *
+ * Thread-safety: any thread.
  */
 struct openclaw_responses_request *openclaw_responses_request_new(void);
 
 /**
  * Frees a request. NULL is accepted.
+ *
+ * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_responses_request_free(struct openclaw_responses_request *req);
 
 /**
  * Appends a message item with one text part; `role` is `OPENCLAW_ROLE_SYSTEM`, `_DEVELOPER`,
  * `_USER` or `_ASSISTANT`.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_add_message(struct openclaw_responses_request *req,
                                                        uint32_t role,
@@ -1423,12 +1531,16 @@ openclaw_result openclaw_responses_request_add_message(struct openclaw_responses
 
 /**
  * Appends an image part from a URL to the last message item.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_add_image_url(struct openclaw_responses_request *req,
                                                          const char *url);
 
 /**
  * Appends an image part from bytes (`mime`, e.g. `image/png`) to the last message item.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_add_image_bytes(struct openclaw_responses_request *req,
                                                            const char *mime,
@@ -1437,6 +1549,8 @@ openclaw_result openclaw_responses_request_add_image_bytes(struct openclaw_respo
 
 /**
  * Appends a file part from a URL to the last message item.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_add_file_url(struct openclaw_responses_request *req,
                                                         const char *url);
@@ -1444,6 +1558,8 @@ openclaw_result openclaw_responses_request_add_file_url(struct openclaw_response
 /**
  * Appends a file part from bytes (`mime`, e.g. `text/plain` or `application/pdf`; `filename`
  * may be NULL) to the last message item.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_add_file_bytes(struct openclaw_responses_request *req,
                                                           const char *mime,
@@ -1453,6 +1569,8 @@ openclaw_result openclaw_responses_request_add_file_bytes(struct openclaw_respon
 
 /**
  * Appends a `function_call_output` item answering `call_id`.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_add_function_call_output(struct openclaw_responses_request *req,
                                                                     const char *call_id,
@@ -1460,6 +1578,8 @@ openclaw_result openclaw_responses_request_add_function_call_output(struct openc
 
 /**
  * Adds a client-side function tool (`description` and `parameters_json` may be NULL).
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_add_tool(struct openclaw_responses_request *req,
                                                     const char *name,
@@ -1468,6 +1588,8 @@ openclaw_result openclaw_responses_request_add_tool(struct openclaw_responses_re
 
 /**
  * Sets `tool_choice` (`OPENCLAW_TOOL_CHOICE_*`; `function_name` for `_FUNCTION`).
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_set_tool_choice(struct openclaw_responses_request *req,
                                                            uint32_t choice,
@@ -1479,6 +1601,8 @@ openclaw_result openclaw_responses_request_set_tool_choice(struct openclaw_respo
  * (`x-openclaw-agent-id`), `session_key`, `channel` or `model_override`; NULL `value` clears
  * it. `OPENCLAW_RESULT_INVALID_ARGUMENT` for an unknown field or a value with CR/LF/NUL where
  * it goes into a header (checked again when sent).
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_set(struct openclaw_responses_request *req,
                                                const char *field,
@@ -1486,18 +1610,24 @@ openclaw_result openclaw_responses_request_set(struct openclaw_responses_request
 
 /**
  * Sets `max_output_tokens` (0 clears it).
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_set_max_output_tokens(struct openclaw_responses_request *req,
                                                                  uint32_t max);
 
 /**
  * Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_set_idle_timeout_ms(struct openclaw_responses_request *req,
                                                                uint64_t ms);
 
 /**
  * Attaches a cancel token (a reference is kept; the token may be freed first).
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
  */
 openclaw_result openclaw_responses_request_set_cancel_token(struct openclaw_responses_request *req,
                                                             const struct openclaw_cancel_token *token);
@@ -1505,6 +1635,8 @@ openclaw_result openclaw_responses_request_set_cancel_token(struct openclaw_resp
 /**
  * Runs one turn through `/v1/responses` and writes the response to `*out` (free with
  * `openclaw_response_free`). A failed run is an error with the response's message.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_responses(const struct openclaw_client *client,
                                    const struct openclaw_responses_request *req,
@@ -1523,6 +1655,8 @@ openclaw_result openclaw_responses_stream(const struct openclaw_client *client,
 /**
  * Opens a `/v1/responses` pull stream (read with `openclaw_stream_next`, free with
  * `openclaw_stream_free`).
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_responses_stream_open(const struct openclaw_client *client,
                                                const struct openclaw_responses_request *req,
@@ -1530,26 +1664,36 @@ openclaw_result openclaw_responses_stream_open(const struct openclaw_client *cli
 
 /**
  * The response id (`resp_…`), owned by the response; NULL for NULL.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const char *openclaw_response_id(const struct openclaw_response *r);
 
 /**
  * The status (`completed` or `incomplete`), owned by the response; NULL for NULL.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const char *openclaw_response_status(const struct openclaw_response *r);
 
 /**
  * Why it is incomplete (e.g. `max_output_tokens`), or NULL.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const char *openclaw_response_incomplete_reason(const struct openclaw_response *r);
 
 /**
  * The text of all message items (NUL-terminated; `len_out` nullable), owned by the response.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 const char *openclaw_response_output_text(const struct openclaw_response *r, size_t *len_out);
 
 /**
  * Writes input/output/total tokens; false (nothing written) when absent. Out-pointers nullable.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 bool openclaw_response_usage(const struct openclaw_response *r,
                              uint64_t *input_tokens,
@@ -1558,12 +1702,16 @@ bool openclaw_response_usage(const struct openclaw_response *r,
 
 /**
  * Number of function calls to run (0 for NULL).
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 size_t openclaw_response_function_call_count(const struct openclaw_response *r);
 
 /**
  * Function call `index`: its call id, name and JSON arguments (out-pointers nullable; strings
  * owned by the response). `OPENCLAW_RESULT_INVALID_ARGUMENT` when out of range.
+ *
+ * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
  */
 openclaw_result openclaw_response_function_call(const struct openclaw_response *r,
                                                 size_t index,
@@ -1573,6 +1721,8 @@ openclaw_result openclaw_response_function_call(const struct openclaw_response *
 
 /**
  * Frees a response. NULL is accepted.
+ *
+ * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_response_free(struct openclaw_response *r);
 
@@ -1614,6 +1764,8 @@ openclaw_result openclaw_chat_stream_open(const struct openclaw_client *client,
  * (with the last error set; the text received so far is in
  * `openclaw_last_error_partial_text`), after which the stream returns `OPENCLAW_RESULT_END`.
  * `OPENCLAW_RESULT_CANCELLED` when the request's cancel token fired.
+ *
+ * Thread-safety: use a stream from one thread at a time.
  */
 openclaw_result openclaw_stream_next(struct openclaw_stream *stream,
                                      const struct openclaw_event **event_out);
@@ -1621,12 +1773,16 @@ openclaw_result openclaw_stream_next(struct openclaw_stream *stream,
 /**
  * The reply text received so far on this stream (NUL-terminated copy; free with
  * `openclaw_string_free`). `len_out` (nullable) receives the byte length. NULL for a NULL stream.
+ *
+ * Thread-safety: use a stream from one thread at a time.
  */
 char *openclaw_stream_text(const struct openclaw_stream *stream, size_t *len_out);
 
 /**
  * Frees a pull stream; an unfinished stream's connection is closed (which aborts the agent
  * run on the gateway). NULL is accepted.
+ *
+ * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_stream_free(struct openclaw_stream *stream);
 

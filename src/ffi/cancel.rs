@@ -37,6 +37,8 @@ pub unsafe extern "C" fn openclaw_cancel_token_cancel(token: *const openclaw_can
 }
 
 /// Whether the token was cancelled. NULL gives false.
+///
+/// Thread-safety: any thread, at any time.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_cancel_token_is_cancelled(
     token: *const openclaw_cancel_token,
@@ -50,6 +52,8 @@ pub unsafe extern "C" fn openclaw_cancel_token_is_cancelled(
 /// Frees a token. NULL is accepted. Requests it was attached to keep their own reference, so
 /// freeing the token before the request is allowed (the request can still be cancelled only
 /// through other references; none remain).
+///
+/// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_cancel_token_free(token: *mut openclaw_cancel_token) {
     super::guard((), || {

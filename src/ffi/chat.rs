@@ -48,6 +48,8 @@ pub struct openclaw_chat_result {
 }
 
 /// A new, empty request. NULL only on panic. Free with `openclaw_chat_request_free`.
+///
+/// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_chat_request_new() -> *mut openclaw_chat_request {
     super::guard(std::ptr::null_mut(), || {
@@ -59,6 +61,8 @@ pub extern "C" fn openclaw_chat_request_new() -> *mut openclaw_chat_request {
 
 /// Frees a request. NULL is accepted. A request may be freed as soon as the call using it has
 /// returned (pull streams copy what they need when opened).
+///
+/// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_request_free(req: *mut openclaw_chat_request) {
     super::guard((), || {
@@ -694,6 +698,8 @@ pub(crate) fn result_of(reply: ChatCompletion) -> openclaw_chat_result {
 
 /// The reply text (NUL-terminated; `len_out`, nullable, receives the byte length). Owned by the
 /// result. NULL for a NULL result.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_result_text(
     r: *const openclaw_chat_result,
@@ -713,6 +719,8 @@ pub unsafe extern "C" fn openclaw_chat_result_text(
 }
 
 /// The reasoning text, `""` when none. Owned by the result; NULL for a NULL result.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_result_reasoning(
     r: *const openclaw_chat_result,
@@ -725,6 +733,8 @@ pub unsafe extern "C" fn openclaw_chat_result_reasoning(
 
 /// The finish reason (`stop`, `length`, `tool_calls`…), `""` when the gateway sent none. Owned
 /// by the result; NULL for a NULL result.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_result_finish_reason(
     r: *const openclaw_chat_result,
@@ -737,6 +747,8 @@ pub unsafe extern "C" fn openclaw_chat_result_finish_reason(
 
 /// True when the agent produced no text and no tool call (the gateway's "No response from
 /// OpenClaw." placeholder, or a stream with no content). False for NULL.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_result_is_empty(r: *const openclaw_chat_result) -> bool {
     // SAFETY: a live result or NULL.
@@ -747,6 +759,8 @@ pub unsafe extern "C" fn openclaw_chat_result_is_empty(r: *const openclaw_chat_r
 
 /// Writes the token usage; returns false (writing nothing) when the reply had no usage or `r`
 /// is NULL. Each out-pointer may be NULL.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_result_usage(
     r: *const openclaw_chat_result,
@@ -769,6 +783,8 @@ pub unsafe extern "C" fn openclaw_chat_result_usage(
 }
 
 /// How many tool calls the reply asks the client to run (0 for NULL).
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_result_tool_call_count(
     r: *const openclaw_chat_result,
@@ -780,6 +796,8 @@ pub unsafe extern "C" fn openclaw_chat_result_tool_call_count(
 /// Tool call `index`: writes its id, function name and JSON arguments (each out-pointer may be
 /// NULL; the strings are owned by the result). `OPENCLAW_RESULT_INVALID_ARGUMENT` for an index
 /// out of range.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_result_tool_call(
     r: *const openclaw_chat_result,
@@ -805,6 +823,8 @@ pub unsafe extern "C" fn openclaw_chat_result_tool_call(
 }
 
 /// Frees a result. NULL is accepted.
+///
+/// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_result_free(r: *mut openclaw_chat_result) {
     super::guard((), || {

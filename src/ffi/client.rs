@@ -32,6 +32,8 @@ fn ms(v: u64) -> Option<Duration> {
 ///
 /// Ownership: the caller owns it: pass it to `openclaw_client_builder_build` (which frees it)
 /// or to `openclaw_client_builder_free`.
+///
+/// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_client_builder_new() -> *mut openclaw_client_builder {
     super::guard(std::ptr::null_mut(), || {
@@ -49,6 +51,8 @@ pub extern "C" fn openclaw_client_builder_new() -> *mut openclaw_client_builder 
 ///
 /// Returns `OPENCLAW_RESULT_INVALID_ARGUMENT` when the config file is malformed (the message
 /// names the file and line). Ownership as `openclaw_client_builder_new`.
+///
+/// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_builder_new_default(
     out: *mut *mut openclaw_client_builder,
@@ -69,6 +73,8 @@ pub unsafe extern "C" fn openclaw_client_builder_new_default(
 
 /// A client made by discovery (see `openclaw_client_builder_new_default`) with default
 /// settings. Writes `*out` on success; free it with `openclaw_client_free`.
+///
+/// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_new_default(
     out: *mut *const openclaw_client,
@@ -393,6 +399,8 @@ pub unsafe extern "C" fn openclaw_client_builder_build(
 }
 
 /// Frees a builder that was not built. NULL is accepted.
+///
+/// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_builder_free(builder: *mut openclaw_client_builder) {
     super::guard((), || {
@@ -435,6 +443,8 @@ pub unsafe extern "C" fn openclaw_client_update_token(
 
 /// The client's normalized base URL as a new string: free it with `openclaw_string_free`.
 /// NULL for a NULL client.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_base_url(client: *const openclaw_client) -> *mut c_char {
     super::guard(std::ptr::null_mut(), || {
@@ -449,6 +459,8 @@ pub unsafe extern "C" fn openclaw_client_base_url(client: *const openclaw_client
 /// Where discovery found each setting (URL, port, secret, config file), as text, never
 /// containing the secret; `""` for a client not made by discovery. Free the returned string
 /// with `openclaw_string_free`; NULL for a NULL client.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_discovery_text(
     client: *const openclaw_client,
@@ -468,6 +480,8 @@ pub unsafe extern "C" fn openclaw_client_discovery_text(
 }
 
 /// Sets the webhooks token (`hooks.token`; separate from the gateway token). NULL clears it.
+///
+/// Thread-safety: use a builder from one thread at a time.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_builder_set_hooks_token(
     builder: *mut openclaw_client_builder,
@@ -484,6 +498,8 @@ pub unsafe extern "C" fn openclaw_client_builder_set_hooks_token(
 }
 
 /// Sets the webhooks base path (`hooks.path`, default `/hooks`).
+///
+/// Thread-safety: use a builder from one thread at a time.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_builder_set_hooks_path(
     builder: *mut openclaw_client_builder,
@@ -500,6 +516,8 @@ pub unsafe extern "C" fn openclaw_client_builder_set_hooks_path(
 /// Sets how often a failed call is retried (default 2; 0 turns retries off). Retried:
 /// connection refused/closed before any response byte, 429/503 with a short Retry-After;
 /// never auth errors or a started stream.
+///
+/// Thread-safety: use a builder from one thread at a time.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_builder_set_max_retries(
     builder: *mut openclaw_client_builder,

@@ -72,6 +72,8 @@ pub unsafe extern "C" fn openclaw_check_connection(
 }
 
 /// The diagnosis code (`OPENCLAW_DIAGNOSIS_*`); `OPENCLAW_DIAGNOSIS_ERROR` for NULL.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_code(d: *const openclaw_diagnosis) -> u32 {
     // SAFETY: a live diagnosis or NULL.
@@ -81,6 +83,8 @@ pub unsafe extern "C" fn openclaw_diagnosis_code(d: *const openclaw_diagnosis) -
 }
 
 /// One line saying what is wrong (or right) and what to do. Owned by the diagnosis; NULL for NULL.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_summary(d: *const openclaw_diagnosis) -> *const c_char {
     // SAFETY: a live diagnosis or NULL.
@@ -91,6 +95,8 @@ pub unsafe extern "C" fn openclaw_diagnosis_summary(d: *const openclaw_diagnosis
 
 /// The full multi-line report (summary, URL, version, endpoints, agents, and where discovery
 /// found each setting — never the secret). Owned by the diagnosis; NULL for NULL.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_text(d: *const openclaw_diagnosis) -> *const c_char {
     // SAFETY: a live diagnosis or NULL.
@@ -100,6 +106,8 @@ pub unsafe extern "C" fn openclaw_diagnosis_text(d: *const openclaw_diagnosis) -
 }
 
 /// The gateway version, or NULL when unknown. Owned by the diagnosis.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_version(d: *const openclaw_diagnosis) -> *const c_char {
     super::guard(std::ptr::null(), || {
@@ -111,6 +119,8 @@ pub unsafe extern "C" fn openclaw_diagnosis_version(d: *const openclaw_diagnosis
 }
 
 /// Whether chat completions is enabled: 1 yes, 0 no, -1 unknown (also for NULL).
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_chat_enabled(d: *const openclaw_diagnosis) -> i32 {
     // SAFETY: a live diagnosis or NULL.
@@ -118,6 +128,8 @@ pub unsafe extern "C" fn openclaw_diagnosis_chat_enabled(d: *const openclaw_diag
 }
 
 /// Whether `/v1/responses` is enabled: 1 yes, 0 no, -1 unknown (also for NULL).
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_responses_enabled(d: *const openclaw_diagnosis) -> i32 {
     // SAFETY: a live diagnosis or NULL.
@@ -125,6 +137,8 @@ pub unsafe extern "C" fn openclaw_diagnosis_responses_enabled(d: *const openclaw
 }
 
 /// Frees a diagnosis. NULL is accepted.
+///
+/// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_free(d: *mut openclaw_diagnosis) {
     super::guard((), || {

@@ -33,6 +33,8 @@ pub unsafe extern "C" fn openclaw_models(
 }
 
 /// Number of models in the list (0 for NULL).
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_model_list_count(list: *const openclaw_model_list) -> usize {
     // SAFETY: a live list or NULL.
@@ -40,6 +42,8 @@ pub unsafe extern "C" fn openclaw_model_list_count(list: *const openclaw_model_l
 }
 
 /// Model id `index`, owned by the list; NULL when out of range or `list` is NULL.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_model_list_id(
     list: *const openclaw_model_list,
@@ -54,6 +58,8 @@ pub unsafe extern "C" fn openclaw_model_list_id(
 }
 
 /// Frees a model list. NULL is accepted.
+///
+/// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_model_list_free(list: *mut openclaw_model_list) {
     super::guard((), || {
@@ -72,6 +78,8 @@ pub struct openclaw_tool_call {
 /// A new tool call of `tool` with `args_json` (a JSON object; NULL = `{}`), written to `*out`.
 /// `OPENCLAW_RESULT_INVALID_ARGUMENT` when `args_json` is not a JSON object. Free with
 /// `openclaw_tool_call_free`.
+///
+/// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_tool_call_new(
     tool: *const c_char,
@@ -238,6 +246,8 @@ fn checked_value(v: Option<&str>, what: &str) -> Result<Option<String>, Failure>
 }
 
 /// Attaches a cancel token to the tool call (a reference is kept).
+///
+/// Thread-safety: change a tool call from one thread at a time.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_tool_call_set_cancel_token(
     call: *mut openclaw_tool_call,
@@ -252,6 +262,8 @@ pub unsafe extern "C" fn openclaw_tool_call_set_cancel_token(
 }
 
 /// Frees a tool call. NULL is accepted.
+///
+/// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_tool_call_free(call: *mut openclaw_tool_call) {
     super::guard((), || {
@@ -285,6 +297,8 @@ pub unsafe extern "C" fn openclaw_tool_invoke(
 }
 
 /// `GET /health`: writes true to `*live_out` when the gateway reports itself live.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_health(
     client: *const openclaw_client,
@@ -304,6 +318,8 @@ pub unsafe extern "C" fn openclaw_health(
 /// `GET /readyz`: writes readiness to `*ready_out` (a gateway that is not ready is
 /// `OPENCLAW_RESULT_OK` with false) and, when `failing_out` is not NULL, the failing checks as
 /// a comma-separated string (free with `openclaw_string_free`).
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_ready(
     client: *const openclaw_client,
@@ -328,6 +344,8 @@ pub unsafe extern "C" fn openclaw_ready(
 /// `GET /startupz`: writes the status (`started`, `starting`, `draining`) to `*status_out` and
 /// the gateway version (or NULL when the gateway does not report one) to `*version_out`. Both
 /// strings are freed with `openclaw_string_free`; either out-pointer may be NULL.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_startup(
     client: *const openclaw_client,
@@ -356,6 +374,8 @@ pub unsafe extern "C" fn openclaw_startup(
 
 /// The old liveness check: writes true when `/health` answers below 500, false for 5xx.
 /// Transport failures are errors.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_check_alive(
     client: *const openclaw_client,
@@ -380,6 +400,8 @@ pub struct openclaw_embeddings {
 /// Embeds `count` NUL-terminated `inputs` (`POST /v1/embeddings`) into `*out` (free with
 /// `openclaw_embeddings_free`). `model_override` (nullable) sets `x-openclaw-model`; `base64`
 /// asks for the compact wire encoding (the result is f32 either way).
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_embeddings_create(
     client: *const openclaw_client,
@@ -414,6 +436,8 @@ pub unsafe extern "C" fn openclaw_embeddings_create(
 }
 
 /// Number of vectors (0 for NULL).
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_embeddings_count(e: *const openclaw_embeddings) -> usize {
     // SAFETY: a live result or NULL.
@@ -422,6 +446,8 @@ pub unsafe extern "C" fn openclaw_embeddings_count(e: *const openclaw_embeddings
 
 /// Vector `index` (owned by the result) with its length in `*dims_out` (nullable); NULL when
 /// out of range.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_embeddings_vector(
     e: *const openclaw_embeddings,
@@ -442,6 +468,8 @@ pub unsafe extern "C" fn openclaw_embeddings_vector(
 }
 
 /// Frees embeddings. NULL is accepted.
+///
+/// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_embeddings_free(e: *mut openclaw_embeddings) {
     super::guard((), || {
@@ -455,6 +483,8 @@ pub unsafe extern "C" fn openclaw_embeddings_free(e: *mut openclaw_embeddings) {
 /// `POST /hooks/wake` with the client's hooks token (`openclaw_client_builder_set_hooks_token`).
 /// `mode` (`now`/`next-heartbeat`) and `agent_id` may be NULL. Writes the outcome (`queued` or
 /// `coalesced`) to `*outcome_out` when not NULL (free with `openclaw_string_free`).
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_hook_wake(
     client: *const openclaw_client,
@@ -491,6 +521,8 @@ pub unsafe extern "C" fn openclaw_hook_wake(
 /// may be NULL. Writes the run id to `*run_id_out`, and with `wait_for_completion` the
 /// completion JSON to `*completion_json_out` when not NULL (both freed with
 /// `openclaw_string_free`; the completion is `"null"` when absent).
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_hook_agent(
     client: *const openclaw_client,
@@ -534,6 +566,8 @@ pub unsafe extern "C" fn openclaw_hook_agent(
 /// A session's history as JSON (`GET /sessions/{key}/history`; `limit` 0 = the gateway's
 /// default) into `*json_out` (free with `openclaw_string_free`). Unknown sessions give
 /// `OPENCLAW_RESULT_NOT_FOUND`.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_session_history(
     client: *const openclaw_client,
@@ -559,6 +593,8 @@ pub unsafe extern "C" fn openclaw_session_history(
 /// the version (or NULL when unknown; free with `openclaw_string_free`) and, for chat
 /// completions and responses, 1 enabled / 0 disabled / -1 unknown. Every out-pointer may be
 /// NULL. Unreachable, TLS and auth failures are errors.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_capabilities(
     client: *const openclaw_client,
@@ -633,6 +669,8 @@ pub unsafe extern "C" fn openclaw_session_history_stream(
 
 /// Opens a session history pull stream (see `openclaw_session_history_stream`; read with
 /// `openclaw_stream_next`, free with `openclaw_stream_free`).
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_session_history_stream_open(
     client: *const openclaw_client,

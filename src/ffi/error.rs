@@ -199,12 +199,16 @@ pub extern "C" fn openclaw_last_error_http_status() -> u16 {
 /// The gateway's error type of the last failure (`"unauthorized"`, `"invalid_request_error"`,
 /// `"tool_call_blocked"`…), or `""`. Never NULL; same lifetime as
 /// `openclaw_last_error_message`.
+///
+/// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_last_error_type() -> *const c_char {
     super::guard(c"".as_ptr(), || last_ptr(|l| l.error_type.as_ptr()))
 }
 
 /// `Retry-After` of the last failure in milliseconds, or -1 when the gateway sent none.
+///
+/// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_last_error_retry_after_ms() -> i64 {
     super::guard(-1, || LAST.with(|l| l.borrow().retry_after_ms))
@@ -213,6 +217,8 @@ pub extern "C" fn openclaw_last_error_retry_after_ms() -> i64 {
 /// The text that arrived on a stream before the last failure (truncation, timeout, stream
 /// error, cancellation), NUL-terminated, or `""`. `len_out` (nullable) receives its length in
 /// bytes. Same lifetime as `openclaw_last_error_message`.
+///
+/// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_last_error_partial_text(len_out: *mut usize) -> *const c_char {
     super::guard(c"".as_ptr(), || {
@@ -229,6 +235,8 @@ pub unsafe extern "C" fn openclaw_last_error_partial_text(len_out: *mut usize) -
 
 /// The symbolic name of a result code, e.g. `"OPENCLAW_RESULT_TIMEOUT"`; `"OPENCLAW_RESULT_UNKNOWN"`
 /// for numbers that are not defined. Static; never NULL; never free it.
+///
+/// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_result_name(code: openclaw_result) -> *const c_char {
     let s: &'static std::ffi::CStr = match code {

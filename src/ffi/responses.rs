@@ -76,6 +76,8 @@ fn add_part(r: &mut ResponsesRequest, part: InputPart) -> Result<(), Failure> {
 
 /// A new request with no input yet. NULL only on panic. Free with
 /// `openclaw_responses_request_free`.
+///
+/// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_responses_request_new() -> *mut openclaw_responses_request {
     super::guard(std::ptr::null_mut(), || {
@@ -86,6 +88,8 @@ pub extern "C" fn openclaw_responses_request_new() -> *mut openclaw_responses_re
 }
 
 /// Frees a request. NULL is accepted.
+///
+/// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_free(req: *mut openclaw_responses_request) {
     super::guard((), || {
@@ -98,6 +102,8 @@ pub unsafe extern "C" fn openclaw_responses_request_free(req: *mut openclaw_resp
 
 /// Appends a message item with one text part; `role` is `OPENCLAW_ROLE_SYSTEM`, `_DEVELOPER`,
 /// `_USER` or `_ASSISTANT`.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_add_message(
     req: *mut openclaw_responses_request,
@@ -127,6 +133,8 @@ pub unsafe extern "C" fn openclaw_responses_request_add_message(
 }
 
 /// Appends an image part from a URL to the last message item.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_add_image_url(
     req: *mut openclaw_responses_request,
@@ -139,6 +147,8 @@ pub unsafe extern "C" fn openclaw_responses_request_add_image_url(
 }
 
 /// Appends an image part from bytes (`mime`, e.g. `image/png`) to the last message item.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_add_image_bytes(
     req: *mut openclaw_responses_request,
@@ -154,6 +164,8 @@ pub unsafe extern "C" fn openclaw_responses_request_add_image_bytes(
 }
 
 /// Appends a file part from a URL to the last message item.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_add_file_url(
     req: *mut openclaw_responses_request,
@@ -167,6 +179,8 @@ pub unsafe extern "C" fn openclaw_responses_request_add_file_url(
 
 /// Appends a file part from bytes (`mime`, e.g. `text/plain` or `application/pdf`; `filename`
 /// may be NULL) to the last message item.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_add_file_bytes(
     req: *mut openclaw_responses_request,
@@ -192,6 +206,8 @@ pub unsafe extern "C" fn openclaw_responses_request_add_file_bytes(
 }
 
 /// Appends a `function_call_output` item answering `call_id`.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_add_function_call_output(
     req: *mut openclaw_responses_request,
@@ -210,6 +226,8 @@ pub unsafe extern "C" fn openclaw_responses_request_add_function_call_output(
 }
 
 /// Adds a client-side function tool (`description` and `parameters_json` may be NULL).
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_add_tool(
     req: *mut openclaw_responses_request,
@@ -238,6 +256,8 @@ pub unsafe extern "C" fn openclaw_responses_request_add_tool(
 }
 
 /// Sets `tool_choice` (`OPENCLAW_TOOL_CHOICE_*`; `function_name` for `_FUNCTION`).
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_set_tool_choice(
     req: *mut openclaw_responses_request,
@@ -264,6 +284,8 @@ pub unsafe extern "C" fn openclaw_responses_request_set_tool_choice(
 /// (`x-openclaw-agent-id`), `session_key`, `channel` or `model_override`; NULL `value` clears
 /// it. `OPENCLAW_RESULT_INVALID_ARGUMENT` for an unknown field or a value with CR/LF/NUL where
 /// it goes into a header (checked again when sent).
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_set(
     req: *mut openclaw_responses_request,
@@ -300,6 +322,8 @@ pub unsafe extern "C" fn openclaw_responses_request_set(
 }
 
 /// Sets `max_output_tokens` (0 clears it).
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_set_max_output_tokens(
     req: *mut openclaw_responses_request,
@@ -312,6 +336,8 @@ pub unsafe extern "C" fn openclaw_responses_request_set_max_output_tokens(
 }
 
 /// Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_set_idle_timeout_ms(
     req: *mut openclaw_responses_request,
@@ -325,6 +351,8 @@ pub unsafe extern "C" fn openclaw_responses_request_set_idle_timeout_ms(
 }
 
 /// Attaches a cancel token (a reference is kept; the token may be freed first).
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_set_cancel_token(
     req: *mut openclaw_responses_request,
@@ -340,6 +368,8 @@ pub unsafe extern "C" fn openclaw_responses_request_set_cancel_token(
 
 /// Runs one turn through `/v1/responses` and writes the response to `*out` (free with
 /// `openclaw_response_free`). A failed run is an error with the response's message.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses(
     client: *const openclaw_client,
@@ -393,6 +423,8 @@ pub unsafe extern "C" fn openclaw_responses_stream(
 
 /// Opens a `/v1/responses` pull stream (read with `openclaw_stream_next`, free with
 /// `openclaw_stream_free`).
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_stream_open(
     client: *const openclaw_client,
@@ -411,6 +443,8 @@ pub unsafe extern "C" fn openclaw_responses_stream_open(
 }
 
 /// The response id (`resp_…`), owned by the response; NULL for NULL.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_id(r: *const openclaw_response) -> *const c_char {
     // SAFETY: a live response or NULL.
@@ -420,6 +454,8 @@ pub unsafe extern "C" fn openclaw_response_id(r: *const openclaw_response) -> *c
 }
 
 /// The status (`completed` or `incomplete`), owned by the response; NULL for NULL.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_status(r: *const openclaw_response) -> *const c_char {
     // SAFETY: a live response or NULL.
@@ -429,6 +465,8 @@ pub unsafe extern "C" fn openclaw_response_status(r: *const openclaw_response) -
 }
 
 /// Why it is incomplete (e.g. `max_output_tokens`), or NULL.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_incomplete_reason(
     r: *const openclaw_response,
@@ -442,6 +480,8 @@ pub unsafe extern "C" fn openclaw_response_incomplete_reason(
 }
 
 /// The text of all message items (NUL-terminated; `len_out` nullable), owned by the response.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_output_text(
     r: *const openclaw_response,
@@ -461,6 +501,8 @@ pub unsafe extern "C" fn openclaw_response_output_text(
 }
 
 /// Writes input/output/total tokens; false (nothing written) when absent. Out-pointers nullable.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_usage(
     r: *const openclaw_response,
@@ -483,6 +525,8 @@ pub unsafe extern "C" fn openclaw_response_usage(
 }
 
 /// Number of function calls to run (0 for NULL).
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_function_call_count(
     r: *const openclaw_response,
@@ -493,6 +537,8 @@ pub unsafe extern "C" fn openclaw_response_function_call_count(
 
 /// Function call `index`: its call id, name and JSON arguments (out-pointers nullable; strings
 /// owned by the response). `OPENCLAW_RESULT_INVALID_ARGUMENT` when out of range.
+///
+/// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_function_call(
     r: *const openclaw_response,
@@ -517,6 +563,8 @@ pub unsafe extern "C" fn openclaw_response_function_call(
 }
 
 /// Frees a response. NULL is accepted.
+///
+/// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_free(r: *mut openclaw_response) {
     super::guard((), || {

@@ -357,6 +357,8 @@ pub unsafe extern "C" fn openclaw_chat_stream_open(
 /// (with the last error set; the text received so far is in
 /// `openclaw_last_error_partial_text`), after which the stream returns `OPENCLAW_RESULT_END`.
 /// `OPENCLAW_RESULT_CANCELLED` when the request's cancel token fired.
+///
+/// Thread-safety: use a stream from one thread at a time.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_stream_next(
     stream: *mut openclaw_stream,
@@ -395,6 +397,8 @@ pub unsafe extern "C" fn openclaw_stream_next(
 
 /// The reply text received so far on this stream (NUL-terminated copy; free with
 /// `openclaw_string_free`). `len_out` (nullable) receives the byte length. NULL for a NULL stream.
+///
+/// Thread-safety: use a stream from one thread at a time.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_stream_text(
     stream: *const openclaw_stream,
@@ -416,6 +420,8 @@ pub unsafe extern "C" fn openclaw_stream_text(
 
 /// Frees a pull stream; an unfinished stream's connection is closed (which aborts the agent
 /// run on the gateway). NULL is accepted.
+///
+/// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_stream_free(stream: *mut openclaw_stream) {
     super::guard((), || {
