@@ -76,6 +76,13 @@ pub(crate) struct Registration {
     id: u64,
 }
 
+impl Registration {
+    /// Whether the call's token was cancelled.
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+}
+
 impl Drop for Registration {
     fn drop(&mut self) {
         lock(&self.token.inner.agents).retain(|(id, _)| *id != self.id);

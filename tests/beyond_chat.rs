@@ -556,3 +556,22 @@ fn capabilities_are_detected_once_and_cached() {
         .unwrap();
     assert_eq!(dead.capabilities().unwrap_err().kind(), ErrorKind::Connect);
 }
+
+#[test]
+fn responses_stream_limits_are_limit_errors_with_the_limit() {
+    let long = format!(
+        "event: response.output_text.delta\ndata: {}\n\n",
+        json!({"type":"response.output_text.delta","delta":"x".repeat(500)})
+    );
+    let limits = openclaw_client::sse::Limits {
+        max_line_bytes: 100,
+        max_event_bytes: 1000,
+    };
+    let e = ResponseStream::from_reader(long.as_bytes(), limits)
+        .collect_response()
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::LimitExceeded { limit: 100, ref partial, .. } if partial.is_empty()),
+        "{e:?}"
+    );
+}

@@ -176,7 +176,7 @@ impl Client {
                 .streaming(),
         )?;
         let status = sent.status;
-        let (reader, ctx) = self.event_stream(Endpoint::ChatCompletions, sent, &req.options)?;
+        let (reader, ctx) = self.event_stream(Endpoint::ChatCompletions, sent)?;
         Ok(ChatStream::with_context(
             reader,
             self.inner.limits,

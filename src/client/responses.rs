@@ -44,7 +44,7 @@ impl Client {
                 .headers(req.headers())
                 .streaming(),
         )?;
-        let (reader, ctx) = self.event_stream(Endpoint::Responses, sent, &req.options)?;
+        let (reader, ctx) = self.event_stream(Endpoint::Responses, sent)?;
         Ok(ResponseStream::with_context(reader, self.inner.limits, ctx))
     }
 }

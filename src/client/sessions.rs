@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::transport::{Call, encode_segment};
 use super::{CallOptions, Client};
 use crate::error::{Endpoint, Error, Result};
-use crate::sse::{EventReader, SseError};
+use crate::sse::EventReader;
 use crate::stream::ReadContext;
 
 /// One event of a history stream (`event: history` with the backlog, then `event: message`
@@ -59,8 +59,7 @@ impl Iterator for HistoryStream {
                 self.done = true;
                 return None;
             }
-            Err(SseError::Io(io)) => Err(self.ctx.map_io(io)),
-            Err(e) => Err(Error::protocol(e.to_string())),
+            Err(e) => Err(self.ctx.map_sse(e)),
         };
         if r.is_err() {
             self.done = true;
@@ -115,7 +114,7 @@ impl Client {
     ) -> Result<HistoryStream> {
         let path = history_path(key, None, None)?;
         let sent = self.send(&Call::get(&path, Endpoint::SessionHistory, options).streaming())?;
-        let (reader, ctx) = self.event_stream(Endpoint::SessionHistory, sent, options)?;
+        let (reader, ctx) = self.event_stream(Endpoint::SessionHistory, sent)?;
         Ok(HistoryStream {
             events: EventReader::with_limits(reader, self.inner.limits),
             ctx,

@@ -400,7 +400,6 @@ impl Client {
         &self,
         endpoint: Endpoint,
         sent: Sent,
-        options: &CallOptions,
     ) -> Result<(
         std::io::BufReader<ureq::BodyReader<'static>>,
         crate::stream::ReadContext,
@@ -411,7 +410,6 @@ impl Client {
         }
         let ctx = crate::stream::ReadContext {
             registration: sent.registration,
-            cancel: options.cancel().cloned(),
             timeouts: sent.timeouts,
             url: self.inner.base.full.clone(),
         };

@@ -106,14 +106,30 @@ impl ChatEventRef<'_> {
 #[derive(Default)]
 pub(crate) struct ReadContext {
     pub(crate) registration: Option<Registration>,
-    pub(crate) cancel: Option<crate::CancelToken>,
     pub(crate) timeouts: Timeouts,
     pub(crate) url: String,
 }
 
 impl ReadContext {
     pub(crate) fn cancelled(&self) -> bool {
-        self.cancel.as_ref().is_some_and(|c| c.is_cancelled())
+        // A call has a registration exactly when it has a cancel token.
+        self.registration
+            .as_ref()
+            .is_some_and(Registration::is_cancelled)
+    }
+
+    /// Maps a read or limit error of the event-stream layer.
+    pub(crate) fn map_sse(&self, e: SseError) -> Error {
+        let (what, limit) = match e {
+            SseError::Io(io) => return self.map_io(io),
+            SseError::LineTooLong { limit } => ("an event-stream line", limit),
+            SseError::EventTooLarge { limit } => ("an event-stream event", limit),
+        };
+        Error::LimitExceeded {
+            what,
+            limit: limit as u64,
+            partial: String::new(),
+        }
     }
 
     pub(crate) fn map_io(&self, e: io::Error) -> Error {
@@ -747,20 +763,7 @@ impl<R: BufRead> ChatStream<R> {
                     };
                     return Some(Err(self.fail(e)));
                 }
-                Err(SseError::Io(io)) => {
-                    let e = self.ctx.map_io(io);
-                    return Some(Err(self.fail(e)));
-                }
-                Err(SseError::LineTooLong { limit }) => Err(Error::LimitExceeded {
-                    what: "an event-stream line",
-                    limit: limit as u64,
-                    partial: String::new(),
-                }),
-                Err(SseError::EventTooLarge { limit }) => Err(Error::LimitExceeded {
-                    what: "an event-stream event",
-                    limit: limit as u64,
-                    partial: String::new(),
-                }),
+                Err(e) => Err(self.ctx.map_sse(e)),
             };
             match step {
                 Err(e) => return Some(Err(self.fail(e))),

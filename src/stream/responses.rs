@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::ReadContext;
 use crate::error::{Error, Result};
 use crate::responses::{OutputItem, Response};
-use crate::sse::{EventReader, Limits, SseError};
+use crate::sse::{EventReader, Limits};
 
 /// A streamed OpenResponses event.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,96 +88,101 @@ impl<R: BufRead> ResponseStream<R> {
         self.ctx.registration = None;
         e.with_partial(&self.text)
     }
+}
 
-    fn decode(&mut self, event_type: &str, data: &str) -> Result<Option<ResponseEvent>> {
-        if data == "[DONE]" {
-            self.finished = true;
-            self.ctx.registration = None;
-            if self.response.is_none() {
-                return Err(Error::Truncated {
-                    partial: String::new(),
-                    reason: "the stream ended ([DONE]) without response.completed".into(),
-                });
-            }
-            return Ok(None);
+/// Decodes one SSE event into the text and terminal response; `Ok(None)` at `[DONE]`.
+fn decode(
+    event_type: &str,
+    data: &str,
+    text: &mut String,
+    response: &mut Option<Response>,
+) -> Result<Option<ResponseEvent>> {
+    if data == "[DONE]" {
+        if response.is_none() {
+            return Err(Error::Truncated {
+                partial: String::new(),
+                reason: "the stream ended ([DONE]) without response.completed".into(),
+            });
         }
-        let v: Value = serde_json::from_str(data)
-            .map_err(|e| Error::protocol(format!("a responses stream event is not JSON ({e})")))?;
-        let kind = if event_type != "message" {
-            event_type.to_owned()
-        } else {
-            v.get("type")
+        return Ok(None);
+    }
+    let v: Value = serde_json::from_str(data)
+        .map_err(|e| Error::protocol(format!("a responses stream event is not JSON ({e})")))?;
+    let kind = if event_type != "message" {
+        event_type.to_owned()
+    } else {
+        v.get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    if kind == "error" || (kind.is_empty() && v.get("error").is_some()) {
+        let e = v.get("error").unwrap_or(&v);
+        let f = |k: &str| e.get(k).and_then(Value::as_str).map(str::to_owned);
+        return Err(Error::Stream {
+            error_type: f("type"),
+            code: f("code"),
+            message: f("message").unwrap_or_else(|| e.to_string()),
+            partial: String::new(),
+        });
+    }
+    let resp = || v.get("response").map(Response::from_value).transpose();
+    Ok(Some(match kind.as_str() {
+        "response.created" => ResponseEvent::Created {
+            id: v
+                .get("response")
+                .and_then(|r| r.get("id"))
                 .and_then(Value::as_str)
                 .unwrap_or("")
-                .to_owned()
-        };
-        if kind == "error" || (kind.is_empty() && v.get("error").is_some()) {
-            let e = v.get("error").unwrap_or(&v);
-            let f = |k: &str| e.get(k).and_then(Value::as_str).map(str::to_owned);
+                .to_owned(),
+        },
+        "response.output_text.delta" => {
+            let d = v
+                .get("delta")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            text.push_str(&d);
+            ResponseEvent::TextDelta(d)
+        }
+        "response.output_text.done" => ResponseEvent::TextDone(
+            v.get("text")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+        ),
+        "response.output_item.done" => ResponseEvent::OutputItemDone(OutputItem::from_value(
+            v.get("item").unwrap_or(&Value::Null),
+        )),
+        "response.completed" | "response.incomplete" => {
+            let r = resp()?.ok_or_else(|| Error::protocol(format!("{kind} without a response")))?;
+            *response = Some(r.clone());
+            if kind == "response.completed" {
+                ResponseEvent::Completed(r)
+            } else {
+                ResponseEvent::Incomplete(r)
+            }
+        }
+        "response.failed" => {
+            let r = resp()?;
+            let (code, message) = r
+                .as_ref()
+                .and_then(|r| r.error.clone())
+                .unwrap_or_else(|| (String::new(), "the response failed".into()));
             return Err(Error::Stream {
-                error_type: f("type"),
-                code: f("code"),
-                message: f("message").unwrap_or_else(|| e.to_string()),
+                error_type: Some("response.failed".into()),
+                code: (!code.is_empty()).then_some(code),
+                message,
                 partial: String::new(),
             });
         }
-        let resp = || v.get("response").map(Response::from_value).transpose();
-        Ok(Some(match kind.as_str() {
-            "response.created" => ResponseEvent::Created {
-                id: v
-                    .get("response")
-                    .and_then(|r| r.get("id"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned(),
-            },
-            "response.output_text.delta" => {
-                let d = v
-                    .get("delta")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned();
-                self.text.push_str(&d);
-                ResponseEvent::TextDelta(d)
-            }
-            "response.output_text.done" => ResponseEvent::TextDone(
-                v.get("text")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned(),
-            ),
-            "response.output_item.done" => ResponseEvent::OutputItemDone(OutputItem::from_value(
-                v.get("item").unwrap_or(&Value::Null),
-            )),
-            "response.completed" | "response.incomplete" => {
-                let r =
-                    resp()?.ok_or_else(|| Error::protocol(format!("{kind} without a response")))?;
-                self.response = Some(r.clone());
-                if kind == "response.completed" {
-                    ResponseEvent::Completed(r)
-                } else {
-                    ResponseEvent::Incomplete(r)
-                }
-            }
-            "response.failed" => {
-                let r = resp()?;
-                let (code, message) = r
-                    .as_ref()
-                    .and_then(|r| r.error.clone())
-                    .unwrap_or_else(|| (String::new(), "the response failed".into()));
-                return Err(Error::Stream {
-                    error_type: Some("response.failed".into()),
-                    code: (!code.is_empty()).then_some(code),
-                    message,
-                    partial: String::new(),
-                });
-            }
-            other => ResponseEvent::Lifecycle {
-                event_type: other.to_owned(),
-            },
-        }))
-    }
+        other => ResponseEvent::Lifecycle {
+            event_type: other.to_owned(),
+        },
+    }))
+}
 
+impl<R: BufRead> ResponseStream<R> {
     /// Reads the stream to its end and returns the terminal response.
     pub fn collect_response(mut self) -> Result<Response> {
         for ev in &mut self {
@@ -194,48 +199,45 @@ impl<R: BufRead> Iterator for ResponseStream<R> {
     type Item = Result<ResponseEvent>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        {
-            if self.finished {
-                return None;
-            }
-            if self.ctx.cancelled() {
-                return Some(Err(self.fail(Error::Cancelled {
-                    partial: String::new(),
-                })));
-            }
-            let step = match self.events.next_event() {
-                Ok(Some(ev)) => {
-                    let (t, d) = (ev.event_type.to_owned(), ev.data.to_owned());
-                    self.decode(&t, &d)
+        if self.finished {
+            return None;
+        }
+        if self.ctx.cancelled() {
+            return Some(Err(self.fail(Error::Cancelled {
+                partial: String::new(),
+            })));
+        }
+        let step = match self.events.next_event() {
+            Ok(Some(ev)) => {
+                let step = decode(ev.event_type, ev.data, &mut self.text, &mut self.response);
+                if matches!(step, Ok(None)) {
+                    self.finished = true;
+                    self.ctx.registration = None;
                 }
-                Ok(None) => {
-                    if self.response.is_some() {
-                        self.finished = true;
-                        return None;
+                step
+            }
+            Ok(None) => {
+                if self.response.is_some() {
+                    self.finished = true;
+                    return None;
+                }
+                Err(if self.ctx.cancelled() {
+                    Error::Cancelled {
+                        partial: String::new(),
                     }
-                    Err(if self.ctx.cancelled() {
-                        Error::Cancelled {
-                            partial: String::new(),
-                        }
-                    } else {
-                        Error::Truncated {
-                            partial: String::new(),
-                            reason: "the stream ended before response.completed".into(),
-                        }
-                    })
-                }
-                Err(SseError::Io(io)) => Err(self.ctx.map_io(io)),
-                Err(e) => Err(Error::LimitExceeded {
-                    what: "an event-stream line or event",
-                    limit: 0,
-                    partial: e.to_string(),
-                }),
-            };
-            match step {
-                Ok(Some(ev)) => Some(Ok(ev)),
-                Ok(None) => None,
-                Err(e) => Some(Err(self.fail(e))),
+                } else {
+                    Error::Truncated {
+                        partial: String::new(),
+                        reason: "the stream ended before response.completed".into(),
+                    }
+                })
             }
+            Err(e) => Err(self.ctx.map_sse(e)),
+        };
+        match step {
+            Ok(Some(ev)) => Some(Ok(ev)),
+            Ok(None) => None,
+            Err(e) => Some(Err(self.fail(e))),
         }
     }
 }
