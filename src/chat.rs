@@ -401,6 +401,81 @@ pub fn agent_session_key(agent_id: &str, key: &str) -> Result<String> {
     Ok(scoped)
 }
 
+/// The `model` target for an agent: `openclaw/<agent>`, or `openclaw` (the gateway's default
+/// agent) for an empty id.
+pub(crate) fn default_target(agent: &str) -> String {
+    if agent.is_empty() {
+        "openclaw".to_owned()
+    } else {
+        format!("openclaw/{agent}")
+    }
+}
+
+/// The agent and session routing every agent request carries (chat and responses alike).
+pub(crate) struct Routing<'a> {
+    pub(crate) target: Option<&'a str>,
+    pub(crate) agent_id: Option<&'a str>,
+    pub(crate) session_key: Option<&'a str>,
+    pub(crate) channel: Option<&'a str>,
+    pub(crate) model_override: Option<&'a str>,
+    pub(crate) extra_headers: &'a [(String, String)],
+}
+
+impl<'a> Routing<'a> {
+    /// Checks ids and header values before anything is sent.
+    pub(crate) fn validate(&self) -> Result<()> {
+        if let Some(a) = self.agent_id {
+            validate_agent_id(a)?;
+        }
+        if let Some(k) = self.session_key {
+            validate_session_key(k)?;
+        }
+        for (what, v) in [
+            ("the model target", self.target),
+            ("the message channel", self.channel),
+            ("the x-openclaw-model override", self.model_override),
+        ] {
+            if let Some(v) = v {
+                validate_header_value(what, v)?;
+            }
+        }
+        for (n, v) in self.extra_headers {
+            validate_header_name(n)?;
+            validate_header_value(&format!("header {n}"), v)?;
+        }
+        Ok(())
+    }
+
+    /// The headers: agent, session, channel, model override, extras (each id in one place).
+    pub(crate) fn headers(&self) -> Vec<(&'a str, &'a str)> {
+        let mut h = Vec::new();
+        for (name, v) in [
+            ("x-openclaw-agent-id", self.agent_id),
+            ("x-openclaw-session-key", self.session_key),
+            ("x-openclaw-message-channel", self.channel),
+            ("x-openclaw-model", self.model_override),
+        ] {
+            if let Some(v) = v {
+                h.push((name, v));
+            }
+        }
+        h.extend(
+            self.extra_headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str())),
+        );
+        h
+    }
+
+    /// The `model` field: the explicit target, else `openclaw/<per-call or default agent>`.
+    pub(crate) fn model(&self, default_agent: &str) -> String {
+        match self.target {
+            Some(t) => t.to_owned(),
+            None => default_target(self.agent_id.unwrap_or(default_agent)),
+        }
+    }
+}
+
 /// A chat completion request. Build with [`ChatRequest::new`] and the chained setters.
 #[derive(Debug, Clone, Default)]
 pub struct ChatRequest {
@@ -549,52 +624,24 @@ impl ChatRequest {
         self
     }
 
+    pub(crate) fn routing(&self) -> Routing<'_> {
+        Routing {
+            target: self.target.as_deref(),
+            agent_id: self.agent_id.as_deref(),
+            session_key: self.session_key.as_deref(),
+            channel: self.channel.as_deref(),
+            model_override: self.model_override.as_deref(),
+            extra_headers: &self.extra_headers,
+        }
+    }
+
     /// Checks everything that can be checked before sending.
     pub fn validate(&self) -> Result<()> {
-        if let Some(a) = &self.agent_id {
-            validate_agent_id(a)?;
-        }
-        if let Some(t) = &self.target {
-            validate_header_value("the model target", t)?;
-        }
-        if let Some(k) = &self.session_key {
-            validate_session_key(k)?;
-        }
-        if let Some(c) = &self.channel {
-            validate_header_value("the message channel", c)?;
-        }
-        if let Some(m) = &self.model_override {
-            validate_header_value("the x-openclaw-model override", m)?;
-        }
-        for (n, v) in &self.extra_headers {
-            validate_header_name(n)?;
-            validate_header_value(&format!("header {n}"), v)?;
-        }
+        self.routing().validate()?;
         if self.stop.len() > 4 {
             return Err(Error::invalid("at most 4 stop sequences are allowed"));
         }
         Ok(())
-    }
-
-    /// The headers this request adds (agent, session, channel, model override, extras).
-    pub(crate) fn headers(&self) -> Vec<(&str, &str)> {
-        let mut h = Vec::new();
-        if let Some(a) = &self.agent_id {
-            h.push(("x-openclaw-agent-id", a.as_str()));
-        }
-        if let Some(k) = &self.session_key {
-            h.push(("x-openclaw-session-key", k.as_str()));
-        }
-        if let Some(c) = &self.channel {
-            h.push(("x-openclaw-message-channel", c.as_str()));
-        }
-        if let Some(m) = &self.model_override {
-            h.push(("x-openclaw-model", m.as_str()));
-        }
-        for (n, v) in &self.extra_headers {
-            h.push((n.as_str(), v.as_str()));
-        }
-        h
     }
 
     /// The JSON body.
@@ -627,21 +674,9 @@ impl ChatRequest {
             #[serde(skip_serializing_if = "Option::is_none")]
             seed: Option<i64>,
         }
-        let default_target;
-        let model = match &self.target {
-            Some(t) => t.as_str(),
-            None => {
-                let agent = self.agent_id.as_deref().unwrap_or(default_agent);
-                default_target = if agent.is_empty() {
-                    "openclaw".to_owned()
-                } else {
-                    format!("openclaw/{agent}")
-                };
-                &default_target
-            }
-        };
+        let model = self.routing().model(default_agent);
         let wire = Wire {
-            model,
+            model: &model,
             messages: &self.messages,
             stream,
             stream_options: (stream && self.include_usage).then_some(StreamOptions {

@@ -7,10 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::chat::{
-    Role, ToolChoice, base64_encode, validate_agent_id, validate_header_name,
-    validate_header_value, validate_session_key,
-};
+use crate::chat::{Role, Routing, ToolChoice, base64_encode};
 use crate::client::CallOptions;
 use crate::error::{Error, Result};
 
@@ -308,26 +305,19 @@ impl ResponsesRequest {
         self
     }
 
+    pub(crate) fn routing(&self) -> Routing<'_> {
+        Routing {
+            target: self.target.as_deref(),
+            agent_id: self.agent_id.as_deref(),
+            session_key: self.session_key.as_deref(),
+            channel: self.channel.as_deref(),
+            model_override: self.model_override.as_deref(),
+            extra_headers: &self.extra_headers,
+        }
+    }
+
     pub(crate) fn validate(&self) -> Result<()> {
-        if let Some(a) = &self.agent_id {
-            validate_agent_id(a)?;
-        }
-        if let Some(k) = &self.session_key {
-            validate_session_key(k)?;
-        }
-        for (what, v) in [
-            ("the model target", &self.target),
-            ("the message channel", &self.channel),
-            ("the x-openclaw-model override", &self.model_override),
-        ] {
-            if let Some(v) = v {
-                validate_header_value(what, v)?;
-            }
-        }
-        for (n, v) in &self.extra_headers {
-            validate_header_name(n)?;
-            validate_header_value(&format!("header {n}"), v)?;
-        }
+        self.routing().validate()?;
         let empty = match &self.input {
             Input::Items(items) => items.is_empty(),
             Input::Text(t) => t.is_empty(),
@@ -340,33 +330,8 @@ impl ResponsesRequest {
         Ok(())
     }
 
-    pub(crate) fn headers(&self) -> Vec<(&str, &str)> {
-        let mut h = Vec::new();
-        for (name, v) in [
-            ("x-openclaw-agent-id", &self.agent_id),
-            ("x-openclaw-session-key", &self.session_key),
-            ("x-openclaw-message-channel", &self.channel),
-            ("x-openclaw-model", &self.model_override),
-        ] {
-            if let Some(v) = v {
-                h.push((name, v.as_str()));
-            }
-        }
-        for (n, v) in &self.extra_headers {
-            h.push((n.as_str(), v.as_str()));
-        }
-        h
-    }
-
     pub(crate) fn body(&self, default_agent: &str, stream: bool) -> Result<Vec<u8>> {
-        let agent = self.agent_id.as_deref().unwrap_or(default_agent);
-        let model = self.target.clone().unwrap_or_else(|| {
-            if agent.is_empty() {
-                "openclaw".into()
-            } else {
-                format!("openclaw/{agent}")
-            }
-        });
+        let model = self.routing().model(default_agent);
         let mut b = serde_json::Map::new();
         b.insert("model".into(), Value::String(model));
         b.insert(

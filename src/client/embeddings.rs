@@ -98,14 +98,10 @@ impl Client {
         if req.inputs.len() > 128 {
             return Err(Error::invalid("at most 128 inputs per embeddings request"));
         }
-        let agent = &self.inner.agent_id;
-        let model = req.target.clone().unwrap_or_else(|| {
-            if agent.is_empty() {
-                "openclaw".into()
-            } else {
-                format!("openclaw/{agent}")
-            }
-        });
+        let model = req
+            .target
+            .clone()
+            .unwrap_or_else(|| crate::chat::default_target(&self.inner.agent_id));
         let mut body = serde_json::json!({"model": model, "input": req.inputs});
         if req.base64 {
             body["encoding_format"] = Value::String("base64".into());

@@ -159,7 +159,7 @@ impl Client {
         let body = req.body(&self.inner.agent_id, false)?;
         let sent = self.send(
             &Call::post(CHAT_PATH, Endpoint::ChatCompletions, &body, &req.options)
-                .headers(req.headers()),
+                .headers(req.routing().headers()),
         )?;
         let bytes = self.json_body(Endpoint::ChatCompletions, sent)?;
         parse_completion(&bytes)
@@ -172,7 +172,7 @@ impl Client {
         let body = req.body(&self.inner.agent_id, true)?;
         let sent = self.send(
             &Call::post(CHAT_PATH, Endpoint::ChatCompletions, &body, &req.options)
-                .headers(req.headers())
+                .headers(req.routing().headers())
                 .streaming(),
         )?;
         let status = sent.status;

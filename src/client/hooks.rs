@@ -22,6 +22,16 @@ pub struct WakeRequest {
     pub options: CallOptions,
 }
 
+impl WakeRequest {
+    /// A wake with `text` (mode `now`, default agent).
+    pub fn new(text: impl Into<String>) -> Self {
+        WakeRequest {
+            text: text.into(),
+            ..Self::default()
+        }
+    }
+}
+
 /// The answer of `/hooks/wake`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WakeResult {

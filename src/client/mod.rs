@@ -337,6 +337,18 @@ impl ClientBuilder {
         self
     }
 
+    /// Maximum bytes of one SSE line (default 32 MiB).
+    pub fn max_line_bytes(mut self, max: usize) -> Self {
+        self.limits.max_line_bytes = max;
+        self
+    }
+
+    /// Maximum bytes of one SSE event's data (default 64 MiB).
+    pub fn max_event_bytes(mut self, max: usize) -> Self {
+        self.limits.max_event_bytes = max;
+        self
+    }
+
     /// The retry policy (default: 2 retries; see [`RetryPolicy`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;

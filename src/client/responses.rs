@@ -16,7 +16,8 @@ impl Client {
         req.validate()?;
         let body = req.body(&self.inner.agent_id, false)?;
         let sent = self.send(
-            &Call::post(PATH, Endpoint::Responses, &body, &req.options).headers(req.headers()),
+            &Call::post(PATH, Endpoint::Responses, &body, &req.options)
+                .headers(req.routing().headers()),
         )?;
         let bytes = self.json_body(Endpoint::Responses, sent)?;
         let v: serde_json::Value = serde_json::from_slice(&bytes)
@@ -41,7 +42,7 @@ impl Client {
         let body = req.body(&self.inner.agent_id, true)?;
         let sent = self.send(
             &Call::post(PATH, Endpoint::Responses, &body, &req.options)
-                .headers(req.headers())
+                .headers(req.routing().headers())
                 .streaming(),
         )?;
         let (reader, ctx) = self.event_stream(Endpoint::Responses, sent)?;

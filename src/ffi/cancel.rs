@@ -56,10 +56,6 @@ pub unsafe extern "C" fn openclaw_cancel_token_is_cancelled(
 /// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_cancel_token_free(token: *mut openclaw_cancel_token) {
-    super::guard((), || {
-        if !token.is_null() {
-            // SAFETY: came from Box::into_raw in openclaw_cancel_token_new.
-            drop(unsafe { Box::from_raw(token) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(token) }
 }

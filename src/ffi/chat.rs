@@ -65,12 +65,8 @@ pub extern "C" fn openclaw_chat_request_new() -> *mut openclaw_chat_request {
 /// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_request_free(req: *mut openclaw_chat_request) {
-    super::guard((), || {
-        if !req.is_null() {
-            // SAFETY: came from Box::into_raw.
-            drop(unsafe { Box::from_raw(req) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(req) }
 }
 
 fn role_of(role: u32) -> Result<Role, Failure> {
@@ -671,7 +667,7 @@ pub unsafe extern "C" fn openclaw_chat(
         out_arg(out, "out")?;
         let reply = c.client.chat(&r.req)?;
         // SAFETY: checked non-NULL.
-        unsafe { *out = Box::into_raw(Box::new(result_of(reply))) };
+        unsafe { super::give_box(out, result_of(reply)) };
         Ok(())
     })
 }
@@ -827,10 +823,6 @@ pub unsafe extern "C" fn openclaw_chat_result_tool_call(
 /// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_result_free(r: *mut openclaw_chat_result) {
-    super::guard((), || {
-        if !r.is_null() {
-            // SAFETY: came from Box::into_raw.
-            drop(unsafe { Box::from_raw(r) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(r) }
 }

@@ -6,13 +6,11 @@ use std::time::Duration;
 use super::error::{Failure, openclaw_result};
 use super::{bytes_arg, handle, handle_mut, opt_str_arg, out_arg, run, str_arg};
 use crate::client::{Client, ClientBuilder, ProxySetting};
-use crate::sse::Limits;
 
 /// A client builder (opaque, mutable, single-owner; not thread-safe). Create with
 /// `openclaw_client_builder_new`; `openclaw_client_builder_build` consumes it.
 pub struct openclaw_client_builder {
     inner: ClientBuilder,
-    limits: Limits,
 }
 
 /// A client (opaque, immutable, thread-safe). Any number of threads may use one
@@ -39,7 +37,6 @@ pub extern "C" fn openclaw_client_builder_new() -> *mut openclaw_client_builder 
     super::guard(std::ptr::null_mut(), || {
         Box::into_raw(Box::new(openclaw_client_builder {
             inner: ClientBuilder::new(),
-            limits: Limits::default(),
         }))
     })
 }
@@ -61,12 +58,7 @@ pub unsafe extern "C" fn openclaw_client_builder_new_default(
         out_arg(out, "out")?;
         let b = ClientBuilder::from_env()?;
         // SAFETY: checked non-NULL.
-        unsafe {
-            *out = Box::into_raw(Box::new(openclaw_client_builder {
-                inner: b,
-                limits: Limits::default(),
-            }))
-        };
+        unsafe { super::give_box(out, openclaw_client_builder { inner: b }) };
         Ok(())
     })
 }
@@ -83,7 +75,12 @@ pub unsafe extern "C" fn openclaw_client_new_default(
         out_arg(out, "out")?;
         let c = Client::from_env()?;
         // SAFETY: checked non-NULL.
-        unsafe { *out = Box::into_raw(Box::new(openclaw_client { client: c })) };
+        unsafe {
+            super::give_box(
+                out.cast::<*mut openclaw_client>(),
+                openclaw_client { client: c },
+            )
+        };
         Ok(())
     })
 }
@@ -345,11 +342,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_max_line_bytes(
     run(|| {
         // SAFETY: a live builder from this library or NULL.
         let b = unsafe { handle_mut(builder, "builder") }?;
-        {
-            b.limits.max_line_bytes = max;
-            let l = b.limits;
-            update(b, |x| x.stream_limits(l))
-        }
+        update(b, |x| x.max_line_bytes(max))
     })
 }
 
@@ -365,11 +358,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_max_event_bytes(
     run(|| {
         // SAFETY: a live builder from this library or NULL.
         let b = unsafe { handle_mut(builder, "builder") }?;
-        {
-            b.limits.max_event_bytes = max;
-            let l = b.limits;
-            update(b, |x| x.stream_limits(l))
-        }
+        update(b, |x| x.max_event_bytes(max))
     })
 }
 
@@ -393,7 +382,12 @@ pub unsafe extern "C" fn openclaw_client_builder_build(
         out_arg(out, "out")?;
         let c = b.inner.build()?;
         // SAFETY: checked non-NULL.
-        unsafe { *out = Box::into_raw(Box::new(openclaw_client { client: c })) };
+        unsafe {
+            super::give_box(
+                out.cast::<*mut openclaw_client>(),
+                openclaw_client { client: c },
+            )
+        };
         Ok(())
     })
 }
@@ -403,12 +397,8 @@ pub unsafe extern "C" fn openclaw_client_builder_build(
 /// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_builder_free(builder: *mut openclaw_client_builder) {
-    super::guard((), || {
-        if !builder.is_null() {
-            // SAFETY: came from Box::into_raw.
-            drop(unsafe { Box::from_raw(builder) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(builder) }
 }
 
 /// Frees a client. NULL is accepted. Call it only after every call using the client (on every
@@ -416,12 +406,8 @@ pub unsafe extern "C" fn openclaw_client_builder_free(builder: *mut openclaw_cli
 /// their own reference, so freeing the client while a stream is open is allowed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_free(client: *const openclaw_client) {
-    super::guard((), || {
-        if !client.is_null() {
-            // SAFETY: came from Box::into_raw in build/new_default.
-            drop(unsafe { Box::from_raw(client.cast_mut()) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(client.cast_mut()) }
 }
 
 /// Replaces the token/password for later requests (calls in flight keep the old one).

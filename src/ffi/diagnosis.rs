@@ -66,7 +66,7 @@ pub unsafe extern "C" fn openclaw_check_connection(
             responses: tri(d.responses),
         };
         // SAFETY: checked non-NULL.
-        unsafe { *out = Box::into_raw(Box::new(diag)) };
+        unsafe { super::give_box(out, diag) };
         Ok(())
     })
 }
@@ -141,12 +141,8 @@ pub unsafe extern "C" fn openclaw_diagnosis_responses_enabled(d: *const openclaw
 /// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_free(d: *mut openclaw_diagnosis) {
-    super::guard((), || {
-        if !d.is_null() {
-            // SAFETY: came from Box::into_raw.
-            drop(unsafe { Box::from_raw(d) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(d) }
 }
 
 #[cfg(test)]

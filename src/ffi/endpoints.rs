@@ -27,7 +27,7 @@ pub unsafe extern "C" fn openclaw_models(
         out_arg(out, "out")?;
         let ids = c.client.models()?.iter().map(|m| cstring(&m.id)).collect();
         // SAFETY: checked non-NULL.
-        unsafe { *out = Box::into_raw(Box::new(openclaw_model_list { ids })) };
+        unsafe { super::give_box(out, openclaw_model_list { ids }) };
         Ok(())
     })
 }
@@ -62,12 +62,8 @@ pub unsafe extern "C" fn openclaw_model_list_id(
 /// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_model_list_free(list: *mut openclaw_model_list) {
-    super::guard((), || {
-        if !list.is_null() {
-            // SAFETY: came from Box::into_raw.
-            drop(unsafe { Box::from_raw(list) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(list) }
 }
 
 /// A direct tool call for `POST /tools/invoke` (opaque, mutable, single-owner).
@@ -100,9 +96,12 @@ pub unsafe extern "C" fn openclaw_tool_call_new(
         }
         // SAFETY: checked non-NULL.
         unsafe {
-            *out = Box::into_raw(Box::new(openclaw_tool_call {
-                call: ToolInvocation::new(t, args),
-            }))
+            super::give_box(
+                out,
+                openclaw_tool_call {
+                    call: ToolInvocation::new(t, args),
+                },
+            )
         };
         Ok(())
     })
@@ -266,12 +265,8 @@ pub unsafe extern "C" fn openclaw_tool_call_set_cancel_token(
 /// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_tool_call_free(call: *mut openclaw_tool_call) {
-    super::guard((), || {
-        if !call.is_null() {
-            // SAFETY: came from Box::into_raw.
-            drop(unsafe { Box::from_raw(call) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(call) }
 }
 
 /// Invokes the tool and writes its `result` as JSON text to `*result_json_out` (free with
@@ -430,7 +425,7 @@ pub unsafe extern "C" fn openclaw_embeddings_create(
         }
         let e = c.client.embeddings(&req)?;
         // SAFETY: checked non-NULL.
-        unsafe { *out = Box::into_raw(Box::new(openclaw_embeddings { vectors: e.vectors })) };
+        unsafe { super::give_box(out, openclaw_embeddings { vectors: e.vectors }) };
         Ok(())
     })
 }
@@ -472,12 +467,8 @@ pub unsafe extern "C" fn openclaw_embeddings_vector(
 /// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_embeddings_free(e: *mut openclaw_embeddings) {
-    super::guard((), || {
-        if !e.is_null() {
-            // SAFETY: came from Box::into_raw.
-            drop(unsafe { Box::from_raw(e) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(e) }
 }
 
 /// `POST /hooks/wake` with the client's hooks token (`openclaw_client_builder_set_hooks_token`).
@@ -689,9 +680,10 @@ pub unsafe extern "C" fn openclaw_session_history_stream_open(
             .session_history_stream(k, &history_options(token, idle_timeout_ms))?;
         // SAFETY: checked non-NULL.
         unsafe {
-            *out = Box::into_raw(Box::new(super::stream::openclaw_stream::new(
-                super::stream::StreamSource::History(s),
-            )))
+            super::give_box(
+                out,
+                super::stream::openclaw_stream::new(super::stream::StreamSource::History(s)),
+            )
         };
         Ok(())
     })

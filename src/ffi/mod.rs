@@ -124,6 +124,28 @@ pub(crate) fn out_arg<T>(p: *mut T, name: &'static str) -> Result<(), Failure> {
     }
 }
 
+/// Frees a handle the library handed out as `Box::into_raw`; NULL is accepted.
+///
+/// # Safety
+/// `p` is NULL or a pointer from this library's `Box::into_raw` for a `T`, not freed before.
+pub(crate) unsafe fn free_box<T>(p: *mut T) {
+    guard((), || {
+        if !p.is_null() {
+            // SAFETY: forwarded contract.
+            drop(unsafe { Box::from_raw(p) });
+        }
+    })
+}
+
+/// Hands a new handle to C through an out-pointer the caller has checked (`out_arg`).
+///
+/// # Safety
+/// `out` is non-NULL and writable.
+pub(crate) unsafe fn give_box<T>(out: *mut *mut T, value: T) {
+    // SAFETY: forwarded contract.
+    unsafe { *out = Box::into_raw(Box::new(value)) };
+}
+
 /// Writes each value through its out-pointer, skipping NULL pointers.
 pub(crate) fn write_each<T: Copy>(pairs: &[(*mut T, T)]) {
     for &(p, v) in pairs {

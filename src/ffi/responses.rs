@@ -92,12 +92,8 @@ pub extern "C" fn openclaw_responses_request_new() -> *mut openclaw_responses_re
 /// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_free(req: *mut openclaw_responses_request) {
-    super::guard((), || {
-        if !req.is_null() {
-            // SAFETY: came from Box::into_raw.
-            drop(unsafe { Box::from_raw(req) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(req) }
 }
 
 /// Appends a message item with one text part; `role` is `OPENCLAW_ROLE_SYSTEM`, `_DEVELOPER`,
@@ -395,7 +391,7 @@ pub unsafe extern "C" fn openclaw_responses(
             resp,
         };
         // SAFETY: checked non-NULL.
-        unsafe { *out = Box::into_raw(Box::new(result)) };
+        unsafe { super::give_box(out, result) };
         Ok(())
     })
 }
@@ -437,7 +433,7 @@ pub unsafe extern "C" fn openclaw_responses_stream_open(
         out_arg(out, "out")?;
         let s = openclaw_stream::new(StreamSource::Responses(c.client.responses_stream(&r.req)?));
         // SAFETY: checked non-NULL.
-        unsafe { *out = Box::into_raw(Box::new(s)) };
+        unsafe { super::give_box(out, s) };
         Ok(())
     })
 }
@@ -567,10 +563,6 @@ pub unsafe extern "C" fn openclaw_response_function_call(
 /// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_free(r: *mut openclaw_response) {
-    super::guard((), || {
-        if !r.is_null() {
-            // SAFETY: came from Box::into_raw.
-            drop(unsafe { Box::from_raw(r) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(r) }
 }

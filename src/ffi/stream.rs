@@ -344,7 +344,7 @@ pub unsafe extern "C" fn openclaw_chat_stream_open(
         out_arg(out, "out")?;
         let stream = openclaw_stream::new(StreamSource::Chat(c.client.chat_stream(&r.req)?));
         // SAFETY: checked non-NULL.
-        unsafe { *out = Box::into_raw(Box::new(stream)) };
+        unsafe { super::give_box(out, stream) };
         Ok(())
     })
 }
@@ -424,10 +424,6 @@ pub unsafe extern "C" fn openclaw_stream_text(
 /// Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_stream_free(stream: *mut openclaw_stream) {
-    super::guard((), || {
-        if !stream.is_null() {
-            // SAFETY: came from Box::into_raw.
-            drop(unsafe { Box::from_raw(stream) });
-        }
-    })
+    // SAFETY: a handle from this library or NULL, freed once.
+    unsafe { super::free_box(stream) }
 }

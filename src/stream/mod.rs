@@ -811,11 +811,6 @@ impl<R: BufRead> Iterator for ChatStream<R> {
     }
 }
 
-/// Default SSE limits for gateway streams.
-pub fn default_limits() -> Limits {
-    Limits::default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
