@@ -392,12 +392,7 @@ fn webhooks_use_their_own_token_and_envelopes() {
         .hooks_token("gw-token")
         .build()
         .unwrap();
-    let e = wrong
-        .hook_wake(&WakeRequest {
-            text: "x".into(),
-            ..Default::default()
-        })
-        .unwrap_err();
+    let e = wrong.hook_wake(&WakeRequest::new("x")).unwrap_err();
     assert!(
         matches!(
             e,
@@ -411,21 +406,13 @@ fn webhooks_use_their_own_token_and_envelopes() {
     assert!(e.to_string().contains("hooks.token"), "{e}");
     // Validation envelope {ok:false,error:"…"}; an empty text is refused before sending.
     assert_eq!(
-        c.hook_wake(&WakeRequest {
-            text: "  ".into(),
-            ..Default::default()
-        })
-        .unwrap_err()
-        .kind(),
+        c.hook_wake(&WakeRequest::new("  ")).unwrap_err().kind(),
         ErrorKind::InvalidInput
     );
     // Hooks disabled: plain 404.
     let off = MockGateway::start(|_| Reply::text(404, "Not Found"));
     let e = client(&off.url)
-        .hook_wake(&WakeRequest {
-            text: "x".into(),
-            ..Default::default()
-        })
+        .hook_wake(&WakeRequest::new("x"))
         .unwrap_err();
     assert!(
         matches!(
@@ -441,12 +428,7 @@ fn webhooks_use_their_own_token_and_envelopes() {
     // No hooks token configured.
     let none = Client::builder().base_url(&gw.url).build().unwrap();
     assert_eq!(
-        none.hook_wake(&WakeRequest {
-            text: "x".into(),
-            ..Default::default()
-        })
-        .unwrap_err()
-        .kind(),
+        none.hook_wake(&WakeRequest::new("x")).unwrap_err().kind(),
         ErrorKind::InvalidInput
     );
 }

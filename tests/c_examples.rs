@@ -200,12 +200,7 @@ fn stream_example_prints_deltas_finish_and_usage() {
 
 #[test]
 fn stream_example_without_gateway_prints_the_diagnosis_and_fails() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}");
+    let url = dead_url();
     let o = run_example(&example("stream"), &["-u", &url, "hi"]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
@@ -330,12 +325,7 @@ fn examples_are_clean_under_valgrind() {
         return;
     }
     let gw = echo_gateway();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dead = format!("http://127.0.0.1:{port}");
+    let dead = dead_url();
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("chat", vec!["-u", &gw.url, "-t", "tok", "valgrind chat"]),
         (

@@ -355,11 +355,7 @@ fn redirects_are_not_followed_and_never_carry_the_token_elsewhere() {
 
 #[test]
 fn connection_refused_and_unknown_host_are_connect_errors() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let err = client(&format!("http://127.0.0.1:{port}"))
+    let err = client(&dead_url())
         .chat(&ChatRequest::user_message("x"))
         .unwrap_err();
     assert!(
@@ -979,14 +975,10 @@ fn diagnosis_cases() {
         DiagnosisCode::Forbidden
     );
     // Unreachable.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let d = client(&format!("http://127.0.0.1:{port}")).check_connection();
+    let url = dead_url();
+    let d = client(&url).check_connection();
     assert_eq!(d.code, DiagnosisCode::Unreachable, "{d}");
-    assert!(d.summary.contains(&format!("127.0.0.1:{port}")), "{d}");
+    assert!(d.summary.contains(&url), "{d}");
     // Not OpenClaw: an HTML server everywhere.
     let gw = MockGateway::start(|_| Reply::html(200, "<html>hi</html>"));
     let d = client(&gw.url).check_connection();

@@ -426,13 +426,9 @@ fn connection_diagnosis_ok_and_unreachable() {
         d.models,
         vec!["openclaw", "openclaw/default", "openclaw/main"]
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let url = common::dead_url();
     let d = Client::builder()
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(&url)
         .build()
         .unwrap()
         .check_connection();
@@ -731,12 +727,7 @@ fn embeddings_without_an_embedding_provider_is_a_typed_error() {
 #[ignore = "needs a real gateway: run scripts/test.sh"]
 fn webhooks_wake_and_agent() {
     let c = hooks_client();
-    let w = c
-        .hook_wake(&WakeRequest {
-            text: "wake from test".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let w = c.hook_wake(&WakeRequest::new("wake from test")).unwrap();
     assert_eq!(w.mode, "now");
     assert!(
         ["queued", "coalesced"].contains(&w.event_outcome.as_str()),
@@ -760,12 +751,7 @@ fn webhooks_wake_and_agent() {
         .hooks_token(&e.token)
         .build()
         .unwrap();
-    let err = wrong
-        .hook_wake(&WakeRequest {
-            text: "x".into(),
-            ..Default::default()
-        })
-        .unwrap_err();
+    let err = wrong.hook_wake(&WakeRequest::new("x")).unwrap_err();
     assert!(
         matches!(
             err,
@@ -782,12 +768,7 @@ fn webhooks_wake_and_agent() {
         .hooks_token("x")
         .build()
         .unwrap();
-    let err = off
-        .hook_wake(&WakeRequest {
-            text: "x".into(),
-            ..Default::default()
-        })
-        .unwrap_err();
+    let err = off.hook_wake(&WakeRequest::new("x")).unwrap_err();
     assert!(
         matches!(
             err,

@@ -67,6 +67,15 @@ fn self_signed_ca_as_leaf(key_usage: bool) -> Pki {
     }
 }
 
+/// A client trusting exactly `ca_pem`.
+fn trusting(url: &str, ca_pem: String) -> Client {
+    Client::builder()
+        .base_url(url)
+        .ca_bundle_pem(ca_pem)
+        .build()
+        .unwrap()
+}
+
 /// Serves `/health` over TLS; returns the https base URL.
 fn serve(pki: &Pki) -> String {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -136,18 +145,10 @@ fn self_signed_is_refused_by_default_with_a_hint() {
 fn accepted_with_its_ca_bundle() {
     let p = pki(&["127.0.0.1", "localhost"], false, true);
     let url = serve(&p);
-    let c = Client::builder()
-        .base_url(&url)
-        .ca_bundle_pem(p.ca_pem.clone())
-        .build()
-        .unwrap();
+    let c = trusting(&url, p.ca_pem.clone());
     assert_eq!(c.health().unwrap().status, "live");
     // By host name too.
-    let c = Client::builder()
-        .base_url(url.replace("127.0.0.1", "localhost"))
-        .ca_bundle_pem(p.ca_pem)
-        .build()
-        .unwrap();
+    let c = trusting(&url.replace("127.0.0.1", "localhost"), p.ca_pem);
     assert_eq!(c.health().unwrap().status, "live");
 }
 
@@ -167,13 +168,7 @@ fn accepted_with_verification_off() {
 fn hostname_mismatch_is_refused() {
     let p = pki(&["gateway.example"], false, true);
     let url = serve(&p);
-    let err = Client::builder()
-        .base_url(&url)
-        .ca_bundle_pem(p.ca_pem)
-        .build()
-        .unwrap()
-        .health()
-        .unwrap_err();
+    let err = trusting(&url, p.ca_pem).health().unwrap_err();
     assert!(
         matches!(&err, Error::Tls { message, .. } if message.to_lowercase().contains("not valid for name")),
         "{err:?}"
@@ -184,13 +179,7 @@ fn hostname_mismatch_is_refused() {
 fn expired_certificate_is_refused() {
     let p = pki(&["127.0.0.1"], true, true);
     let url = serve(&p);
-    let err = Client::builder()
-        .base_url(&url)
-        .ca_bundle_pem(p.ca_pem)
-        .build()
-        .unwrap()
-        .health()
-        .unwrap_err();
+    let err = trusting(&url, p.ca_pem).health().unwrap_err();
     assert!(
         matches!(&err, Error::Tls { message, .. } if message.to_lowercase().contains("expired")),
         "{err:?}"
@@ -202,11 +191,7 @@ fn expired_certificate_is_refused() {
 fn ca_without_key_usage_signing_a_leaf_is_accepted() {
     let p = pki(&["127.0.0.1"], false, false);
     let url = serve(&p);
-    let c = Client::builder()
-        .base_url(&url)
-        .ca_bundle_pem(p.ca_pem)
-        .build()
-        .unwrap();
+    let c = trusting(&url, p.ca_pem);
     assert_eq!(c.health().unwrap().status, "live");
 }
 
@@ -219,13 +204,7 @@ fn self_signed_ca_used_as_server_certificate_is_refused_with_the_reason() {
     for key_usage in [false, true] {
         let p = self_signed_ca_as_leaf(key_usage);
         let url = serve(&p);
-        let err = Client::builder()
-            .base_url(&url)
-            .ca_bundle_pem(p.ca_pem.clone())
-            .build()
-            .unwrap()
-            .health()
-            .unwrap_err();
+        let err = trusting(&url, p.ca_pem.clone()).health().unwrap_err();
         assert!(
             matches!(&err, Error::Tls { message, .. } if message.contains("CaUsedAsEndEntity")),
             "keyUsage {key_usage}: {err:?}"

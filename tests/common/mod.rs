@@ -181,6 +181,16 @@ pub fn gateway_stream(deltas: &[&str], usage: bool) -> Vec<String> {
     v
 }
 
+/// A loopback URL where nothing listens (a port bound and released at once).
+pub fn dead_url() -> String {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
 type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
 
 /// A running mock gateway.
