@@ -346,6 +346,13 @@ typedef int (*openclaw_event_callback)(void *userdata, const struct openclaw_eve
 #define OPENCLAW_RESULT_IO 23
 
 /**
+ * The connection broke after the request was sent: the gateway may have run the agent turn
+ * (never retried automatically; check the session before sending the turn again). Text that
+ * arrived is in `openclaw_last_error_partial_text`.
+ */
+#define OPENCLAW_RESULT_CONNECTION_LOST 24
+
+/**
  * HTTP 401: missing or wrong token/password.
  */
 #define OPENCLAW_RESULT_UNAUTHORIZED 40

@@ -17,7 +17,8 @@ pub struct CancelToken {
 
 #[derive(Default)]
 struct Inner {
-    cancelled: AtomicBool,
+    /// Shared with the connector and resolver of each call, which poll it while blocked.
+    cancelled: Arc<AtomicBool>,
     next_id: AtomicU64,
     agents: Mutex<Vec<(u64, ureq::Agent)>>,
 }
@@ -49,6 +50,11 @@ impl CancelToken {
     /// Whether [`CancelToken::cancel`] was called.
     pub fn is_cancelled(&self) -> bool {
         self.inner.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// The flag that the connect and resolve steps of a call poll while they block.
+    pub(crate) fn flag(&self) -> Arc<AtomicBool> {
+        self.inner.cancelled.clone()
     }
 
     /// Attaches the agent of one call; cancelling shuts it down (interrupting blocked reads).

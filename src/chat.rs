@@ -354,20 +354,50 @@ pub fn validate_header_value(what: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// Checks a header name: an HTTP token.
+/// Checks an extra header name: an HTTP token, and not one of the headers the library writes
+/// itself (`Authorization`, `Accept`, `Content-Type`, `User-Agent`…), which cannot be added.
 pub fn validate_header_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid(format!(
+    if !ok {
+        return Err(Error::invalid(format!(
             "header name {name:?} is not a valid HTTP token"
-        )))
+        )));
     }
+    if RESERVED_HEADERS
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(name))
+    {
+        return Err(Error::invalid(format!(
+            "header {name} is set by the library and cannot be added (the credential: \
+             token/update_token; User-Agent: ClientBuilder::user_agent)"
+        )));
+    }
+    Ok(())
 }
+
+/// Headers the library writes itself (credential, content negotiation, framing); extra
+/// headers with these names are rejected so that each is sent once, with the library's value.
+const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "accept",
+    "accept-encoding",
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "transfer-encoding",
+    "host",
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "upgrade",
+    "expect",
+    "user-agent",
+];
 
 /// Checks a session key: a header-safe value outside the reserved namespaces.
 pub fn validate_session_key(key: &str) -> Result<()> {

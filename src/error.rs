@@ -147,6 +147,8 @@ pub enum ErrorKind {
     LimitExceeded,
     /// [`Error::Cancelled`]
     Cancelled,
+    /// [`Error::ConnectionLost`]
+    ConnectionLost,
     /// [`Error::Io`]
     Io,
 }
@@ -182,6 +184,25 @@ pub enum Error {
         url: String,
         /// The TLS error text.
         message: String,
+    },
+
+    /// The connection broke after the request had been sent and before the answer was
+    /// complete: the gateway may have received the request and run the agent turn. It is never
+    /// retried automatically (except reads and requests whose idempotency key the gateway
+    /// honours); check the session before sending the turn again.
+    #[error(
+        "connection lost: the connection to {url} broke after the request was sent ({message}). \
+         The gateway may have received it and run the agent turn: check the session (its history) \
+         before sending it again{}",
+        partial_note(.partial)
+    )]
+    ConnectionLost {
+        /// The base URL.
+        url: String,
+        /// The transport error text.
+        message: String,
+        /// Text that had arrived before the connection broke.
+        partial: String,
     },
 
     /// A timeout fired.
@@ -411,6 +432,7 @@ impl Error {
             Error::Protocol { .. } => ErrorKind::Protocol,
             Error::LimitExceeded { .. } => ErrorKind::LimitExceeded,
             Error::Cancelled { .. } => ErrorKind::Cancelled,
+            Error::ConnectionLost { .. } => ErrorKind::ConnectionLost,
             Error::Io { .. } => ErrorKind::Io,
         }
     }
@@ -423,6 +445,7 @@ impl Error {
             | Error::Truncated { partial, .. }
             | Error::LimitExceeded { partial, .. }
             | Error::Protocol { partial, .. }
+            | Error::ConnectionLost { partial, .. }
             | Error::Cancelled { partial } => partial,
             _ => "",
         }
@@ -471,6 +494,7 @@ impl Error {
             | Error::Truncated { partial, .. }
             | Error::LimitExceeded { partial, .. }
             | Error::Protocol { partial, .. }
+            | Error::ConnectionLost { partial, .. }
             | Error::Cancelled { partial }
                 if partial.is_empty() =>
             {
@@ -535,24 +559,33 @@ impl Error {
                     message: io.to_string(),
                 }
             }
-            ureq::Error::Io(io) => {
-                use std::io::ErrorKind as K;
-                let failure = match io.kind() {
-                    K::ConnectionRefused => ConnectFailure::Refused,
-                    K::ConnectionReset
-                    | K::ConnectionAborted
-                    | K::UnexpectedEof
-                    | K::BrokenPipe => ConnectFailure::Closed,
-                    K::NotFound => ConnectFailure::Dns,
-                    _ => ConnectFailure::Other,
-                };
-                let message = if failure == ConnectFailure::Closed {
-                    format!("the connection was closed before a complete response arrived ({io})")
-                } else {
-                    io.to_string()
-                };
-                connect(failure, message)
+            ureq::Error::Io(io) if io.get_ref().is_some_and(|i| i.is::<NotSent>()) => {
+                let failure = failure_of(io.kind());
+                match io.into_inner().and_then(|i| i.downcast::<NotSent>().ok()) {
+                    Some(b) => match *b {
+                        NotSent::Connect(message) => connect(failure, message),
+                        NotSent::Handshake(message) => Error::Tls {
+                            url: url.to_owned(),
+                            message: format!(
+                                "{message}. Is the server speaking plain HTTP? Then use an http:// URL"
+                            ),
+                        },
+                        NotSent::Cancelled => Error::Cancelled {
+                            partial: String::new(),
+                        },
+                    },
+                    None => connect(failure, "the connection failed".into()),
+                }
             }
+            ureq::Error::Io(io) => match failure_of(io.kind()) {
+                // After the connect step every break may have come after the request left.
+                ConnectFailure::Closed => Error::ConnectionLost {
+                    url: url.to_owned(),
+                    message: io.to_string(),
+                    partial: String::new(),
+                },
+                failure => connect(failure, io.to_string()),
+            },
             ureq::Error::Tls(m) => Error::Tls {
                 url: url.to_owned(),
                 message: m.to_owned(),
@@ -593,6 +626,42 @@ impl Error {
         }
     }
 }
+
+fn failure_of(kind: std::io::ErrorKind) -> ConnectFailure {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::ConnectionRefused => ConnectFailure::Refused,
+        K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe => {
+            ConnectFailure::Closed
+        }
+        K::NotFound => ConnectFailure::Dns,
+        _ => ConnectFailure::Other,
+    }
+}
+
+/// Marks a transport error raised before any byte of the request was written (resolve,
+/// connect, TLS handshake): such a failure is a connect or TLS error, safe to retry, and never
+/// a [`Error::ConnectionLost`].
+#[derive(Debug)]
+pub(crate) enum NotSent {
+    /// The TCP connect failed (the OS error text).
+    Connect(String),
+    /// The server closed or reset the connection during the TLS handshake.
+    Handshake(String),
+    /// The call was cancelled before the request was sent.
+    Cancelled,
+}
+
+impl fmt::Display for NotSent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotSent::Connect(m) | NotSent::Handshake(m) => f.write_str(m),
+            NotSent::Cancelled => f.write_str("cancelled"),
+        }
+    }
+}
+
+impl std::error::Error for NotSent {}
 
 /// Shorthand for `Result<T, openclaw_client::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -193,10 +193,10 @@ impl Client {
         options: &CallOptions,
         accept_status: &[u16],
     ) -> Result<T> {
-        let mut sent = self.send_raw(&Call::get(path, endpoint, options).auth(auth))?;
-        if !(200..300).contains(&sent.status) && !accept_status.contains(&sent.status) {
-            return Err(self.error_of(endpoint, &mut sent));
-        }
+        let mut sent = self.send_accepting(
+            &Call::get(path, endpoint, options).auth(auth),
+            accept_status,
+        )?;
         if !super::transport::is_json(&sent.content_type()) && !(200..300).contains(&sent.status) {
             return Err(self.error_of(endpoint, &mut sent));
         }

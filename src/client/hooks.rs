@@ -115,11 +115,14 @@ impl Client {
             crate::chat::validate_header_value("the idempotency key", k)?;
             headers.push(("Idempotency-Key", k));
         }
-        let sent = self.send(
-            &Call::post(&path, Endpoint::Hooks, &body, options)
-                .headers(headers)
-                .auth(Auth::Hooks),
-        )?;
+        let mut call = Call::post(&path, Endpoint::Hooks, &body, options)
+            .headers(headers)
+            .auth(Auth::Hooks);
+        // The gateway answers a replay of /hooks/agent with the same key with the same run.
+        if sub == "agent" && idem.is_some() {
+            call = call.idempotent();
+        }
+        let sent = self.send(&call)?;
         let bytes = self.json_body(Endpoint::Hooks, sent)?;
         let v: Value = serde_json::from_slice(&bytes)
             .map_err(|e| Error::protocol(format!("{path} answered invalid JSON: {e}")))?;

@@ -20,6 +20,7 @@ mod discovery;
 mod embeddings;
 mod endpoints;
 mod hooks;
+mod net;
 mod responses;
 mod retry;
 mod sessions;
@@ -434,7 +435,12 @@ impl ClientBuilder {
             .timeout_connect(self.timeouts.connect)
             .tls_config(tls.build())
             .build();
-        let agent = ureq::Agent::new_with_config(config.clone());
+        let tls = Arc::new(ureq::unversioned::transport::RustlsConnector::default());
+        let agent = ureq::Agent::with_parts(
+            config.clone(),
+            net::connector(&tls, None),
+            net::resolver(None),
+        );
         let hooks_token = match &self.hooks_token {
             Some(t) => Secret::new(t)?,
             None => None,
@@ -454,6 +460,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 agent,
                 config,
+                tls,
                 base,
                 secret: RwLock::new(secret),
                 agent_id: self.agent,
@@ -472,6 +479,8 @@ impl ClientBuilder {
 pub(crate) struct Inner {
     pub(crate) agent: ureq::Agent,
     pub(crate) config: ureq::config::Config,
+    /// The TLS step, shared by every connection of this client (roots parsed once).
+    pub(crate) tls: Arc<ureq::unversioned::transport::RustlsConnector>,
     pub(crate) base: transport::BaseUrl,
     pub(crate) secret: RwLock<Option<Secret>>,
     pub(crate) agent_id: String,

@@ -2,9 +2,15 @@
 //!
 //! On by default (2 retries), because gateways restart often and a restart is exactly the
 //! failure a retry fixes: connection refused, or the gateway's own "suspending or restarting"
-//! 503 with `Retry-After: 1`. Retried: connection refused or closed before any response byte;
-//! 429 and 503 when their `Retry-After` is at most [`RetryPolicy::max_retry_after`]. Never
-//! retried: auth errors (401/403), anything after a response stream has started (a
+//! 503 with `Retry-After: 1`. An agent turn is not a read: a request that may have reached the
+//! gateway is never sent again. Retried: a connection refused or closed during the connect
+//! (the request never left); 429 and 503 when their `Retry-After` is at most
+//! [`RetryPolicy::max_retry_after`] (the gateway says it did not run it); a connection lost
+//! after sending only for reads (GET) and for `/hooks/agent` with its idempotency key, which
+//! the gateway deduplicates. Never retried: a connection lost after a POST was sent
+//! ([`crate::Error::ConnectionLost`]: chat, responses, tool calls — the gateway's tool
+//! `idempotencyKey` only names the tool call, it does not deduplicate it), auth errors
+//! (401/403), TLS, DNS and timeouts, anything after a response stream has started (a
 //! [`crate::ChatStream`] is never replayed), other statuses. Delays grow exponentially from
 //! `base_delay` with jitter, capped at `max_delay`; `Retry-After` wins when sent. Each retry is
 //! logged at debug level; a cancel token interrupts the wait.
@@ -81,15 +87,18 @@ pub(crate) enum Failure {
     Status { retry_after: Option<Duration> },
 }
 
-/// Classifies a transport error as retryable.
-pub(crate) fn transport_retryable(e: &Error) -> bool {
-    matches!(
-        e,
+/// Classifies a transport error as retryable: the request never left (refused, or closed
+/// during the connect), or it may have arrived but sending it again cannot run anything twice
+/// (`replay_safe`: a read, or a request the gateway deduplicates by its idempotency key).
+pub(crate) fn transport_retryable(e: &Error, replay_safe: bool) -> bool {
+    match e {
         Error::Connect {
             failure: ConnectFailure::Refused | ConnectFailure::Closed,
             ..
-        }
-    )
+        } => true,
+        Error::ConnectionLost { .. } => replay_safe,
+        _ => false,
+    }
 }
 
 fn jitter() -> u64 {

@@ -151,6 +151,9 @@ pub(crate) struct Call<'a> {
     pub(crate) headers: Vec<(&'a str, &'a str)>,
     pub(crate) auth: Auth,
     pub(crate) streaming: bool,
+    /// The gateway deduplicates this request by the idempotency key it carries (only
+    /// `/hooks/agent` does), so it may be sent again after a connection loss.
+    pub(crate) idempotent: bool,
     pub(crate) options: &'a CallOptions,
 }
 
@@ -170,6 +173,7 @@ impl<'a> Call<'a> {
             headers: Vec::new(),
             auth: Auth::Gateway,
             streaming: false,
+            idempotent: false,
             options,
         }
     }
@@ -183,6 +187,7 @@ impl<'a> Call<'a> {
             headers: Vec::new(),
             auth: Auth::Gateway,
             streaming: false,
+            idempotent: false,
             options,
         }
     }
@@ -200,6 +205,16 @@ impl<'a> Call<'a> {
     pub(crate) fn streaming(mut self) -> Self {
         self.streaming = true;
         self
+    }
+    /// Marks the request as deduplicated by the gateway (see [`Call::idempotent`]).
+    pub(crate) fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+    /// Whether sending this request twice cannot run anything twice: reads, and requests
+    /// the gateway deduplicates.
+    fn replay_safe(&self) -> bool {
+        self.method == Method::Get || self.idempotent
     }
 }
 
@@ -283,19 +298,37 @@ impl Client {
                 "application/json"
             },
         );
+        if call.streaming {
+            // A compressing proxy would buffer a compressed stream.
+            b = b.header(http::header::ACCEPT_ENCODING, "identity");
+        }
         if call.body.is_some() {
             b = b.header(http::header::CONTENT_TYPE, "application/json");
         }
+        // One precedence rule, each header sent once: the library's own headers above cannot
+        // be overridden (`validate_header_name` rejects their names), and among the call's
+        // headers the first of each name wins; calls list their typed settings (agent,
+        // session, channel, model override) before the caller's extra headers.
+        let mut sent_names: Vec<&str> = Vec::with_capacity(call.headers.len());
         for (n, v) in &call.headers {
+            if sent_names.iter().any(|s| s.eq_ignore_ascii_case(n)) {
+                continue;
+            }
             crate::chat::validate_header_name(n)?;
             crate::chat::validate_header_value(&format!("header {n}"), v)?;
+            sent_names.push(n);
             b = b.header(*n, *v);
         }
         // A call with a cancel token gets its own agent (own connection) so that cancelling can
         // close it and interrupt a blocked read.
         let (agent, registration) = match cancel {
             Some(token) => {
-                let a = ureq::Agent::new_with_config(inner.config.clone());
+                let flag = Some(token.flag());
+                let a = ureq::Agent::with_parts(
+                    inner.config.clone(),
+                    super::net::connector(&inner.tls, flag.clone()),
+                    super::net::resolver(flag),
+                );
                 let reg = token.register(&a);
                 (a, Some(reg))
             }
@@ -355,6 +388,12 @@ impl Client {
     /// Sends a call, retrying per the client's [`super::RetryPolicy`] (only before any response
     /// body is handed out); non-success answers become typed errors.
     pub(crate) fn send(&self, call: &Call<'_>) -> Result<Sent> {
+        self.send_accepting(call, &[])
+    }
+
+    /// [`Client::send`], also returning answers whose status is in `accept` (e.g. a probe's
+    /// 503 "not ready") as they are, without retrying them.
+    pub(crate) fn send_accepting(&self, call: &Call<'_>, accept: &[u16]) -> Result<Sent> {
         let policy = if call.options.no_retry {
             super::RetryPolicy::none()
         } else {
@@ -363,7 +402,9 @@ impl Client {
         let mut attempt = 0;
         loop {
             let (failure, err) = match self.send_raw(call) {
-                Ok(sent) if (200..300).contains(&sent.status) => return Ok(sent),
+                Ok(sent) if (200..300).contains(&sent.status) || accept.contains(&sent.status) => {
+                    return Ok(sent);
+                }
                 Ok(mut sent) => {
                     let err = self.error_of(call.endpoint, &mut sent);
                     if !matches!(sent.status, 429 | 503) {
@@ -376,7 +417,7 @@ impl Client {
                         err,
                     )
                 }
-                Err(e) if super::retry::transport_retryable(&e) => {
+                Err(e) if super::retry::transport_retryable(&e, call.replay_safe()) => {
                     (super::retry::Failure::Transport, e)
                 }
                 Err(e) => return Err(e),
@@ -443,12 +484,14 @@ impl Client {
         }
         let base = self.inner.base.full.clone();
         read_limited(&mut sent, MAX_JSON_BODY).map_err(|e| match e {
-            Error::Connect { message, .. } => Error::Truncated {
-                partial: String::new(),
-                reason: format!(
-                    "the connection broke while reading the response from {base}: {message}"
-                ),
-            },
+            Error::Connect { message, .. } | Error::ConnectionLost { message, .. } => {
+                Error::Truncated {
+                    partial: String::new(),
+                    reason: format!(
+                        "the connection broke while reading the response from {base}: {message}"
+                    ),
+                }
+            }
             other => other,
         })
     }

@@ -27,6 +27,10 @@ pub const OPENCLAW_RESULT_TLS: openclaw_result = 21;
 pub const OPENCLAW_RESULT_TIMEOUT: openclaw_result = 22;
 /// Another transport failure.
 pub const OPENCLAW_RESULT_IO: openclaw_result = 23;
+/// The connection broke after the request was sent: the gateway may have run the agent turn
+/// (never retried automatically; check the session before sending the turn again). Text that
+/// arrived is in `openclaw_last_error_partial_text`.
+pub const OPENCLAW_RESULT_CONNECTION_LOST: openclaw_result = 24;
 /// HTTP 401: missing or wrong token/password.
 pub const OPENCLAW_RESULT_UNAUTHORIZED: openclaw_result = 40;
 /// HTTP 403.
@@ -75,6 +79,7 @@ pub fn code_of(e: &Error) -> openclaw_result {
         ErrorKind::Protocol => OPENCLAW_RESULT_PROTOCOL,
         ErrorKind::LimitExceeded => OPENCLAW_RESULT_LIMIT_EXCEEDED,
         ErrorKind::Cancelled => OPENCLAW_RESULT_CANCELLED,
+        ErrorKind::ConnectionLost => OPENCLAW_RESULT_CONNECTION_LOST,
     }
 }
 
@@ -248,6 +253,7 @@ pub extern "C" fn openclaw_result_name(code: openclaw_result) -> *const c_char {
         OPENCLAW_RESULT_TLS => c"OPENCLAW_RESULT_TLS",
         OPENCLAW_RESULT_TIMEOUT => c"OPENCLAW_RESULT_TIMEOUT",
         OPENCLAW_RESULT_IO => c"OPENCLAW_RESULT_IO",
+        OPENCLAW_RESULT_CONNECTION_LOST => c"OPENCLAW_RESULT_CONNECTION_LOST",
         OPENCLAW_RESULT_UNAUTHORIZED => c"OPENCLAW_RESULT_UNAUTHORIZED",
         OPENCLAW_RESULT_FORBIDDEN => c"OPENCLAW_RESULT_FORBIDDEN",
         OPENCLAW_RESULT_RATE_LIMITED => c"OPENCLAW_RESULT_RATE_LIMITED",
