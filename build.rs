@@ -1,5 +1,7 @@
-//! Generates `include/openclaw_client.h` with cbindgen (committed; rewritten only when it
-//! changes) and a copy in OUT_DIR that the drift test compares with the committed file.
+//! Generates the C header with cbindgen into OUT_DIR only: a build never writes into the
+//! source tree (a vendored or read-only copy builds as well). `scripts/header.sh` copies the
+//! generated header to the committed `include/openclaw_client.h`; `scripts/header.sh --check`
+//! fails when the committed header differs from what the sources generate.
 
 use std::path::PathBuf;
 
@@ -25,7 +27,9 @@ const PREAMBLE: &str = r#"/*
  *   - openclaw_cancel_token_cancel may be called from any thread at any time.
  *   - Callbacks run synchronously on the thread that called openclaw_chat_stream.
  *   - The last error (openclaw_last_error_*) is per thread.
- *   - The library starts no threads of its own.
+ *   - The library starts no threads for a gateway named by an IP address or localhost. For
+ *     another host name, the system resolver runs on one short-lived helper thread per new
+ *     connection, so that the connect timeout and a cancel hold during DNS.
  *
  * ERRORS
  *   Functions return openclaw_result (0 = OPENCLAW_RESULT_OK). On failure,
@@ -59,7 +63,7 @@ fn main() {
     let config = match cbindgen::Config::from_file(dir.join("cbindgen.toml")) {
         Ok(c) => c,
         Err(e) => {
-            println!("cargo:warning=cbindgen.toml: {e}; keeping the committed header");
+            println!("cargo:warning=cbindgen.toml: {e}; no header generated");
             return;
         }
     };
@@ -73,8 +77,7 @@ fn main() {
         Ok(bindings) => {
             let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("openclaw_client.h");
             bindings.write_to_file(&out);
-            bindings.write_to_file(dir.join("include/openclaw_client.h"));
         }
-        Err(e) => println!("cargo:warning=cbindgen failed ({e}); keeping the committed header"),
+        Err(e) => println!("cargo:warning=cbindgen failed ({e}); no header generated"),
     }
 }

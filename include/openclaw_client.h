@@ -20,7 +20,9 @@
  *   - openclaw_cancel_token_cancel may be called from any thread at any time.
  *   - Callbacks run synchronously on the thread that called openclaw_chat_stream.
  *   - The last error (openclaw_last_error_*) is per thread.
- *   - The library starts no threads of its own.
+ *   - The library starts no threads for a gateway named by an IP address or localhost. For
+ *     another host name, the system resolver runs on one short-lived helper thread per new
+ *     connection, so that the connect timeout and a cancel hold during DNS.
  *
  * ERRORS
  *   Functions return openclaw_result (0 = OPENCLAW_RESULT_OK). On failure,
