@@ -517,7 +517,7 @@ impl Error {
     }
 
     /// Maps a ureq error, given the base URL and the timeouts in force for the call.
-    pub(crate) fn from_ureq(e: ureq::Error, url: &str, t: &crate::client::Timeouts) -> Error {
+    pub(crate) fn from_ureq(e: ureq::Error, url: &str, t: &crate::options::Timeouts) -> Error {
         use ureq::Timeout as T;
         let connect = |failure, message: String| Error::Connect {
             url: url.to_owned(),

@@ -7,6 +7,7 @@
 //! - [`stream`]: chat-completion stream decoding into typed events.
 //! - [`client`]: configuration, transport, endpoints and connection diagnosis.
 //! - [`error`]: one error type with stable categories.
+//! - [`options`] and [`validate`]: per-call settings and input rules shared by every request.
 //!
 //! ```no_run
 //! use openclaw_client::{Client, ChatRequest, ChatEvent};
@@ -32,9 +33,11 @@ pub mod chat;
 pub mod client;
 pub mod error;
 pub mod ffi;
+pub mod options;
 pub mod responses;
 pub mod sse;
 pub mod stream;
+pub mod validate;
 
 pub use cancel::CancelToken;
 pub use chat::{

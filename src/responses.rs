@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::chat::{Role, Routing, ToolChoice, base64_encode};
-use crate::client::CallOptions;
 use crate::error::{Error, Result};
+use crate::options::CallOptions;
 
 /// Where an image or file part comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

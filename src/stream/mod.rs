@@ -23,8 +23,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::cancel::Registration;
 use crate::chat::{ChatCompletion, FinishReason, ToolCall, Usage};
-use crate::client::Timeouts;
 use crate::error::{Error, Result};
+use crate::options::Timeouts;
 use crate::sse::{EventReader, EventRef, Limits, SseError};
 
 pub mod responses;
