@@ -42,6 +42,11 @@ const PREAMBLE: &str = r#"/*
 
 fn main() {
     let dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    // The shared library's SONAME carries the major version (scripts/install.sh makes the links).
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_else(|_| "0".into());
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libopenclaw_client.so.{major}");
+    }
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=build.rs");

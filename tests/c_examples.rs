@@ -401,22 +401,87 @@ fn pkg_config_install_builds_and_links_an_example() {
     assert_eq!(pkg(&["--modversion"]).trim(), env!("CARGO_PKG_VERSION"));
     let flags = pkg(&["--cflags", "--libs"]);
     assert!(flags.contains("-lopenclaw_client"), "{flags}");
-    assert!(pkg(&["--static", "--libs"]).contains(&NATIVE_LIBS.join(" ")));
-    let bin = out_dir().join("chat_pkgconfig");
-    let mut cc = Command::new("cc");
-    cc.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
-        .arg(format!("{ROOT}/examples-c/chat.c"))
-        .arg("-o")
-        .arg(&bin);
-    cc.args(flags.split_whitespace());
-    run_ok(&mut cc);
+    let lib = dest.join("opt/openclaw/lib");
     let gw = echo_gateway();
-    let o = Command::new(&bin)
-        .args(["-u", &gw.url, "-t", "tok", "shared lib"])
-        .env("LD_LIBRARY_PATH", dest.join("opt/openclaw/lib"))
-        .env("OPENCLAW_CONFIG_PATH", "/nonexistent/openclaw.json")
-        .output()
-        .unwrap();
+    let run = |bin: &std::path::Path, ld_path: bool| {
+        let mut cmd = Command::new(bin);
+        cmd.args(["-u", &gw.url, "-t", "tok", "shared lib"])
+            .env("OPENCLAW_CONFIG_PATH", "/nonexistent/openclaw.json")
+            .env_remove("LD_LIBRARY_PATH");
+        if ld_path {
+            cmd.env("LD_LIBRARY_PATH", &lib);
+        }
+        cmd.output().unwrap()
+    };
+    let build = |name: &str, flags: &str| {
+        let bin = out_dir().join(name);
+        let mut cc = Command::new("cc");
+        cc.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+            .arg(format!("{ROOT}/examples-c/chat.c"))
+            .arg("-o")
+            .arg(&bin);
+        cc.args(flags.split_whitespace());
+        run_ok(&mut cc);
+        bin
+    };
+
+    // Dynamic: the installed .so carries the SONAME libopenclaw_client.so.0 and the program
+    // records that name.
+    let dynamic = build("chat_pkgconfig", &flags);
+    let soname = run_ok(
+        Command::new("readelf")
+            .arg("-d")
+            .arg(lib.join("libopenclaw_client.so")),
+    );
+    assert!(
+        stdout(&soname).contains("Library soname: [libopenclaw_client.so.0]"),
+        "{}",
+        stdout(&soname)
+    );
+    let needed = run_ok(Command::new("readelf").arg("-d").arg(&dynamic));
+    assert!(
+        stdout(&needed).contains("Shared library: [libopenclaw_client.so.0]"),
+        "{}",
+        stdout(&needed)
+    );
+    let o = run(&dynamic, true);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), "echo: shared lib\n");
+
+    // Static: the -static file links the archive; the program runs with every .so removed.
+    let static_flags = {
+        let o = run_ok(
+            Command::new("pkg-config")
+                .args(["--cflags", "--libs", "openclaw-client-static"])
+                .env("PKG_CONFIG_PATH", &pc_dir)
+                .env("PKG_CONFIG_SYSROOT_DIR", &dest),
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert!(
+        static_flags.contains("libopenclaw_client.a"),
+        "{static_flags}"
+    );
+    assert!(
+        static_flags.contains(&NATIVE_LIBS.join(" ")),
+        "{static_flags}"
+    );
+    let stat = build("chat_pkgconfig_static", &static_flags);
+    for f in std::fs::read_dir(&lib).unwrap() {
+        let p = f.unwrap().path();
+        if p.file_name().unwrap().to_string_lossy().contains(".so") {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    let needed = run_ok(Command::new("readelf").arg("-d").arg(&stat));
+    assert!(
+        !stdout(&needed).contains("openclaw_client"),
+        "{}",
+        stdout(&needed)
+    );
+    let o = run(&stat, true);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "echo: shared lib\n");
+    // And the dynamic one no longer starts: the .so really was what it used.
+    assert!(!run(&dynamic, true).status.success());
 }

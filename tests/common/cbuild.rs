@@ -43,14 +43,26 @@ pub fn run_ok(cmd: &mut Command) -> Output {
     out
 }
 
+/// A `cargo` command that does not inherit the outer cargo's CARGO_* variables (with
+/// CARGO_MANIFEST_DIR and friends set, the nested build fingerprints differently and rebuilds
+/// ring, rustls and ureq from scratch).
+pub fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("CARGO_") && k != "CARGO_HOME" {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
 /// Builds all examples once per test process.
 pub fn examples() -> &'static PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
         // `cargo test` builds only the rlib: build (or refresh) the static and shared
         // libraries of this very source tree, in the same profile and target directory.
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut build = Command::new(cargo);
+        let mut build = cargo();
         build
             .args(["build", "--lib", "--quiet", "--manifest-path"])
             .arg(format!("{ROOT}/Cargo.toml"));
