@@ -53,10 +53,11 @@ impl fmt::Display for SettingSource {
 }
 
 /// The outcome of discovery: the settings and their sources (its `Debug` and `Display` never
-/// show the secret).
+/// show the secret, nor the user-info or query values of the URL).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Discovered {
-    /// The base URL chosen.
+    /// The base URL chosen, as found. A URL with user-info, a query or a fragment fails the
+    /// build; `Display` and `Debug` show it with those parts hidden.
     pub url: String,
     /// Where the URL (host/scheme) came from.
     pub url_source: SettingSource,
@@ -74,7 +75,7 @@ pub struct Discovered {
 impl fmt::Debug for Discovered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Discovered")
-            .field("url", &self.url)
+            .field("url", &crate::redact::url(&self.url))
             .field("url_source", &self.url_source)
             .field("port_source", &self.port_source)
             .field("secret_source", &self.secret_source)
@@ -89,7 +90,9 @@ impl fmt::Display for Discovered {
         writeln!(
             f,
             "gateway URL: {} (from {}; port from {})",
-            self.url, self.url_source, self.port_source
+            crate::redact::url(&self.url),
+            self.url_source,
+            self.port_source
         )?;
         match &self.secret_source {
             Some(s) => writeln!(f, "secret: set (from {s})")?,

@@ -133,8 +133,9 @@ impl CallOptions {
     }
 }
 
-/// How the client chooses a proxy.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// How the client chooses a proxy. Its `Debug` output hides the user-info and query values of
+/// a proxy URL.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum ProxySetting {
     /// No proxy (the default): environment variables are ignored.
     #[default]
@@ -144,6 +145,16 @@ pub enum ProxySetting {
     /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` from the environment, except for loopback gateways
     /// (127.0.0.0/8, ::1, localhost), which are always reached directly.
     FromEnv,
+}
+
+impl std::fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxySetting::None => f.write_str("None"),
+            ProxySetting::Url(u) => f.debug_tuple("Url").field(&crate::redact::url(u)).finish(),
+            ProxySetting::FromEnv => f.write_str("FromEnv"),
+        }
+    }
 }
 
 /// A secret that never shows in `Debug` output.
@@ -190,7 +201,7 @@ pub struct ClientBuilder {
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &crate::redact::url(&self.base_url))
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("agent", &self.agent)
             .field("timeouts", &self.timeouts)
@@ -413,15 +424,17 @@ impl ClientBuilder {
             log::warn!("TLS certificate verification is disabled for {}", base.full);
             tls = tls.disable_verification(true);
         }
-        let proxy =
-            match &self.proxy {
-                ProxySetting::None => None,
-                ProxySetting::Url(u) => Some(ureq::Proxy::new(u).map_err(|e| {
-                    Error::invalid(format!("the proxy URL {u:?} is not valid: {e}"))
-                })?),
-                ProxySetting::FromEnv if base.is_loopback() => None,
-                ProxySetting::FromEnv => ureq::Proxy::try_from_env(),
-            };
+        let proxy = match &self.proxy {
+            ProxySetting::None => None,
+            ProxySetting::Url(u) => Some(ureq::Proxy::new(u).map_err(|e| {
+                Error::invalid(format!(
+                    "the proxy URL {:?} is not valid: {e}",
+                    crate::redact::url(u)
+                ))
+            })?),
+            ProxySetting::FromEnv if base.is_loopback() => None,
+            ProxySetting::FromEnv => ureq::Proxy::try_from_env(),
+        };
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -447,7 +460,7 @@ impl ClientBuilder {
         {
             return Err(Error::invalid(format!(
                 "hooks path {:?} is not valid (the gateway rejects `/`)",
-                self.hooks_path
+                crate::redact::url(&self.hooks_path)
             )));
         }
         Ok(Client {

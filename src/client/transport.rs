@@ -24,7 +24,13 @@ pub(crate) struct BaseUrl {
 
 impl BaseUrl {
     pub(crate) fn parse(input: &str) -> Result<BaseUrl> {
-        let bad = |why: &str| Error::invalid(format!("gateway URL {input:?} is not valid: {why}"));
+        // The input may carry a password or a token: only its redacted form is shown.
+        let bad = |why: &str| {
+            Error::invalid(format!(
+                "gateway URL {:?} is not valid: {why}",
+                crate::redact::url(input)
+            ))
+        };
         let s = input.trim_matches(' ');
         if s.bytes().any(|b| b <= b' ' || b == 0x7f) {
             return Err(bad("it contains spaces or control characters"));
@@ -42,7 +48,9 @@ impl BaseUrl {
             return Err(bad("it must start with http:// or https://"));
         };
         if rest.contains(['?', '#']) {
-            return Err(bad("no query string or fragment is allowed"));
+            return Err(bad(
+                "no query string or fragment is allowed; set the token or password with the token setting (OPENCLAW_GATEWAY_TOKEN), never in the URL",
+            ));
         }
         let (authority, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
