@@ -1481,7 +1481,8 @@ uint16_t openclaw_last_error_http_status(void);
 const char *openclaw_last_error_type(void);
 
 /**
- * `Retry-After` of the last failure in milliseconds, or -1 when the gateway sent none.
+ * `Retry-After` of the last failure in milliseconds, or -1 when the gateway sent none. A value
+ * too large for `int64_t` milliseconds is reported as `INT64_MAX`.
  *
  * Thread-safety: any thread.
  */
