@@ -1,14 +1,21 @@
 //! Hostile and foreign servers on loopback: absurd `Retry-After` values through the C face,
-//! oversized (gzip) error bodies, and servers that are not OpenClaw.
+//! oversized (gzip) error bodies, servers that are not OpenClaw, and an environment proxy that
+//! must never see a loopback gateway's traffic.
 
 mod common;
 
 use std::ffi::{CStr, CString};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::ptr;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
 
 use ::openclaw_client::ffi::chat::*;
 use ::openclaw_client::ffi::client::*;
 use ::openclaw_client::ffi::error::*;
+use ::openclaw_client::{Client, ProxySetting, RetryPolicy};
 use common::*;
 
 fn cs(s: &str) -> CString {
@@ -84,4 +91,141 @@ fn retry_after_ms_saturates_in_the_c_getter() {
             openclaw_client_free(c);
         }
     }
+}
+
+/// A listener that records the request line of every connection and answers `reply` (a full
+/// HTTP response), then closes. Returns its port and the recorded request lines.
+fn recording_listener(addr: &str, reply: &'static str) -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind(addr).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let log = log.clone();
+            thread::spawn(move || {
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut r = BufReader::new(conn.try_clone().unwrap());
+                let mut line = String::new();
+                let _ = r.read_line(&mut line);
+                log.lock().unwrap().push(line.trim_end().to_owned());
+                loop {
+                    let mut h = String::new();
+                    if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                        break;
+                    }
+                }
+                let _ = conn.write_all(reply.as_bytes());
+                let _ = conn.shutdown(std::net::Shutdown::Both);
+            });
+        }
+    });
+    (port, seen)
+}
+
+const HEALTH_REPLY: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 27\r\nConnection: close\r\n\r\n{\"ok\":true,\"status\":\"live\"}";
+const PROXY_REPLY: &str =
+    "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+/// Loopback spellings: reachable at the test listeners, and elsewhere (they may not resolve, or
+/// not reach a listener bound to 127.0.0.1, on every machine); non-loopback hosts, which must
+/// go through the proxy.
+const LOOPBACK_V4: &[&str] = &[
+    "127.1",
+    "127.0.1",
+    "0x7f.0.0.1",
+    "0177.0.0.1",
+    "2130706433",
+    "localhost",
+];
+const LOOPBACK_V6: &[&str] = &["[0:0:0:0:0:0:0:1]", "[::1]", "[0::1]"];
+const LOOPBACK_ELSEWHERE: &[&str] = &[
+    "localhost.",
+    "gw.localhost.",
+    "127.0.0.1.",
+    "127.8.9.10",
+    "[::ffff:127.0.0.1]",
+    "0.0.0.0",
+    "0",
+];
+const VIA_PROXY: &[&str] = &[
+    "gw.example",
+    "127.0.0.1.example",
+    "localhost.example",
+    "128.0.0.1",
+];
+
+#[test]
+fn env_proxy_is_never_used_for_a_loopback_gateway() {
+    const NAME: &str = "env_proxy_is_never_used_for_a_loopback_gateway";
+    if common::child::is_child(NAME) {
+        let port = |k: &str| std::env::var(k).unwrap();
+        let (v4, v6) = (port("GW_PORT_V4"), port("GW_PORT_V6"));
+        let client = |host: &str, port: &str| {
+            Client::builder()
+                .base_url(format!("http://{host}:{port}"))
+                .token("PROXY-TEST-TOKEN")
+                .proxy(ProxySetting::FromEnv)
+                .retry(RetryPolicy::none())
+                .connect_timeout(Some(Duration::from_secs(5)))
+                .build()
+                .unwrap()
+        };
+        for h in LOOPBACK_V4 {
+            let r = client(h, &v4).health();
+            assert!(r.is_ok(), "{h}: {r:?}");
+        }
+        for h in LOOPBACK_V6 {
+            let r = client(h, &v6).health();
+            assert!(r.is_ok(), "{h}: {r:?}");
+        }
+        for h in LOOPBACK_ELSEWHERE.iter().chain(VIA_PROXY) {
+            // The outcome does not matter here; the parent counts who was contacted.
+            let _ = client(h, &v4).health();
+        }
+        println!("CHILD DONE");
+        return;
+    }
+    let (proxy_port, proxy_seen) = recording_listener("127.0.0.1:0", PROXY_REPLY);
+    let (v4_port, v4_seen) = recording_listener("127.0.0.1:0", HEALTH_REPLY);
+    let (v6_port, v6_seen) = recording_listener("[::1]:0", HEALTH_REPLY);
+    let proxy = format!("http://127.0.0.1:{proxy_port}");
+    let out = common::child::rerun(
+        NAME,
+        &[
+            ("HTTPS_PROXY", &proxy),
+            ("HTTP_PROXY", &proxy),
+            ("ALL_PROXY", &proxy),
+            ("GW_PORT_V4", &v4_port.to_string()),
+            ("GW_PORT_V6", &v6_port.to_string()),
+        ],
+        &[
+            "NO_PROXY",
+            "no_proxy",
+            "https_proxy",
+            "http_proxy",
+            "all_proxy",
+        ],
+    );
+    assert!(out.contains("CHILD DONE"), "{out}");
+    let proxied = proxy_seen.lock().unwrap().clone();
+    // Exactly the non-loopback hosts went to the proxy, one CONNECT each.
+    assert_eq!(proxied.len(), VIA_PROXY.len(), "{proxied:#?}");
+    for h in VIA_PROXY {
+        assert!(
+            proxied
+                .iter()
+                .any(|l| l.starts_with(&format!("CONNECT {h}:"))),
+            "{h} did not use the proxy: {proxied:#?}"
+        );
+    }
+    // Every reachable loopback spelling reached its gateway directly (some of the others may
+    // too, depending on the machine's resolver and IPv6 setup).
+    let direct = v4_seen.lock().unwrap().len();
+    assert!(
+        (LOOPBACK_V4.len()..=LOOPBACK_V4.len() + LOOPBACK_ELSEWHERE.len()).contains(&direct),
+        "{direct}"
+    );
+    assert_eq!(v6_seen.lock().unwrap().len(), LOOPBACK_V6.len());
 }

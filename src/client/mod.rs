@@ -142,8 +142,12 @@ pub enum ProxySetting {
     None,
     /// This proxy URL (`http://…`, `socks5://…` is not supported).
     Url(String),
-    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` from the environment, except for loopback gateways
-    /// (127.0.0.0/8, ::1, localhost), which are always reached directly.
+    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` from the environment, except for gateways on this
+    /// host, which are always reached directly (the token never goes to the proxy). "On this
+    /// host" is decided from the parsed address, whatever its spelling: 127.0.0.0/8 (also
+    /// `127.1`, `0x7f.0.0.1`, `2130706433`), 0.0.0.0, `::1` and `::` (also
+    /// `[0:0:0:0:0:0:0:1]`, `[::ffff:127.0.0.1]`), `localhost` and `*.localhost` (also with the
+    /// root dot, `localhost.`).
     FromEnv,
 }
 

@@ -110,13 +110,60 @@ impl BaseUrl {
         })
     }
 
+    /// Whether the host is this machine, decided from the parsed address, never from its
+    /// spelling: `localhost` and `*.localhost` (with or without the root dot); every IPv4
+    /// spelling that resolvers and URL parsers accept (`127.1`, `0x7f.0.0.1`, `0177.0.0.1`,
+    /// `2130706433`, a trailing dot) of an address in 127.0.0.0/8 or of 0.0.0.0; IPv6 `::1` and
+    /// `::` in any spelling, with or without a zone, and IPv4-mapped `::ffff:127.x.y.z`.
     pub(crate) fn is_loopback(&self) -> bool {
+        use std::net::{Ipv4Addr, Ipv6Addr};
+
+        /// An IPv4 address as `inet_aton` and the WHATWG URL parser read it: one to four
+        /// dot-separated numbers, each decimal, `0x` hex or `0` octal; the last one fills the
+        /// remaining bytes.
+        fn ipv4(s: &str) -> Option<Ipv4Addr> {
+            let s = s.strip_suffix('.').unwrap_or(s);
+            let mut nums = Vec::with_capacity(4);
+            for part in s.split('.') {
+                let (digits, radix) = match part.strip_prefix("0x").or(part.strip_prefix("0X")) {
+                    Some(hex) => (hex, 16),
+                    None if part.len() > 1 && part.starts_with('0') => (&part[1..], 8),
+                    None => (part, 10),
+                };
+                if (digits.is_empty() && radix != 16)
+                    || !digits.chars().all(|c| c.is_digit(radix))
+                    || nums.len() == 4
+                {
+                    return None;
+                }
+                let n = if digits.is_empty() {
+                    0
+                } else {
+                    u64::from_str_radix(digits, radix).ok()?
+                };
+                nums.push(n);
+            }
+            let (last, init) = nums.split_last()?;
+            if init.iter().any(|&n| n > 255) || *last >> (8 * (4 - init.len())) != 0 {
+                return None;
+            }
+            let v = init
+                .iter()
+                .enumerate()
+                .fold(*last, |v, (i, &n)| v | n << (24 - 8 * i));
+            Some(Ipv4Addr::from(u32::try_from(v).ok()?))
+        }
+        let this_host = |a: Ipv4Addr| a.is_loopback() || a.is_unspecified();
+
         let h = self.host.as_str();
-        h == "localhost"
-            || h.ends_with(".localhost")
-            || h == "[::1]"
-            || h.parse::<std::net::Ipv4Addr>()
-                .is_ok_and(|a| a.is_loopback())
+        if let Some(inner) = h.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            let addr = inner.split('%').next().unwrap_or(inner);
+            return addr.parse::<Ipv6Addr>().is_ok_and(|a| {
+                a.is_loopback() || a.is_unspecified() || a.to_ipv4_mapped().is_some_and(this_host)
+            });
+        }
+        let name = h.strip_suffix('.').unwrap_or(h);
+        name == "localhost" || name.ends_with(".localhost") || ipv4(h).is_some_and(this_host)
     }
 }
 
