@@ -229,3 +229,70 @@ fn env_proxy_is_never_used_for_a_loopback_gateway() {
     );
     assert_eq!(v6_seen.lock().unwrap().len(), LOOPBACK_V6.len());
 }
+
+/// `openclaw_client_new_default` on another thread; fails (instead of hanging) after 10 s.
+fn c_new_default_within_10s() -> (openclaw_result, String) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let mut c = ptr::null();
+        let rc = unsafe { openclaw_client_new_default(&mut c) };
+        if rc == OPENCLAW_RESULT_OK {
+            unsafe { openclaw_client_free(c) };
+        }
+        let _ = tx.send((rc, last_message()));
+    });
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("openclaw_client_new_default blocked on the config file")
+}
+
+#[cfg(unix)]
+#[test]
+fn config_file_that_is_not_a_small_regular_file_is_refused_at_once() {
+    const NAME: &str = "config_file_that_is_not_a_small_regular_file_is_refused_at_once";
+    if common::child::is_child(NAME) {
+        let path = std::env::var("OPENCLAW_CONFIG_PATH").unwrap();
+        let (rc, msg) = c_new_default_within_10s();
+        assert_eq!(rc, OPENCLAW_RESULT_INVALID_ARGUMENT, "{msg}");
+        assert!(msg.contains(&path), "names the file: {msg}");
+        assert!(msg.contains(&std::env::var("WHAT").unwrap()), "{msg}");
+        assert!(msg.contains("OPENCLAW_CONFIG_PATH"), "names the fix: {msg}");
+        println!("CHILD DONE");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("openclaw-cfg-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("fifo.json");
+    let _ = std::fs::remove_file(&fifo);
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let huge = dir.join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(300_000_000)
+        .unwrap();
+    let subdir = dir.join("dir.json");
+    std::fs::create_dir_all(&subdir).unwrap();
+    for (path, what) in [
+        (&fifo, "FIFO"),
+        (&huge, "300000000 bytes"),
+        (&subdir, "a directory"),
+    ] {
+        let out = common::child::rerun(
+            NAME,
+            &[
+                ("OPENCLAW_CONFIG_PATH", path.to_str().unwrap()),
+                ("WHAT", what),
+            ],
+            &[
+                "OPENCLAW_GATEWAY_URL",
+                "OPENCLAW_GATEWAY_TOKEN",
+                "OPENCLAW_GATEWAY_PASSWORD",
+                "OPENCLAW_GATEWAY_PORT",
+            ],
+        );
+        assert!(out.contains("CHILD DONE"), "{out}");
+    }
+}
