@@ -296,3 +296,203 @@ fn config_file_that_is_not_a_small_regular_file_is_refused_at_once() {
         assert!(out.contains("CHILD DONE"), "{out}");
     }
 }
+
+/// A mock server that counts the POSTs it receives.
+fn counting(
+    handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+) -> (MockGateway, Arc<std::sync::atomic::AtomicUsize>) {
+    let posts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let p = posts.clone();
+    let gw = MockGateway::start(move |r| {
+        if r.method == "POST" {
+            p.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        handler(r)
+    });
+    (gw, posts)
+}
+
+fn diagnosis_client(url: &str) -> Client {
+    Client::builder()
+        .base_url(url)
+        .token("gateway-token")
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+/// An OpenAI-compatible model provider: a model list, chat completions that answer (and would
+/// bill), a `/health` of its own shape.
+fn openai_compatible(r: &Recorded) -> Reply {
+    match (r.method.as_str(), r.path.as_str()) {
+        ("GET", "/health") => Reply::json(200, r#"{"status":"ok"}"#),
+        ("GET", "/v1/models") => Reply::json(
+            200,
+            r#"{"object":"list","data":[{"id":"gpt-4o","object":"model","created":1,"owned_by":"openai"},{"id":"gpt-4o-mini","object":"model","created":1,"owned_by":"openai"}]}"#,
+        ),
+        ("POST", "/v1/chat/completions") | ("POST", "/v1/responses") => Reply::json(
+            200,
+            r#"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hello!"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"#,
+        ),
+        _ => Reply::json(
+            404,
+            r#"{"error":{"message":"Not found","type":"invalid_request_error","code":"not_found"}}"#,
+        ),
+    }
+}
+
+fn assert_not_openclaw(d: &::openclaw_client::Diagnosis) {
+    use ::openclaw_client::DiagnosisCode;
+    assert_eq!(d.code, DiagnosisCode::NotOpenClaw, "{d}");
+    assert!(d.summary.starts_with("not an OpenClaw gateway API"), "{d}");
+    assert!(d.summary.contains("nothing but GET requests"), "{d}");
+    assert_eq!((d.chat_completions, d.responses), (None, None), "{d}");
+    assert!(d.models.is_empty(), "{d}");
+}
+
+#[test]
+fn diagnosis_of_an_openai_compatible_provider_is_not_openclaw_and_posts_nothing() {
+    let (gw, posts) = counting(openai_compatible);
+    let c = diagnosis_client(&gw.url);
+    let d = c.check_connection();
+    assert_not_openclaw(&d);
+    assert!(d.summary.contains("gpt-4o"), "says what it saw: {d}");
+    // Capabilities (built on the check) and the C face post nothing either.
+    let caps = c.refresh_capabilities().unwrap();
+    assert_eq!((caps.chat_completions, caps.responses), (None, None));
+    unsafe {
+        use ::openclaw_client::ffi::diagnosis::*;
+        let cc = c_client(&gw.url);
+        let mut out = ptr::null_mut();
+        assert_eq!(openclaw_check_connection(cc, &mut out), OPENCLAW_RESULT_OK);
+        assert_eq!(
+            openclaw_diagnosis_code(out),
+            OPENCLAW_DIAGNOSIS_NOT_OPENCLAW
+        );
+        openclaw_diagnosis_free(out);
+        openclaw_client_free(cc);
+    }
+    assert_eq!(posts.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert!(
+        gw.requests().iter().all(|r| r.method == "GET"),
+        "{:#?}",
+        gw.requests()
+    );
+
+    // The same provider refusing the gateway token with its own 401: not "unauthorized" (a
+    // token fix would not help), still no POST.
+    let (gw, posts) = counting(|r| match r.path.as_str() {
+        "/health" => Reply::text(404, "404 page not found"),
+        _ => Reply::json(
+            401,
+            r#"{"error":{"message":"Incorrect API key provided: gateway-token.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#,
+        ),
+    });
+    let d = diagnosis_client(&gw.url).check_connection();
+    assert_not_openclaw(&d);
+    assert!(d.summary.contains("HTTP 401"), "{d}");
+    assert_eq!(posts.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+#[test]
+fn diagnosis_of_a_static_web_server_is_not_openclaw_and_posts_nothing() {
+    let (gw, posts) = counting(|r| match r.method.as_str() {
+        "GET" => Reply::html(404, "<html><body><h1>404 Not Found</h1></body></html>"),
+        _ => Reply::html(
+            501,
+            "<html><body><h1>501 Not Implemented</h1></body></html>",
+        ),
+    });
+    let d = diagnosis_client(&gw.url).check_connection();
+    assert_not_openclaw(&d);
+    assert!(d.summary.contains("GET /health: HTTP 404 text/html"), "{d}");
+    assert_eq!(posts.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+/// The gateway's probe answers, verbatim from a real 2026.9.6 gateway (TRANSCRIPT §7.9–7.14).
+const REAL_HEALTH: &str = r#"{"ok":true,"status":"live"}"#;
+const REAL_READY: &str = r#"{"ready":true,"failing":[],"uptimeMs":54678,"eventLoop":{"degraded":false,"degradedSinceMs":null,"reasons":[],"intervalMs":1020.0380539999969,"delayP99Ms":41.3,"delayMaxMs":41.3,"utilization":0.058,"cpuCoreRatio":0.065,"cpuBreakdown":{"mainThreadCoreRatio":0.048,"hostUtilization":0.562,"hostCpuCount":2,"workerCoreRatio":0.003,"otherThreadsCoreRatio":0.014}}}"#;
+const REAL_STARTUP: &str =
+    r#"{"ok":true,"status":"started","version":"2026.9.6","uptimeMs":55013}"#;
+const REAL_MODELS: &str = r#"{"object":"list","data":[{"id":"openclaw","object":"model","created":0,"owned_by":"openclaw","permission":[]},{"id":"openclaw/default","object":"model","created":0,"owned_by":"openclaw","permission":[]},{"id":"openclaw/main","object":"model","created":0,"owned_by":"openclaw","permission":[]}]}"#;
+const REAL_401: &str = r#"{"error":{"message":"Unauthorized","type":"unauthorized"}}"#;
+
+/// A gateway with chat completions on, answering like the real one, with only the probes in
+/// `probes` reachable (a reverse proxy may forward only some paths).
+fn real_shaped_gateway(
+    probes: &'static [&'static str],
+    token_ok: bool,
+) -> (MockGateway, Arc<std::sync::atomic::AtomicUsize>) {
+    counting(move |r| {
+        let probe = |p: &str, body: &str| {
+            if probes.contains(&p) {
+                Reply::json(200, body).header("Cache-Control", "no-store")
+            } else {
+                Reply::text(404, "Not Found")
+            }
+        };
+        match r.path.as_str() {
+            "/health" | "/healthz" => probe("/health", REAL_HEALTH),
+            "/readyz" => probe("/readyz", REAL_READY),
+            "/startupz" => probe("/startupz", REAL_STARTUP),
+            _ if !token_ok => Reply::json(401, REAL_401),
+            "/v1/models" => Reply::json(200, REAL_MODELS),
+            "/v1/chat/completions" => Reply::json(
+                400,
+                r#"{"error":{"message":"Missing user message in `messages`.","type":"invalid_request_error"}}"#,
+            ),
+            "/v1/responses" => Reply::json(
+                400,
+                r#"{"error":{"message":"input: Invalid input","type":"invalid_request_error"}}"#,
+            ),
+            _ => Reply::text(404, "Not Found"),
+        }
+    })
+}
+
+#[test]
+fn diagnosis_identifies_the_gateway_by_any_of_its_probes_or_its_envelopes() {
+    use ::openclaw_client::DiagnosisCode;
+    for probes in [
+        &["/health", "/readyz", "/startupz"][..],
+        &["/startupz"][..],
+        &["/readyz"][..],
+        &[][..], // only /v1 forwarded: its agent targets identify it
+    ] {
+        let (gw, posts) = real_shaped_gateway(probes, true);
+        let d = diagnosis_client(&gw.url).check_connection();
+        assert_eq!(d.code, DiagnosisCode::Ok, "{probes:?}: {d}");
+        assert_eq!(d.chat_completions, Some(true), "{d}");
+        assert_eq!(
+            d.models,
+            vec!["openclaw", "openclaw/default", "openclaw/main"]
+        );
+        // Two probes that the gateway rejects before running anything.
+        assert_eq!(posts.load(std::sync::atomic::Ordering::SeqCst), 2, "{d}");
+        for r in gw.requests().iter().filter(|r| r.method == "POST") {
+            assert!(
+                r.json()
+                    .get("messages")
+                    .is_none_or(|m| m == &serde_json::json!([]))
+            );
+        }
+    }
+    // Behind a proxy forwarding only /v1, a wrong token meets the gateway's own 401.
+    let (gw, posts) = real_shaped_gateway(&[], false);
+    let d = diagnosis_client(&gw.url).check_connection();
+    assert_eq!(d.code, DiagnosisCode::Unauthorized, "{d}");
+    assert_eq!(posts.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // With /health, the credential is checked as before.
+    let (gw, _) = real_shaped_gateway(&["/health", "/readyz", "/startupz"], false);
+    let d = diagnosis_client(&gw.url).check_connection();
+    assert_eq!(d.code, DiagnosisCode::Unauthorized, "{d}");
+    // /startupz got the credential only after /health identified the gateway.
+    let (gw, _) = real_shaped_gateway(&["/startupz"], true);
+    let _ = diagnosis_client(&gw.url).check_connection();
+    let startup = gw
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/startupz")
+        .unwrap();
+    assert_eq!(startup.header("authorization"), None);
+}
