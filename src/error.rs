@@ -385,10 +385,10 @@ fn type_note(t: &Option<String>) -> String {
 }
 
 fn partial_note(p: &str) -> String {
-    if p.is_empty() {
-        String::new()
-    } else {
-        format!(" ({} bytes of text had arrived)", p.len())
+    match p.len() {
+        0 => String::new(),
+        1 => " (1 byte of text had arrived)".to_owned(),
+        n => format!(" ({n} bytes of text had arrived)"),
     }
 }
 

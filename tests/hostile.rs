@@ -496,3 +496,99 @@ fn diagnosis_identifies_the_gateway_by_any_of_its_probes_or_its_envelopes() {
         .unwrap();
     assert_eq!(startup.header("authorization"), None);
 }
+
+/// `data` as a gzip stream of stored (uncompressed) deflate blocks.
+fn gzip_stored(data: &[u8]) -> Vec<u8> {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+    let mut chunks = data.chunks(65_535).peekable();
+    while let Some(c) = chunks.next() {
+        out.push(u8::from(chunks.peek().is_none()));
+        let len = c.len() as u16;
+        out.extend(len.to_le_bytes());
+        out.extend((!len).to_le_bytes());
+        out.extend(c);
+    }
+    out.extend((!crc).to_le_bytes());
+    out.extend((data.len() as u32).to_le_bytes());
+    out
+}
+
+#[test]
+fn an_error_body_over_64_kib_shows_its_start() {
+    let text = format!(
+        "ERROR-BODY-START upstream exploded {}",
+        "x".repeat(100 * 1024)
+    );
+    let envelope = format!(
+        r#"{{"error":{{"message":"ENVELOPE-START {}","type":"api_error"}}}}"#,
+        "y".repeat(70 * 1024)
+    );
+    let cases: Vec<(Reply, &str)> = vec![
+        (
+            Reply::new(500, "text/plain", gzip_stored(text.as_bytes()))
+                .header("Content-Encoding", "gzip"),
+            "ERROR-BODY-START upstream exploded",
+        ),
+        (
+            Reply::new(502, "text/plain", text.clone()),
+            "ERROR-BODY-START upstream exploded",
+        ),
+        (
+            Reply::new(500, "application/json", gzip_stored(envelope.as_bytes()))
+                .header("Content-Encoding", "gzip"),
+            "ENVELOPE-START",
+        ),
+    ];
+    for (reply, start) in cases {
+        let gw = MockGateway::start(move |_| reply.clone());
+        let c = diagnosis_client(&gw.url);
+        let e = c
+            .chat(&::openclaw_client::ChatRequest::user_message("hi"))
+            .unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains(start), "{msg:.300}");
+        assert!(!msg.contains("(empty body)"), "{msg:.300}");
+        assert!(msg.len() < 8 * 1024, "the shown start is bounded");
+        // The C face says the same.
+        let cc = c_client(&gw.url);
+        let req = openclaw_chat_request_new();
+        unsafe {
+            openclaw_chat_request_add_message(req, OPENCLAW_ROLE_USER, cs("x").as_ptr());
+            let mut res = ptr::null_mut();
+            assert_ne!(openclaw_chat(cc, req, &mut res), OPENCLAW_RESULT_OK);
+            assert!(last_message().contains(start), "{:.300}", last_message());
+            openclaw_chat_request_free(req);
+            openclaw_client_free(cc);
+        }
+    }
+}
+
+#[test]
+fn partial_text_counts_bytes_in_good_grammar() {
+    for (text, note) in [
+        ("x", "(1 byte of text had arrived)"),
+        ("é", "(2 bytes of text had arrived)"),
+    ] {
+        let gw = MockGateway::start(move |_| {
+            Reply::sse(&[ROLE_CHUNK.to_string(), content_chunk(text)]).cut()
+        });
+        let e = diagnosis_client(&gw.url)
+            .chat_stream(&::openclaw_client::ChatRequest::user_message("hi"))
+            .unwrap()
+            .collect_reply()
+            .unwrap_err();
+        assert_eq!(e.partial_text(), text);
+        assert!(e.to_string().ends_with(note), "{e}");
+    }
+}

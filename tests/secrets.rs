@@ -347,3 +347,61 @@ fn url_secrets_are_never_echoed() {
         assert!(!t.contains(URL_SECRET), "URL secret leaked: {t}");
     }
 }
+
+/// The warnings about a secret sent in clear that name `host`.
+fn cleartext_warnings(host: &str) -> usize {
+    LOGS.lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("WARN ") && l.contains("in clear") && l.contains(host))
+        .count()
+}
+
+#[test]
+fn a_secret_sent_in_clear_is_warned_about_once_per_client() {
+    capture_logs();
+    let build = |url: &str, token: Option<&str>| {
+        let mut b = Client::builder().base_url(url);
+        if let Some(t) = token {
+            b = b.token(t);
+        }
+        b.build().unwrap()
+    };
+    // A token over plain http to another host: one warning, however the client is used.
+    let c = build("http://warn-a.example:18789", Some(TOKEN));
+    let c2 = c.clone();
+    c2.update_token(PASSWORD).unwrap();
+    c.update_token(TOKEN).unwrap();
+    assert_eq!(cleartext_warnings("warn-a.example"), 1);
+    // Once per client: a second client warns again.
+    let _other = build("http://warn-a.example:18789", Some(TOKEN));
+    assert_eq!(cleartext_warnings("warn-a.example"), 2);
+    // No token yet: the warning comes with the first one.
+    let c = build("http://warn-b.example", None);
+    assert_eq!(cleartext_warnings("warn-b.example"), 0);
+    c.update_token(TOKEN).unwrap();
+    c.update_token(PASSWORD).unwrap();
+    assert_eq!(cleartext_warnings("warn-b.example"), 1);
+    // The webhooks token counts too.
+    let _ = Client::builder()
+        .base_url("http://warn-c.example")
+        .hooks_token(TOKEN)
+        .build()
+        .unwrap();
+    assert_eq!(cleartext_warnings("warn-c.example"), 1);
+    // Loopback in any spelling, and https, are not warned about.
+    for url in [
+        "http://127.0.0.1:18789",
+        "http://127.1:18789",
+        "http://localhost.:18789",
+        "http://[0:0:0:0:0:0:0:1]:18789",
+        "https://warn-d.example",
+    ] {
+        let _ = build(url, Some(TOKEN));
+        let host = url.split("//").nth(1).unwrap();
+        assert_eq!(cleartext_warnings(host), 0, "{url}");
+    }
+    for l in LOGS.lock().unwrap().iter() {
+        assert!(!l.contains(TOKEN) && !l.contains(PASSWORD), "{l}");
+    }
+}

@@ -25,6 +25,7 @@ mod retry;
 mod sessions;
 mod transport;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -467,7 +468,7 @@ impl ClientBuilder {
                 crate::redact::url(&self.hooks_path)
             )));
         }
-        Ok(Client {
+        let client = Client {
             inner: Arc::new(Inner {
                 agent,
                 config,
@@ -481,8 +482,11 @@ impl ClientBuilder {
                 hooks_token,
                 hooks_path,
                 capabilities: Mutex::new(None),
+                warned_cleartext: AtomicBool::new(false),
             }),
-        })
+        };
+        client.warn_if_secret_in_clear();
+        Ok(client)
     }
 }
 
@@ -499,6 +503,8 @@ pub(crate) struct Inner {
     pub(crate) hooks_token: Option<Secret>,
     pub(crate) hooks_path: String,
     pub(crate) capabilities: Mutex<Option<Capabilities>>,
+    /// Whether the warning about a secret sent in clear was logged (once per client).
+    warned_cleartext: AtomicBool,
 }
 
 /// A gateway client. `Send + Sync`; clone it freely (clones share the connection pool and the
@@ -530,7 +536,26 @@ impl Client {
     pub fn update_token(&self, secret: &str) -> Result<()> {
         let s = Secret::new(secret)?;
         *self.inner.secret.write().unwrap_or_else(|p| p.into_inner()) = s;
+        self.warn_if_secret_in_clear();
         Ok(())
+    }
+
+    /// Logs a warning, once per client (clones included), when a secret will travel in clear:
+    /// a token, password or webhooks token over plain `http://` to a host that is not this
+    /// machine.
+    fn warn_if_secret_in_clear(&self) {
+        let inner = &self.inner;
+        if !inner.base.full.starts_with("http://")
+            || inner.base.is_loopback()
+            || !(self.has_secret() || inner.hooks_token.is_some())
+            || inner.warned_cleartext.swap(true, Ordering::Relaxed)
+        {
+            return;
+        }
+        log::warn!(
+            "the gateway token/password is sent in clear over plain http:// to {}, which is not this machine: anyone on the network path can read it and use it. Use https:// (gateway.tls.enabled on the gateway), or reach the gateway through an SSH tunnel or a private network you trust",
+            inner.base.full
+        );
     }
 
     /// Whether a secret is set.

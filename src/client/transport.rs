@@ -479,7 +479,7 @@ impl Client {
         let ct = sent.content_type();
         let retry_after = header(&sent.response, "retry-after");
         let location = header(&sent.response, "location");
-        let body = read_limited(sent, MAX_ERROR_BODY).unwrap_or_default();
+        let body = read_error_body(sent, MAX_ERROR_BODY);
         classify(
             endpoint,
             sent.status,
@@ -530,12 +530,27 @@ fn configure<S: ureq::AsSendBody>(
     }
 }
 
-fn read_limited(sent: &mut Sent, limit: u64) -> Result<Vec<u8>> {
+/// Reads at most `limit + 1` bytes of the (decoded) body into `out`, which keeps what arrived
+/// before a failure.
+fn read_body_into(sent: &mut Sent, limit: u64, out: &mut Vec<u8>) -> std::io::Result<()> {
     use std::io::Read;
-    let mut out = Vec::new();
     let reader = sent.response.body_mut().as_reader();
-    let mut take = reader.take(limit + 1);
-    take.read_to_end(&mut out)
+    reader.take(limit + 1).read_to_end(out).map(drop)
+}
+
+/// The start of an error body: its first `limit` bytes, also when it is longer (a large or
+/// highly compressed page) or the read broke off, so the message still shows what the server
+/// said.
+fn read_error_body(sent: &mut Sent, limit: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = read_body_into(sent, limit, &mut out);
+    out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    out
+}
+
+fn read_limited(sent: &mut Sent, limit: u64) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    read_body_into(sent, limit, &mut out)
         .map_err(|e| Error::from_ureq(ureq::Error::from(e), "the gateway", &sent.timeouts))?;
     if out.len() as u64 > limit {
         return Err(Error::LimitExceeded {
