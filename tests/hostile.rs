@@ -592,3 +592,19 @@ fn partial_text_counts_bytes_in_good_grammar() {
         assert!(e.to_string().ends_with(note), "{e}");
     }
 }
+
+#[test]
+fn diagnosis_does_not_wait_for_bodies_it_does_not_need() {
+    // Every answer is a success whose event-stream body never comes.
+    let (gw, posts) =
+        counting(|_| Reply::sse_timed(vec![(Duration::from_secs(60), b": never\n\n".to_vec())]));
+    let started = std::time::Instant::now();
+    let d = diagnosis_client(&gw.url).check_connection();
+    assert_not_openclaw(&d);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(posts.load(std::sync::atomic::Ordering::SeqCst), 0);
+}

@@ -346,7 +346,8 @@ impl Check<'_> {
         self.seen.push(what);
     }
 
-    /// GETs `path`; transport failures are errors, every HTTP answer is an [`Answer`].
+    /// GETs `path`; a failure before the response headers is an error, every HTTP answer is
+    /// an [`Answer`].
     fn get(&self, path: &str, endpoint: Endpoint, auth: Auth) -> Result<Answer, Error> {
         use std::io::Read;
         let mut sent = self
@@ -355,13 +356,25 @@ impl Check<'_> {
         let content_type = sent.content_type();
         let retry_after = super::transport::header(&sent.response, "retry-after");
         let location = super::transport::header(&sent.response, "location");
+        // Only what can identify the gateway or explain a refusal is read: a JSON body, or
+        // the start of an error body. A success in another format (a web page, an event
+        // stream that may never end) is judged by its status and type alone.
+        let limit = if !(200..300).contains(&sent.status) {
+            super::transport::MAX_ERROR_BODY
+        } else if is_json(&content_type) {
+            MAX_PROBE_BODY
+        } else {
+            0
+        };
+        // A body cut short keeps what arrived: a cut JSON answer identifies nothing, a cut
+        // error body still shows its start.
         let mut body = Vec::new();
-        sent.response
+        let _ = sent
+            .response
             .body_mut()
             .as_reader()
-            .take(MAX_PROBE_BODY)
-            .read_to_end(&mut body)
-            .map_err(|e| Error::from_ureq(ureq::Error::from(e), &self.url, &sent.timeouts))?;
+            .take(limit)
+            .read_to_end(&mut body);
         Ok(Answer {
             status: sent.status,
             content_type,
