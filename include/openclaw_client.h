@@ -116,7 +116,8 @@
 #define OPENCLAW_DIAGNOSIS_TIMEOUT 3
 
 /**
- * Diagnosis: something answers, but not an OpenClaw gateway API.
+ * Diagnosis: something answers, but nothing identifies it as an OpenClaw gateway; it got GET
+ * requests only (never a POST, which a model provider would bill).
  */
 #define OPENCLAW_DIAGNOSIS_NOT_OPENCLAW 4
 
@@ -1113,7 +1114,9 @@ openclaw_result openclaw_client_builder_set_max_retries(struct openclaw_client_b
                                                         uint32_t max_retries);
 
 /**
- * Checks the connection without ever starting an agent run, and writes the diagnosis to
+ * Checks the connection without ever starting an agent run, and without sending anything
+ * but GET requests to a server that does not answer like an OpenClaw gateway (then
+ * `OPENCLAW_DIAGNOSIS_NOT_OPENCLAW`), and writes the diagnosis to
  * `*out` (free with `openclaw_diagnosis_free`). Returns `OPENCLAW_RESULT_OK` whenever a
  * diagnosis was made, also when the gateway is unreachable: read its code. Thread-safety: any
  * thread.

@@ -41,7 +41,8 @@ pub enum DiagnosisCode {
     Tls = 2,
     /// The gateway did not answer in time.
     Timeout = 3,
-    /// Something answers, but it is not an OpenClaw gateway API.
+    /// Something answers, but nothing identifies it as an OpenClaw gateway (not its probe
+    /// answers, not its agent targets, not its error envelopes); it got GET requests only.
     NotOpenClaw = 4,
     /// Chat completions is switched off.
     EndpointDisabled = 5,
