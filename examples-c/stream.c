@@ -52,10 +52,14 @@ int main(int argc, char **argv) {
     openclaw_result rc = openclaw_chat_stream(c, req, on_event, &st);
     int status = 0;
     if (rc != OPENCLAW_RESULT_OK) {
-        print_error("stream", rc);
+        /* For setup problems the diagnosis says it all (cause, fix, where each setting came
+           from); anything else gets the error itself. */
         if (rc == OPENCLAW_RESULT_CONNECT || rc == OPENCLAW_RESULT_TLS || rc == OPENCLAW_RESULT_TIMEOUT ||
-            rc == OPENCLAW_RESULT_UNAUTHORIZED || rc == OPENCLAW_RESULT_NOT_ENABLED)
+            rc == OPENCLAW_RESULT_UNAUTHORIZED || rc == OPENCLAW_RESULT_NOT_ENABLED) {
+            fprintf(stderr, "stream failed (%s); connection diagnosis:\n", openclaw_result_name(rc));
             print_diagnosis(c);
+        } else
+            print_error("stream", rc);
         status = 1;
     }
     openclaw_chat_request_free(req);

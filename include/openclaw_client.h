@@ -118,7 +118,8 @@
 #define OPENCLAW_DIAGNOSIS_TIMEOUT 3
 
 /**
- * Diagnosis: something answers, but not an OpenClaw gateway API.
+ * Diagnosis: something answers, but nothing identifies it as an OpenClaw gateway; it got GET
+ * requests only (never a POST, which a model provider would bill).
  */
 #define OPENCLAW_DIAGNOSIS_NOT_OPENCLAW 4
 
@@ -897,7 +898,8 @@ struct openclaw_client_builder *openclaw_client_builder_new(void);
  * else `http://127.0.0.1:18789`. Writes `*out` on success.
  *
  * Returns `OPENCLAW_RESULT_INVALID_ARGUMENT` when the config file is malformed (the message
- * names the file and line). Ownership as `openclaw_client_builder_new`.
+ * names the file and line), or is not a regular file of at most 4 MiB (a FIFO, a directory, a
+ * device: refused at once, never read). Ownership as `openclaw_client_builder_new`.
  *
  * Thread-safety: any thread.
  */
@@ -1121,7 +1123,9 @@ openclaw_result openclaw_client_builder_set_max_retries(struct openclaw_client_b
                                                         uint32_t max_retries);
 
 /**
- * Checks the connection without ever starting an agent run, and writes the diagnosis to
+ * Checks the connection without ever starting an agent run, and without sending anything
+ * but GET requests to a server that does not answer like an OpenClaw gateway (then
+ * `OPENCLAW_DIAGNOSIS_NOT_OPENCLAW`), and writes the diagnosis to
  * `*out` (free with `openclaw_diagnosis_free`). Returns `OPENCLAW_RESULT_OK` whenever a
  * diagnosis was made, also when the gateway is unreachable: read its code. Thread-safety: any
  * thread.
@@ -1490,7 +1494,8 @@ uint16_t openclaw_last_error_http_status(void);
 const char *openclaw_last_error_type(void);
 
 /**
- * `Retry-After` of the last failure in milliseconds, or -1 when the gateway sent none.
+ * `Retry-After` of the last failure in milliseconds, or -1 when the gateway sent none. A value
+ * too large for `int64_t` milliseconds is reported as `INT64_MAX`.
  *
  * Thread-safety: any thread.
  */

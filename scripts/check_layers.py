@@ -11,6 +11,7 @@ import sys
 
 # Lowest first. Modules on one line form one layer and must not name each other.
 LAYERS = [
+    ["redact"],
     ["error"],
     ["cancel"],
     ["options", "validate"],

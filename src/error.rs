@@ -174,16 +174,15 @@ pub enum Error {
     },
 
     /// The TLS handshake or certificate verification failed.
-    #[error(
-        "TLS failure talking to {url}: {message}. If the gateway uses a self-signed certificate, \
-         pass its CA with ClientBuilder::ca_bundle_pem (C: openclaw_client_builder_set_ca_pem); \
-         check that the URL's host name matches the certificate"
-    )]
+    #[error("TLS failure talking to {url}: {message}{}", tls_hint(*.plain_http))]
     Tls {
         /// The base URL tried.
         url: String,
         /// The TLS error text.
         message: String,
+        /// The server does not speak TLS on this port: it answered in plain text or closed the
+        /// connection during the handshake (an `https://` URL for a plain-HTTP gateway).
+        plain_http: bool,
     },
 
     /// The connection broke after the request had been sent and before the answer was
@@ -363,6 +362,17 @@ fn connect_hint(f: ConnectFailure) -> &'static str {
     }
 }
 
+fn tls_hint(plain_http: bool) -> &'static str {
+    if plain_http {
+        ". The server does not speak TLS on this port: if it is a plain-HTTP gateway, use an \
+         http:// URL (or check the port)"
+    } else {
+        ". If the gateway uses a self-signed certificate, pass its CA with \
+         ClientBuilder::ca_bundle_pem (C: openclaw_client_builder_set_ca_pem); check that the \
+         URL's host name matches the certificate"
+    }
+}
+
 fn auth_hint(e: Endpoint) -> &'static str {
     if e == Endpoint::Hooks {
         "Webhooks use their own token: it must equal hooks.token in the gateway config (not the gateway token)"
@@ -407,10 +417,10 @@ fn type_note(t: &Option<String>) -> String {
 }
 
 fn partial_note(p: &str) -> String {
-    if p.is_empty() {
-        String::new()
-    } else {
-        format!(" ({} bytes of text had arrived)", p.len())
+    match p.len() {
+        0 => String::new(),
+        1 => " (1 byte of text had arrived)".to_owned(),
+        n => format!(" ({n} bytes of text had arrived)"),
     }
 }
 
@@ -554,10 +564,29 @@ impl Error {
                     .get_ref()
                     .is_some_and(|inner| inner.is::<rustls::Error>()) =>
             {
-                // rustls reports handshake and certificate failures through io::Error.
+                // rustls reports handshake and certificate failures through io::Error. A first
+                // record that is not TLS at all is a plain-text (HTTP) answer.
+                let plain_http = io
+                    .get_ref()
+                    .and_then(|i| i.downcast_ref::<rustls::Error>())
+                    .is_some_and(|r| {
+                        matches!(
+                            r,
+                            rustls::Error::InvalidMessage(
+                                rustls::InvalidMessage::InvalidContentType
+                                    | rustls::InvalidMessage::UnknownProtocolVersion
+                            )
+                        )
+                    });
+                let message = if plain_http {
+                    format!("the server answered in plain text, not TLS ({io})")
+                } else {
+                    io.to_string()
+                };
                 Error::Tls {
                     url: url.to_owned(),
-                    message: io.to_string(),
+                    message,
+                    plain_http,
                 }
             }
             ureq::Error::Io(io) if io.get_ref().is_some_and(|i| i.is::<NotSent>()) => {
@@ -567,9 +596,8 @@ impl Error {
                         NotSent::Connect(message) => connect(failure, message),
                         NotSent::Handshake(message) => Error::Tls {
                             url: url.to_owned(),
-                            message: format!(
-                                "{message}. Is the server speaking plain HTTP? Then use an http:// URL"
-                            ),
+                            message,
+                            plain_http: true,
                         },
                         NotSent::Cancelled => Error::Cancelled {
                             partial: String::new(),
@@ -590,18 +618,22 @@ impl Error {
             ureq::Error::Tls(m) => Error::Tls {
                 url: url.to_owned(),
                 message: m.to_owned(),
+                plain_http: false,
             },
             ureq::Error::Rustls(r) => Error::Tls {
                 url: url.to_owned(),
                 message: r.to_string(),
+                plain_http: false,
             },
             ureq::Error::Pem(p) => Error::Tls {
                 url: url.to_owned(),
                 message: format!("bad PEM: {p}"),
+                plain_http: false,
             },
             ureq::Error::TlsRequired => Error::Tls {
                 url: url.to_owned(),
                 message: "TLS is required".into(),
+                plain_http: false,
             },
             ureq::Error::BadUri(m) => Error::invalid(format!("bad URL: {m}")),
             ureq::Error::Http(h) => Error::invalid(format!("bad request: {h}")),

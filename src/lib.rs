@@ -34,6 +34,7 @@ pub mod client;
 pub mod error;
 pub mod ffi;
 pub mod options;
+mod redact;
 pub mod responses;
 pub mod sse;
 pub mod stream;

@@ -533,3 +533,31 @@ fn streams_ask_for_identity_encoding_and_other_calls_accept_gzip() {
     assert_eq!(enc(&heads[0]), "identity", "{}", heads[0]);
     assert!(enc(&heads[1]).contains("gzip"), "{}", heads[1]);
 }
+
+#[test]
+fn https_to_a_plain_http_gateway_says_use_http_not_a_certificate_problem() {
+    let gw = MockGateway::start(|_| Reply::json(200, "{}"));
+    let url = gw.url.replace("http://", "https://");
+    let err = retrying(&url).models().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Tls {
+                plain_http: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("use an http:// URL"), "{text}");
+    assert!(!text.contains("self-signed"), "{text}");
+    // The diagnosis says the same, once.
+    let d = retrying(&url).check_connection();
+    assert_eq!(d.code, ::openclaw_client::DiagnosisCode::Tls, "{d}");
+    assert_eq!(
+        d.to_string().matches("use an http:// URL").count(),
+        1,
+        "{d}"
+    );
+}

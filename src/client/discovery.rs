@@ -10,6 +10,10 @@
 //!    environment.
 //! 3. Else `http://127.0.0.1:18789` without a secret.
 //!
+//! The config file must be a regular file of at most 4 MiB; anything else (a FIFO, a directory,
+//! a device, a huge file) is refused at once with [`Error::InvalidInput`] naming the file,
+//! without blocking on it or reading it.
+//!
 //! [`Discovered`] records where each setting came from (never the secret itself).
 
 use std::fmt;
@@ -44,19 +48,22 @@ pub enum SettingSource {
 impl fmt::Display for SettingSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SettingSource::Default => f.write_str("built-in default"),
-            SettingSource::Env(v) => write!(f, "environment variable {v}"),
+            SettingSource::Default => f.write_str("by default"),
+            SettingSource::Env(v) => write!(f, "from the environment variable {v}"),
             SettingSource::Explicit => f.write_str("set by the application"),
-            SettingSource::ConfigFile { path, key } => write!(f, "{} ({key})", path.display()),
+            SettingSource::ConfigFile { path, key } => {
+                write!(f, "from {} ({key})", path.display())
+            }
         }
     }
 }
 
 /// The outcome of discovery: the settings and their sources (its `Debug` and `Display` never
-/// show the secret).
+/// show the secret, nor the user-info or query values of the URL).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Discovered {
-    /// The base URL chosen.
+    /// The base URL chosen, as found. A URL with user-info, a query or a fragment fails the
+    /// build; `Display` and `Debug` show it with those parts hidden.
     pub url: String,
     /// Where the URL (host/scheme) came from.
     pub url_source: SettingSource,
@@ -74,7 +81,7 @@ pub struct Discovered {
 impl fmt::Debug for Discovered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Discovered")
-            .field("url", &self.url)
+            .field("url", &crate::redact::url(&self.url))
             .field("url_source", &self.url_source)
             .field("port_source", &self.port_source)
             .field("secret_source", &self.secret_source)
@@ -88,11 +95,13 @@ impl fmt::Display for Discovered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "gateway URL: {} (from {}; port from {})",
-            self.url, self.url_source, self.port_source
+            "gateway URL: {} (URL {}; port {})",
+            crate::redact::url(&self.url),
+            self.url_source,
+            self.port_source
         )?;
         match &self.secret_source {
-            Some(s) => writeln!(f, "secret: set (from {s})")?,
+            Some(s) => writeln!(f, "secret: set ({s})")?,
             None => writeln!(
                 f,
                 "secret: none found (set OPENCLAW_GATEWAY_TOKEN or gateway.auth.token)"
@@ -114,15 +123,19 @@ impl fmt::Display for Discovered {
 /// The environment as a lookup function (tests pass their own).
 pub(crate) type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-fn config_path(env: Env<'_>) -> PathBuf {
+/// The config file to read, and the variable that chose it.
+fn config_path(env: Env<'_>) -> (PathBuf, &'static str) {
     if let Some(p) = env("OPENCLAW_CONFIG_PATH").filter(|s| !s.is_empty()) {
-        return PathBuf::from(p);
+        return (PathBuf::from(p), "OPENCLAW_CONFIG_PATH");
     }
     if let Some(d) = env("OPENCLAW_STATE_DIR").filter(|s| !s.is_empty()) {
-        return Path::new(&d).join("openclaw.json");
+        return (Path::new(&d).join("openclaw.json"), "OPENCLAW_STATE_DIR");
     }
     let home = env("HOME").unwrap_or_else(|| ".".into());
-    Path::new(&home).join(".openclaw").join("openclaw.json")
+    (
+        Path::new(&home).join(".openclaw").join("openclaw.json"),
+        "HOME",
+    )
 }
 
 fn get<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
@@ -137,17 +150,97 @@ fn resolve_string(v: Option<&Value>, env: Env<'_>) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
-/// Reads and parses the config file; `Ok(None)` when it does not exist.
-fn read_config(path: &Path) -> Result<Option<Value>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
+/// The largest config file read: a real one is a few KiB.
+pub(crate) const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
+/// What a non-regular file is, for the error message.
+fn file_kind(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads the config file without ever blocking on it or reading it unbounded: only a regular
+/// file (checked before opening, and again on the opened file, which is opened non-blocking
+/// so that a FIFO swapped in between cannot block) of at most [`MAX_CONFIG_BYTES`].
+/// `Ok(None)` when it does not exist.
+fn read_config_text(path: &Path, chosen_by: &str) -> Result<Option<String>> {
+    use std::io::Read;
+    let shown = path.display();
+    let cannot = |e: std::io::Error| {
+        Error::invalid(format!(
+            "cannot read the gateway config file {shown}: {e}; fix its permissions, or point {chosen_by} elsewhere"
+        ))
+    };
+    let check = |meta: &std::fs::Metadata| {
+        if !meta.is_file() {
             return Err(Error::invalid(format!(
-                "cannot read the gateway config file {}: {e}",
-                path.display()
+                "the gateway config file {shown} is {}, not a regular file: point {chosen_by} at the gateway's openclaw.json",
+                file_kind(meta.file_type())
             )));
         }
+        if meta.len() > MAX_CONFIG_BYTES {
+            return Err(Error::invalid(format!(
+                "the gateway config file {shown} is {} bytes, more than the {MAX_CONFIG_BYTES} bytes a gateway config can be: point {chosen_by} at the gateway's openclaw.json",
+                meta.len()
+            )));
+        }
+        Ok(())
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) => check(&meta)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(cannot(e)),
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(cannot(e)),
+    };
+    check(&file.metadata().map_err(cannot)?)?;
+    // The file may grow after the check: read one byte more than the limit to notice.
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(Error::invalid(format!(
+            "the gateway config file {shown} grew beyond {MAX_CONFIG_BYTES} bytes while being read: point {chosen_by} at the gateway's openclaw.json"
+        )));
+    }
+    String::from_utf8(bytes).map(Some).map_err(|_| {
+        Error::invalid(format!(
+            "the gateway config file {shown} is not UTF-8 text: point {chosen_by} at the gateway's openclaw.json"
+        ))
+    })
+}
+
+/// Reads and parses the config file; `Ok(None)` when it does not exist.
+fn read_config(path: &Path, chosen_by: &str) -> Result<Option<Value>> {
+    let Some(text) = read_config_text(path, chosen_by)? else {
+        return Ok(None);
     };
     json5::from_str::<Value>(&text).map(Some).map_err(|e| {
         let json5::Error::Message { msg, location } = &e;
@@ -176,8 +269,8 @@ fn http_of(url: &str) -> String {
 
 /// Runs discovery against an environment.
 pub(crate) fn discover(env: Env<'_>) -> Result<Discovered> {
-    let path = config_path(env);
-    let cfg = read_config(&path)?;
+    let (path, chosen_by) = config_path(env);
+    let cfg = read_config(&path, chosen_by)?;
     let config_found = cfg.is_some();
     let cfg = cfg.unwrap_or(Value::Null);
     let src = |key: &str| SettingSource::ConfigFile {
@@ -416,6 +509,74 @@ mod tests {
         let d = discover(&e).unwrap();
         assert_eq!(d.url, "https://gw.example:443/base");
         assert_eq!(d.secret.as_deref(), Some("rt"));
+    }
+
+    /// Runs discovery with `OPENCLAW_CONFIG_PATH = path` on another thread, failing the test
+    /// (instead of hanging it) when that takes longer than 5 s.
+    fn discover_path_within_5s(path: &Path) -> Result<Discovered> {
+        let path = path.to_str().unwrap().to_owned();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let e = env_of(&[("OPENCLAW_CONFIG_PATH", &path)]);
+            let _ = tx.send(discover(&e));
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(5))
+            .expect("discovery blocked on the config file")
+    }
+
+    fn assert_refused(err: Error, path: &Path, what: &str) {
+        let msg = err.to_string();
+        assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+        assert!(
+            msg.contains(path.to_str().unwrap()),
+            "names the file: {msg}"
+        );
+        assert!(msg.contains(what), "says what is wrong ({what}): {msg}");
+        assert!(msg.contains("OPENCLAW_CONFIG_PATH"), "names the fix: {msg}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_config_is_refused_without_blocking() {
+        let dir = tmp("fifo", "{}").parent().unwrap().to_owned();
+        let p = dir.join("fifo.json");
+        let _ = std::fs::remove_file(&p);
+        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let err = discover_path_within_5s(&p).unwrap_err();
+        assert_refused(err, &p, "FIFO");
+    }
+
+    #[test]
+    fn an_oversized_config_is_refused_without_reading_it() {
+        let p = tmp("huge", "");
+        // Sparse: 300 MB of length, no disk used.
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(300_000_000)
+            .unwrap();
+        let started = std::time::Instant::now();
+        let err = discover_path_within_5s(&p).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_refused(err, &p, "300000000 bytes");
+        // The limit is far above any real config: 1 MiB of JSON5 whitespace and comments is read.
+        let mut text = String::from("{ gateway: { port: 4321 } }\n");
+        text.push_str(&"// padding\n".repeat(100_000));
+        let p = tmp("big-but-fine", &text);
+        assert!(std::fs::metadata(&p).unwrap().len() > 1024 * 1024);
+        let d = discover_path_within_5s(&p).unwrap();
+        assert_eq!(d.url, "http://127.0.0.1:4321");
+    }
+
+    #[test]
+    fn a_directory_config_is_refused() {
+        let dir = tmp("dir", "{}").parent().unwrap().join("dir.json");
+        std::fs::create_dir_all(&dir).unwrap();
+        let err = discover_path_within_5s(&dir).unwrap_err();
+        assert_refused(err, &dir, "a directory");
     }
 
     #[test]

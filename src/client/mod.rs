@@ -26,6 +26,7 @@ mod retry;
 mod sessions;
 mod transport;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -45,17 +46,32 @@ pub use crate::options::{
 use crate::error::{Error, Result};
 use crate::sse::Limits;
 
-/// How the client chooses a proxy.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// How the client chooses a proxy. Its `Debug` output hides the user-info and query values of
+/// a proxy URL.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum ProxySetting {
     /// No proxy (the default): environment variables are ignored.
     #[default]
     None,
     /// This proxy URL (`http://…`, `socks5://…` is not supported).
     Url(String),
-    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` from the environment, except for loopback gateways
-    /// (127.0.0.0/8, ::1, localhost), which are always reached directly.
+    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` from the environment, except for gateways on this
+    /// host, which are always reached directly (the token never goes to the proxy). "On this
+    /// host" is decided from the parsed address, whatever its spelling: 127.0.0.0/8 (also
+    /// `127.1`, `0x7f.0.0.1`, `2130706433`), 0.0.0.0, `::1` and `::` (also
+    /// `[0:0:0:0:0:0:0:1]`, `[::ffff:127.0.0.1]`), `localhost` and `*.localhost` (also with the
+    /// root dot, `localhost.`).
     FromEnv,
+}
+
+impl std::fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxySetting::None => f.write_str("None"),
+            ProxySetting::Url(u) => f.debug_tuple("Url").field(&crate::redact::url(u)).finish(),
+            ProxySetting::FromEnv => f.write_str("FromEnv"),
+        }
+    }
 }
 
 /// A secret that never shows in `Debug` output.
@@ -102,7 +118,7 @@ pub struct ClientBuilder {
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &crate::redact::url(&self.base_url))
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("agent", &self.agent)
             .field("timeouts", &self.timeouts)
@@ -325,15 +341,17 @@ impl ClientBuilder {
             log::warn!("TLS certificate verification is disabled for {}", base.full);
             tls = tls.disable_verification(true);
         }
-        let proxy =
-            match &self.proxy {
-                ProxySetting::None => None,
-                ProxySetting::Url(u) => Some(ureq::Proxy::new(u).map_err(|e| {
-                    Error::invalid(format!("the proxy URL {u:?} is not valid: {e}"))
-                })?),
-                ProxySetting::FromEnv if base.is_loopback() => None,
-                ProxySetting::FromEnv => ureq::Proxy::try_from_env(),
-            };
+        let proxy = match &self.proxy {
+            ProxySetting::None => None,
+            ProxySetting::Url(u) => Some(ureq::Proxy::new(u).map_err(|e| {
+                Error::invalid(format!(
+                    "the proxy URL {:?} is not valid: {e}",
+                    crate::redact::url(u)
+                ))
+            })?),
+            ProxySetting::FromEnv if base.is_loopback() => None,
+            ProxySetting::FromEnv => ureq::Proxy::try_from_env(),
+        };
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -364,10 +382,10 @@ impl ClientBuilder {
         {
             return Err(Error::invalid(format!(
                 "hooks path {:?} is not valid (the gateway rejects `/`)",
-                self.hooks_path
+                crate::redact::url(&self.hooks_path)
             )));
         }
-        Ok(Client {
+        let client = Client {
             inner: Arc::new(Inner {
                 agent,
                 config,
@@ -382,8 +400,11 @@ impl ClientBuilder {
                 hooks_token,
                 hooks_path,
                 capabilities: Mutex::new(None),
+                warned_cleartext: AtomicBool::new(false),
             }),
-        })
+        };
+        client.warn_if_secret_in_clear();
+        Ok(client)
     }
 }
 
@@ -402,6 +423,8 @@ pub(crate) struct Inner {
     pub(crate) hooks_token: Option<Secret>,
     pub(crate) hooks_path: String,
     pub(crate) capabilities: Mutex<Option<Capabilities>>,
+    /// Whether the warning about a secret sent in clear was logged (once per client).
+    warned_cleartext: AtomicBool,
 }
 
 /// A gateway client. `Send + Sync`; clone it freely (clones share the connection pool and the
@@ -433,7 +456,26 @@ impl Client {
     pub fn update_token(&self, secret: &str) -> Result<()> {
         let s = Secret::new(secret)?;
         *self.inner.secret.write().unwrap_or_else(|p| p.into_inner()) = s;
+        self.warn_if_secret_in_clear();
         Ok(())
+    }
+
+    /// Logs a warning, once per client (clones included), when a secret will travel in clear:
+    /// a token, password or webhooks token over plain `http://` to a host that is not this
+    /// machine.
+    fn warn_if_secret_in_clear(&self) {
+        let inner = &self.inner;
+        if !inner.base.full.starts_with("http://")
+            || inner.base.is_loopback()
+            || !(self.has_secret() || inner.hooks_token.is_some())
+            || inner.warned_cleartext.swap(true, Ordering::Relaxed)
+        {
+            return;
+        }
+        log::warn!(
+            "the gateway token/password is sent in clear over plain http:// to {}, which is not this machine: anyone on the network path can read it and use it. Use https:// (gateway.tls.enabled on the gateway), or reach the gateway through an SSH tunnel or a private network you trust",
+            inner.base.full
+        );
     }
 
     /// Whether a secret is set.

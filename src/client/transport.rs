@@ -24,7 +24,13 @@ pub(crate) struct BaseUrl {
 
 impl BaseUrl {
     pub(crate) fn parse(input: &str) -> Result<BaseUrl> {
-        let bad = |why: &str| Error::invalid(format!("gateway URL {input:?} is not valid: {why}"));
+        // The input may carry a password or a token: only its redacted form is shown.
+        let bad = |why: &str| {
+            Error::invalid(format!(
+                "gateway URL {:?} is not valid: {why}",
+                crate::redact::url(input)
+            ))
+        };
         let s = input.trim_matches(' ');
         if s.bytes().any(|b| b <= b' ' || b == 0x7f) {
             return Err(bad("it contains spaces or control characters"));
@@ -42,7 +48,9 @@ impl BaseUrl {
             return Err(bad("it must start with http:// or https://"));
         };
         if rest.contains(['?', '#']) {
-            return Err(bad("no query string or fragment is allowed"));
+            return Err(bad(
+                "no query string or fragment is allowed; set the token or password with the token setting (OPENCLAW_GATEWAY_TOKEN), never in the URL",
+            ));
         }
         let (authority, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
@@ -102,13 +110,60 @@ impl BaseUrl {
         })
     }
 
+    /// Whether the host is this machine, decided from the parsed address, never from its
+    /// spelling: `localhost` and `*.localhost` (with or without the root dot); every IPv4
+    /// spelling that resolvers and URL parsers accept (`127.1`, `0x7f.0.0.1`, `0177.0.0.1`,
+    /// `2130706433`, a trailing dot) of an address in 127.0.0.0/8 or of 0.0.0.0; IPv6 `::1` and
+    /// `::` in any spelling, with or without a zone, and IPv4-mapped `::ffff:127.x.y.z`.
     pub(crate) fn is_loopback(&self) -> bool {
+        use std::net::{Ipv4Addr, Ipv6Addr};
+
+        /// An IPv4 address as `inet_aton` and the WHATWG URL parser read it: one to four
+        /// dot-separated numbers, each decimal, `0x` hex or `0` octal; the last one fills the
+        /// remaining bytes.
+        fn ipv4(s: &str) -> Option<Ipv4Addr> {
+            let s = s.strip_suffix('.').unwrap_or(s);
+            let mut nums = Vec::with_capacity(4);
+            for part in s.split('.') {
+                let (digits, radix) = match part.strip_prefix("0x").or(part.strip_prefix("0X")) {
+                    Some(hex) => (hex, 16),
+                    None if part.len() > 1 && part.starts_with('0') => (&part[1..], 8),
+                    None => (part, 10),
+                };
+                if (digits.is_empty() && radix != 16)
+                    || !digits.chars().all(|c| c.is_digit(radix))
+                    || nums.len() == 4
+                {
+                    return None;
+                }
+                let n = if digits.is_empty() {
+                    0
+                } else {
+                    u64::from_str_radix(digits, radix).ok()?
+                };
+                nums.push(n);
+            }
+            let (last, init) = nums.split_last()?;
+            if init.iter().any(|&n| n > 255) || *last >> (8 * (4 - init.len())) != 0 {
+                return None;
+            }
+            let v = init
+                .iter()
+                .enumerate()
+                .fold(*last, |v, (i, &n)| v | n << (24 - 8 * i));
+            Some(Ipv4Addr::from(u32::try_from(v).ok()?))
+        }
+        let this_host = |a: Ipv4Addr| a.is_loopback() || a.is_unspecified();
+
         let h = self.host.as_str();
-        h == "localhost"
-            || h.ends_with(".localhost")
-            || h == "[::1]"
-            || h.parse::<std::net::Ipv4Addr>()
-                .is_ok_and(|a| a.is_loopback())
+        if let Some(inner) = h.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            let addr = inner.split('%').next().unwrap_or(inner);
+            return addr.parse::<Ipv6Addr>().is_ok_and(|a| {
+                a.is_loopback() || a.is_unspecified() || a.to_ipv4_mapped().is_some_and(this_host)
+            });
+        }
+        let name = h.strip_suffix('.').unwrap_or(h);
+        name == "localhost" || name.ends_with(".localhost") || ipv4(h).is_some_and(this_host)
     }
 }
 
@@ -465,7 +520,7 @@ impl Client {
         let ct = sent.content_type();
         let retry_after = header(&sent.response, "retry-after");
         let location = header(&sent.response, "location");
-        let body = read_limited(sent, MAX_ERROR_BODY).unwrap_or_default();
+        let body = read_error_body(sent, MAX_ERROR_BODY);
         classify(
             endpoint,
             sent.status,
@@ -518,12 +573,27 @@ fn configure<S: ureq::AsSendBody>(
     }
 }
 
-fn read_limited(sent: &mut Sent, limit: u64) -> Result<Vec<u8>> {
+/// Reads at most `limit + 1` bytes of the (decoded) body into `out`, which keeps what arrived
+/// before a failure.
+fn read_body_into(sent: &mut Sent, limit: u64, out: &mut Vec<u8>) -> std::io::Result<()> {
     use std::io::Read;
-    let mut out = Vec::new();
     let reader = sent.response.body_mut().as_reader();
-    let mut take = reader.take(limit + 1);
-    take.read_to_end(&mut out)
+    reader.take(limit + 1).read_to_end(out).map(drop)
+}
+
+/// The start of an error body: its first `limit` bytes, also when it is longer (a large or
+/// highly compressed page) or the read broke off, so the message still shows what the server
+/// said.
+fn read_error_body(sent: &mut Sent, limit: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = read_body_into(sent, limit, &mut out);
+    out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    out
+}
+
+fn read_limited(sent: &mut Sent, limit: u64) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    read_body_into(sent, limit, &mut out)
         .map_err(|e| Error::from_ureq(ureq::Error::from(e), "the gateway", &sent.timeouts))?;
     if out.len() as u64 > limit {
         return Err(Error::LimitExceeded {

@@ -47,7 +47,8 @@ pub extern "C" fn openclaw_client_builder_new() -> *mut openclaw_client_builder 
 /// else `http://127.0.0.1:18789`. Writes `*out` on success.
 ///
 /// Returns `OPENCLAW_RESULT_INVALID_ARGUMENT` when the config file is malformed (the message
-/// names the file and line). Ownership as `openclaw_client_builder_new`.
+/// names the file and line), or is not a regular file of at most 4 MiB (a FIFO, a directory, a
+/// device: refused at once, never read). Ownership as `openclaw_client_builder_new`.
 ///
 /// Thread-safety: any thread.
 #[unsafe(no_mangle)]

@@ -14,7 +14,8 @@ pub const OPENCLAW_DIAGNOSIS_UNREACHABLE: u32 = 1;
 pub const OPENCLAW_DIAGNOSIS_TLS: u32 = 2;
 /// Diagnosis: no answer in time.
 pub const OPENCLAW_DIAGNOSIS_TIMEOUT: u32 = 3;
-/// Diagnosis: something answers, but not an OpenClaw gateway API.
+/// Diagnosis: something answers, but nothing identifies it as an OpenClaw gateway; it got GET
+/// requests only (never a POST, which a model provider would bill).
 pub const OPENCLAW_DIAGNOSIS_NOT_OPENCLAW: u32 = 4;
 /// Diagnosis: chat completions is disabled (the summary names the config key).
 pub const OPENCLAW_DIAGNOSIS_ENDPOINT_DISABLED: u32 = 5;
@@ -37,7 +38,9 @@ pub struct openclaw_diagnosis {
     responses: i32,
 }
 
-/// Checks the connection without ever starting an agent run, and writes the diagnosis to
+/// Checks the connection without ever starting an agent run, and without sending anything
+/// but GET requests to a server that does not answer like an OpenClaw gateway (then
+/// `OPENCLAW_DIAGNOSIS_NOT_OPENCLAW`), and writes the diagnosis to
 /// `*out` (free with `openclaw_diagnosis_free`). Returns `OPENCLAW_RESULT_OK` whenever a
 /// diagnosis was made, also when the gateway is unreachable: read its code. Thread-safety: any
 /// thread.

@@ -157,7 +157,10 @@ pub(crate) fn set_failure(f: &Failure) {
         l.message = super::cstring(&f.message);
         l.status = f.status;
         l.error_type = super::cstring(f.error_type.as_deref().unwrap_or(""));
-        l.retry_after_ms = f.retry_after.map(|d| d.as_millis() as i64).unwrap_or(-1);
+        // A hostile or broken server can send any Retry-After: saturate, never wrap.
+        l.retry_after_ms = f
+            .retry_after
+            .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         l.partial = super::cstring(&f.partial);
         l.partial_len = f.partial.len();
     });
@@ -211,7 +214,8 @@ pub extern "C" fn openclaw_last_error_type() -> *const c_char {
     super::guard(c"".as_ptr(), || last_ptr(|l| l.error_type.as_ptr()))
 }
 
-/// `Retry-After` of the last failure in milliseconds, or -1 when the gateway sent none.
+/// `Retry-After` of the last failure in milliseconds, or -1 when the gateway sent none. A value
+/// too large for `int64_t` milliseconds is reported as `INT64_MAX`.
 ///
 /// Thread-safety: any thread.
 #[unsafe(no_mangle)]
