@@ -1494,6 +1494,25 @@ uint16_t openclaw_last_error_http_status(void);
 const char *openclaw_last_error_type(void);
 
 /**
+ * The gateway's own message of the last failure, verbatim (an HTTP error answer or an error
+ * inside a stream), or `""` when the failure was not the gateway's (transport, timeout, limit,
+ * invalid input). `openclaw_last_error_message` wraps it with the cause and the fix. Never
+ * NULL; same lifetime as `openclaw_last_error_message`.
+ *
+ * Thread-safety: each thread has its own last error.
+ */
+const char *openclaw_last_error_gateway_message(void);
+
+/**
+ * The gateway's machine-readable error code of the last failure (`error.code`, e.g.
+ * `"model_not_found"`), or `""` when it sent none. Never NULL; same lifetime as
+ * `openclaw_last_error_message`.
+ *
+ * Thread-safety: each thread has its own last error.
+ */
+const char *openclaw_last_error_gateway_code(void);
+
+/**
  * `Retry-After` of the last failure in milliseconds, or -1 when the gateway sent none. A value
  * too large for `int64_t` milliseconds is reported as `INT64_MAX`.
  *

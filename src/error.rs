@@ -489,6 +489,29 @@ impl Error {
         }
     }
 
+    /// The gateway's own message, verbatim, when the failure came from the gateway (an HTTP
+    /// error answer or an error reported inside a stream); `None` for failures of our own
+    /// (transport, timeouts, limits, invalid input). `Display` wraps it with the cause and fix.
+    pub fn gateway_message(&self) -> Option<&str> {
+        match self {
+            Error::Unauthorized { message, .. }
+            | Error::Forbidden { message, .. }
+            | Error::RateLimited { message, .. }
+            | Error::NotFound { message, .. }
+            | Error::Api { message, .. }
+            | Error::Stream { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The gateway's machine-readable error code (`error.code`), when it sent one.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            Error::Api { code, .. } | Error::Stream { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
     /// `Retry-After`, when the gateway sent one.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {

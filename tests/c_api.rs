@@ -1222,3 +1222,41 @@ fn beyond_chat_from_c_responses_embeddings_hooks_history_capabilities() {
         openclaw_client_free(c);
     }
 }
+
+#[test]
+fn last_error_exposes_the_gateway_message_and_code_beside_our_category() {
+    let gw = MockGateway::start(|_| {
+        Reply::json(
+            400,
+            r#"{"error":{"message":"Invalid model 'x'","type":"invalid_request_error","code":"model_not_found"}}"#,
+        )
+    });
+    let c = make_client(&gw.url, "t");
+    let r = user_request("x");
+    unsafe {
+        let mut res = ptr::null_mut();
+        assert_eq!(openclaw_chat(c, r, &mut res), OPENCLAW_RESULT_API_ERROR);
+        let get = |p: *const c_char| CStr::from_ptr(p).to_str().unwrap().to_owned();
+        assert_eq!(
+            get(openclaw_last_error_gateway_message()),
+            "Invalid model 'x'"
+        );
+        assert_eq!(get(openclaw_last_error_gateway_code()), "model_not_found");
+        assert_eq!(get(openclaw_last_error_type()), "invalid_request_error");
+        assert_eq!(openclaw_last_error_http_status(), 400);
+        let full = last_message();
+        assert!(
+            full.contains("Invalid model 'x'") && full.contains("HTTP 400"),
+            "{full}"
+        );
+
+        // A failure of our own has no gateway message or code.
+        let dead = make_client(&dead_url(), "t");
+        assert_eq!(openclaw_chat(dead, r, &mut res), OPENCLAW_RESULT_CONNECT);
+        assert_eq!(get(openclaw_last_error_gateway_message()), "");
+        assert_eq!(get(openclaw_last_error_gateway_code()), "");
+        openclaw_client_free(dead);
+        openclaw_chat_request_free(r);
+        openclaw_client_free(c);
+    }
+}

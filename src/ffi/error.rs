@@ -92,6 +92,8 @@ pub(crate) struct Failure {
     pub(crate) error_type: Option<String>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) partial: String,
+    pub(crate) gateway_message: Option<String>,
+    pub(crate) gateway_code: Option<String>,
 }
 
 impl Failure {
@@ -103,6 +105,8 @@ impl Failure {
             error_type: None,
             retry_after: None,
             partial: String::new(),
+            gateway_message: None,
+            gateway_code: None,
         }
     }
     pub(crate) fn null(name: &str) -> Self {
@@ -131,6 +135,8 @@ impl From<Error> for Failure {
             error_type: e.error_type().map(str::to_owned),
             retry_after: e.retry_after(),
             partial: e.partial_text().to_owned(),
+            gateway_message: e.gateway_message().map(str::to_owned),
+            gateway_code: e.error_code().map(str::to_owned),
         }
     }
 }
@@ -144,6 +150,8 @@ struct LastError {
     retry_after_ms: i64,
     partial: CString,
     partial_len: usize,
+    gateway_message: CString,
+    gateway_code: CString,
 }
 
 thread_local! {
@@ -163,6 +171,8 @@ pub(crate) fn set_failure(f: &Failure) {
             .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         l.partial = super::cstring(&f.partial);
         l.partial_len = f.partial.len();
+        l.gateway_message = super::cstring(f.gateway_message.as_deref().unwrap_or(""));
+        l.gateway_code = super::cstring(f.gateway_code.as_deref().unwrap_or(""));
     });
 }
 
@@ -212,6 +222,27 @@ pub extern "C" fn openclaw_last_error_http_status() -> u16 {
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_last_error_type() -> *const c_char {
     super::guard(c"".as_ptr(), || last_ptr(|l| l.error_type.as_ptr()))
+}
+
+/// The gateway's own message of the last failure, verbatim (an HTTP error answer or an error
+/// inside a stream), or `""` when the failure was not the gateway's (transport, timeout, limit,
+/// invalid input). `openclaw_last_error_message` wraps it with the cause and the fix. Never
+/// NULL; same lifetime as `openclaw_last_error_message`.
+///
+/// Thread-safety: each thread has its own last error.
+#[unsafe(no_mangle)]
+pub extern "C" fn openclaw_last_error_gateway_message() -> *const c_char {
+    super::guard(c"".as_ptr(), || last_ptr(|l| l.gateway_message.as_ptr()))
+}
+
+/// The gateway's machine-readable error code of the last failure (`error.code`, e.g.
+/// `"model_not_found"`), or `""` when it sent none. Never NULL; same lifetime as
+/// `openclaw_last_error_message`.
+///
+/// Thread-safety: each thread has its own last error.
+#[unsafe(no_mangle)]
+pub extern "C" fn openclaw_last_error_gateway_code() -> *const c_char {
+    super::guard(c"".as_ptr(), || last_ptr(|l| l.gateway_code.as_ptr()))
 }
 
 /// `Retry-After` of the last failure in milliseconds, or -1 when the gateway sent none. A value
