@@ -2,7 +2,6 @@
 
 use std::cell::RefCell;
 use std::ffi::{CString, c_char};
-use std::time::Duration;
 
 use crate::error::{Error, ErrorKind};
 
@@ -83,17 +82,13 @@ pub fn code_of(e: &Error) -> openclaw_result {
     }
 }
 
-/// A failure on its way to C.
+/// A failure on its way to C: the code, our message, and the library error it came from (its
+/// details fill the last-error getters).
 #[derive(Debug)]
 pub(crate) struct Failure {
     pub(crate) code: openclaw_result,
     pub(crate) message: String,
-    pub(crate) status: u16,
-    pub(crate) error_type: Option<String>,
-    pub(crate) retry_after: Option<Duration>,
-    pub(crate) partial: String,
-    pub(crate) gateway_message: Option<String>,
-    pub(crate) gateway_code: Option<String>,
+    pub(crate) error: Option<Box<Error>>,
 }
 
 impl Failure {
@@ -101,12 +96,7 @@ impl Failure {
         Failure {
             code,
             message,
-            status: 0,
-            error_type: None,
-            retry_after: None,
-            partial: String::new(),
-            gateway_message: None,
-            gateway_code: None,
+            error: None,
         }
     }
     pub(crate) fn null(name: &str) -> Self {
@@ -131,12 +121,7 @@ impl From<Error> for Failure {
         Failure {
             code: code_of(&e),
             message: e.to_string(),
-            status: e.http_status().unwrap_or(0),
-            error_type: e.error_type().map(str::to_owned),
-            retry_after: e.retry_after(),
-            partial: e.partial_text().to_owned(),
-            gateway_message: e.gateway_message().map(str::to_owned),
-            gateway_code: e.error_code().map(str::to_owned),
+            error: Some(Box::new(e)),
         }
     }
 }
@@ -159,20 +144,23 @@ thread_local! {
 }
 
 pub(crate) fn set_failure(f: &Failure) {
+    let e = f.error.as_deref();
+    let text = |v: Option<&str>| super::cstring(v.unwrap_or(""));
     LAST.with(|l| {
         let mut l = l.borrow_mut();
         l.code = f.code;
         l.message = super::cstring(&f.message);
-        l.status = f.status;
-        l.error_type = super::cstring(f.error_type.as_deref().unwrap_or(""));
+        l.status = e.and_then(Error::http_status).unwrap_or(0);
+        l.error_type = text(e.and_then(Error::error_type));
         // A hostile or broken server can send any Retry-After: saturate, never wrap.
-        l.retry_after_ms = f
-            .retry_after
+        l.retry_after_ms = e
+            .and_then(Error::retry_after)
             .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        l.partial = super::cstring(&f.partial);
-        l.partial_len = f.partial.len();
-        l.gateway_message = super::cstring(f.gateway_message.as_deref().unwrap_or(""));
-        l.gateway_code = super::cstring(f.gateway_code.as_deref().unwrap_or(""));
+        let partial = e.map_or("", Error::partial_text);
+        l.partial = super::cstring(partial);
+        l.partial_len = partial.len();
+        l.gateway_message = text(e.and_then(Error::gateway_message));
+        l.gateway_code = text(e.and_then(Error::error_code));
     });
 }
 
