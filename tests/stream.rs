@@ -226,3 +226,37 @@ fn after_the_end_the_iterator_stays_exhausted() {
     assert!(s.next().is_none());
     assert!(s.next().is_none());
 }
+
+fn loopback_client(url: &str) -> openclaw_client::Client {
+    openclaw_client::Client::builder()
+        .base_url(url)
+        .token("t")
+        .retry(openclaw_client::RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+/// A chat stream whose first line is an 8 MiB invalid-UTF-8 `id:`, then 1,000 tiny deltas,
+/// completes with every delta (the id is not converted again for each event).
+#[test]
+fn a_huge_invalid_id_line_does_not_cost_per_event() {
+    let mut first = b"id: ".to_vec();
+    first.resize(4 + 8 * 1024 * 1024, 0xFF);
+    first.extend_from_slice(b"\n");
+    first.extend_from_slice(ROLE_CHUNK.as_bytes());
+    let mut parts = vec![(std::time::Duration::ZERO, first)];
+    for _ in 0..1000 {
+        parts.push((std::time::Duration::ZERO, content_chunk("x").into_bytes()));
+    }
+    parts.push((std::time::Duration::ZERO, DONE.as_bytes().to_vec()));
+    let gw = MockGateway::start(move |_| Reply::sse_timed(parts.clone()));
+    let url = gw.url.clone();
+    let reply = within(10, move || {
+        loopback_client(&url)
+            .chat_stream(&openclaw_client::ChatRequest::user_message("hi"))
+            .unwrap()
+            .collect_reply()
+            .unwrap()
+    });
+    assert_eq!(reply.content, "x".repeat(1000));
+}

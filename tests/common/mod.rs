@@ -9,6 +9,7 @@ pub mod cbuild;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -179,6 +180,21 @@ pub fn gateway_stream(deltas: &[&str], usage: bool) -> Vec<String> {
     }
     v.push(DONE.into());
     v
+}
+
+/// Runs `f` on another thread and returns its result. A hang guard, not a timing assertion:
+/// it fails only when `f` is still running after `secs` seconds, for work that takes well
+/// under a second.
+pub fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(Duration::from_secs(secs)) {
+        Ok(v) => v,
+        Err(RecvTimeoutError::Timeout) => panic!("still running after {secs} s (hang guard)"),
+        Err(RecvTimeoutError::Disconnected) => panic!("the work panicked (see above)"),
+    }
 }
 
 /// A loopback URL where nothing listens (a port bound and released at once).
