@@ -11,6 +11,9 @@
 //!
 //! Errors carry the text received so far ([`Error::partial_text`]).
 //!
+//! Only choice `index` 0 is decoded: the text, reasoning, tool calls and finish reason of any
+//! other choice are skipped (the gateway sends exactly one choice; `n` > 1 is not supported).
+//!
 //! [`ChatStream::next_ref`] lends each event without allocating; the [`Iterator`] implementation
 //! yields owned events.
 
@@ -159,6 +162,7 @@ impl ReadContext {
 /// The keys we look at; anything else is `Other` and skipped.
 enum Key {
     Id,
+    Index,
     Model,
     Choices,
     Usage,
@@ -183,6 +187,7 @@ impl<'de> Deserialize<'de> for Key {
             fn visit_str<E: de::Error>(self, k: &str) -> std::result::Result<Key, E> {
                 Ok(match k {
                     "id" => Key::Id,
+                    "index" => Key::Index,
                     "model" => Key::Model,
                     "choices" => Key::Choices,
                     "usage" => Key::Usage,
@@ -239,6 +244,8 @@ impl<'de> DeserializeSeed<'de> for AppendStr<'_> {
 
 struct ChunkSeed<'a> {
     pending: &'a mut Pending,
+    /// Holds a choice's fields read before its `index` (reset after each choice).
+    scratch: &'a mut Pending,
     meta: &'a mut ChunkMeta,
 }
 
@@ -257,7 +264,10 @@ impl<'de> Visitor<'de> for ChunkSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key>()? {
             match key {
-                Key::Choices => map.next_value_seed(FirstChoice(&mut *self.pending))?,
+                Key::Choices => map.next_value_seed(Choices {
+                    main: &mut *self.pending,
+                    scratch: &mut *self.scratch,
+                })?,
                 Key::Usage => self.pending.usage = map.next_value::<Option<Usage>>()?,
                 Key::Error => self.meta.error = map.next_value::<Option<serde_json::Value>>()?,
                 Key::Id if self.meta.want_meta => self.meta.id = map.next_value()?,
@@ -271,17 +281,21 @@ impl<'de> Visitor<'de> for ChunkSeed<'_> {
     }
 }
 
-/// The first element of `choices` (the gateway sends one; others are skipped).
-struct FirstChoice<'a>(&'a mut Pending);
+/// `choices`, routed by `index`: choice 0 goes into the pending events; any other choice is
+/// skipped (the gateway sends only choice 0).
+struct Choices<'a> {
+    main: &'a mut Pending,
+    scratch: &'a mut Pending,
+}
 
-impl<'de> DeserializeSeed<'de> for FirstChoice<'_> {
+impl<'de> DeserializeSeed<'de> for Choices<'_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for FirstChoice<'_> {
+impl<'de> Visitor<'de> for Choices<'_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of choices")
@@ -290,13 +304,24 @@ impl<'de> Visitor<'de> for FirstChoice<'_> {
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        seq.next_element_seed(Choice(self.0))?;
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        while seq
+            .next_element_seed(Choice {
+                main: &mut *self.main,
+                scratch: &mut *self.scratch,
+            })?
+            .is_some()
+        {}
         Ok(())
     }
 }
 
-struct Choice<'a>(&'a mut Pending);
+/// One choice. Its fields go straight into `main` once `index` 0 has been read, are skipped
+/// once another index has been read, and wait in `scratch` when they come before the index
+/// (a missing index counts as 0).
+struct Choice<'a> {
+    main: &'a mut Pending,
+    scratch: &'a mut Pending,
+}
 
 impl<'de> DeserializeSeed<'de> for Choice<'_> {
     type Value = ();
@@ -311,18 +336,41 @@ impl<'de> Visitor<'de> for Choice<'_> {
         f.write_str("a choice object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let mut index: Option<u64> = None;
+        let mut staged = false;
         while let Some(key) = map.next_key::<Key>()? {
-            match key {
-                Key::Delta => map.next_value_seed(Delta(&mut *self.0))?,
-                Key::FinishReason => {
-                    if let Some(f) = map.next_value::<Option<Cow<'_, str>>>()? {
-                        self.0.finish = Some(FinishReason::parse(&f));
-                    }
+            let target = match key {
+                Key::Index => {
+                    index = Some(map.next_value::<Option<u64>>()?.unwrap_or(0));
+                    continue;
                 }
+                Key::Delta | Key::FinishReason => match index {
+                    Some(0) => &mut *self.main,
+                    Some(_) => {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    None => {
+                        staged = true;
+                        &mut *self.scratch
+                    }
+                },
                 _ => {
                     map.next_value::<IgnoredAny>()?;
+                    continue;
                 }
+            };
+            if let Key::Delta = key {
+                map.next_value_seed(Delta(target))?;
+            } else if let Some(f) = map.next_value::<Option<Cow<'_, str>>>()? {
+                target.finish = Some(FinishReason::parse(&f));
             }
+        }
+        if staged {
+            if index.unwrap_or(0) == 0 {
+                self.main.absorb(self.scratch);
+            }
+            self.scratch.reset();
         }
         Ok(())
     }
@@ -419,6 +467,20 @@ struct Pending {
 }
 
 impl Pending {
+    /// Moves the choice fields of `other` (role, reasoning, content, tool calls, finish) here.
+    fn absorb(&mut self, other: &mut Pending) {
+        if other.role.is_some() {
+            self.role = other.role.take();
+        }
+        self.reasoning.push_str(&other.reasoning);
+        self.content.push_str(&other.content);
+        self.has_content |= other.has_content;
+        self.tools.append(&mut other.tools);
+        if other.finish.is_some() {
+            self.finish = other.finish.take();
+        }
+    }
+
     fn reset(&mut self) {
         self.stage = 0;
         self.role = None;
@@ -499,8 +561,9 @@ enum Step {
 /// `{"id":"…","object":"chat.completion.chunk","created":N,"model":"…","choices":[{"index":0,
 /// "delta":{"content":"…"},"finish_reason":null}]}`. Returns `(id, model, content)` when the
 /// chunk is exactly that with no escape or control character in the strings; anything else
-/// (other keys, order, escapes) returns `None` and goes through the full JSON decoder, so the
-/// result is always the same as the decoder's, only cheaper for the common case.
+/// (other keys, order, escapes, any `index` but 0) returns `None` and goes through the full
+/// JSON decoder, so the result is always the same as the decoder's, only cheaper for the
+/// common case.
 fn fast_content(data: &str) -> Option<(&str, &str, &str)> {
     fn plain_string(s: &str) -> Option<(&str, &str)> {
         // Up to the closing quote; give up on escapes and control characters.
@@ -548,6 +611,7 @@ fn stream_error(v: &serde_json::Value) -> Error {
 fn decode(
     ev: &EventRef<'_>,
     pending: &mut Pending,
+    scratch: &mut Pending,
     reply: &mut ChatCompletion,
     keep_text: bool,
 ) -> Result<Step> {
@@ -588,6 +652,7 @@ fn decode(
     let mut de = serde_json::Deserializer::from_str(ev.data);
     ChunkSeed {
         pending: &mut *pending,
+        scratch,
         meta: &mut meta,
     }
     .deserialize(&mut de)
@@ -670,6 +735,7 @@ pub struct ChatStream<R = std::io::BufReader<ureq::BodyReader<'static>>> {
     events: EventReader<R>,
     ctx: ReadContext,
     pending: Pending,
+    scratch: Pending,
     reply: ChatCompletion,
     keep_text: bool,
     finished: bool,
@@ -696,6 +762,7 @@ impl<R: BufRead> ChatStream<R> {
             events: EventReader::with_limits(reader, limits),
             ctx,
             pending: Pending::default(),
+            scratch: Pending::default(),
             reply: ChatCompletion::default(),
             keep_text: true,
             finished: false,
@@ -749,7 +816,13 @@ impl<R: BufRead> ChatStream<R> {
             }
             self.pending.reset();
             let step = match self.events.next_event() {
-                Ok(Some(ev)) => decode(&ev, &mut self.pending, &mut self.reply, self.keep_text),
+                Ok(Some(ev)) => decode(
+                    &ev,
+                    &mut self.pending,
+                    &mut self.scratch,
+                    &mut self.reply,
+                    self.keep_text,
+                ),
                 Ok(None) => {
                     let e = if self.ctx.cancelled() {
                         Error::Cancelled {
@@ -836,6 +909,7 @@ mod tests {
             let mut de = serde_json::Deserializer::from_str(data);
             ChunkSeed {
                 pending: &mut p,
+                scratch: &mut Pending::default(),
                 meta: &mut meta,
             }
             .deserialize(&mut de)
