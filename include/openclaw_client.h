@@ -708,6 +708,31 @@ openclaw_result openclaw_chat_request_set_temperature(struct openclaw_chat_reque
 openclaw_result openclaw_chat_request_set_top_p(struct openclaw_chat_request *req, double top_p);
 
 /**
+ * Streams made with this request keep the text they receive (`keep` true, the default) or
+ * keep nothing (`keep` false): memory then stays flat however long the stream runs, every
+ * delta still reaches the callback / `openclaw_stream_next`, but `openclaw_stream_text` and
+ * `openclaw_last_error_partial_text` stay empty and tool calls keep only their id and name.
+ * Ignored by `openclaw_chat`.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL request. Thread-safety: one thread at a
+ * time per request.
+ */
+openclaw_result openclaw_chat_request_set_keep_text(struct openclaw_chat_request *req, bool keep);
+
+/**
+ * The bound on what a stream made with this request keeps across events, in bytes (0 = the
+ * client's, 64 MiB unless `openclaw_client_builder_set_max_kept_bytes` changed it). When the
+ * kept text would pass it, the events of that chunk are still delivered, then the stream ends
+ * with `OPENCLAW_RESULT_LIMIT_EXCEEDED` and `openclaw_last_error_partial_text` holds the text
+ * that fitted. Ignored by `openclaw_chat`.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL request. Thread-safety: one thread at a
+ * time per request.
+ */
+openclaw_result openclaw_chat_request_set_max_kept_bytes(struct openclaw_chat_request *req,
+                                                         size_t max);
+
+/**
  * Sets `max_completion_tokens` (0 clears it).
  *
  * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
@@ -1035,6 +1060,19 @@ openclaw_result openclaw_client_builder_set_max_line_bytes(struct openclaw_clien
  */
 openclaw_result openclaw_client_builder_set_max_event_bytes(struct openclaw_client_builder *builder,
                                                             size_t max);
+
+/**
+ * Maximum bytes a stream keeps across events: its text, reasoning and tool calls (default
+ * 64 MiB; per request with `openclaw_chat_request_set_max_kept_bytes`). Reaching it ends the
+ * stream with `OPENCLAW_RESULT_LIMIT_EXCEEDED` and the kept text in
+ * `openclaw_last_error_partial_text`; `openclaw_chat_request_set_keep_text(req, false)` keeps
+ * nothing at all.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_max_kept_bytes(struct openclaw_client_builder *builder,
+                                                           size_t max);
 
 /**
  * Builds the client and writes it to `*out`. **Always consumes the builder**, on success and
@@ -1615,6 +1653,26 @@ openclaw_result openclaw_responses_request_set(struct openclaw_responses_request
  */
 openclaw_result openclaw_responses_request_set_max_output_tokens(struct openclaw_responses_request *req,
                                                                  uint32_t max);
+
+/**
+ * Streams made with this request keep the text of the deltas (`keep` true, the default) or
+ * keep nothing (`keep` false, flat memory however long the stream runs; `openclaw_stream_text`
+ * and `openclaw_last_error_partial_text` then stay empty). Ignored by `openclaw_responses`.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_keep_text(struct openclaw_responses_request *req,
+                                                         bool keep);
+
+/**
+ * The bound on the text a stream made with this request keeps, in bytes (0 = the client's,
+ * 64 MiB by default); reaching it ends the stream with `OPENCLAW_RESULT_LIMIT_EXCEEDED` and
+ * the text that fitted in `openclaw_last_error_partial_text`. Ignored by `openclaw_responses`.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_max_kept_bytes(struct openclaw_responses_request *req,
+                                                              size_t max);
 
 /**
  * Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).

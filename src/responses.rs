@@ -198,6 +198,12 @@ pub struct ResponsesRequest {
     pub extra_headers: Vec<(String, String)>,
     /// Per-call options.
     pub options: CallOptions,
+    /// Streams only: whether the stream keeps the text of the deltas (`None` = yes); see
+    /// [`crate::ResponseStream::keep_text`].
+    pub keep_text: Option<bool>,
+    /// Streams only: the bound on the text the stream keeps (`None` = the client's
+    /// [`crate::sse::Limits::max_kept_bytes`]); see [`crate::ResponseStream::max_kept_bytes`].
+    pub max_kept_bytes: Option<usize>,
 }
 
 impl ResponsesRequest {
@@ -227,6 +233,8 @@ impl ResponsesRequest {
             model_override: None,
             extra_headers: Vec::new(),
             options: CallOptions::default(),
+            keep_text: None,
+            max_kept_bytes: None,
         }
     }
     /// Appends an item (turning a text input into a user message item first).
@@ -302,6 +310,18 @@ impl ResponsesRequest {
     /// Sets per-call options.
     pub fn options(mut self, o: CallOptions) -> Self {
         self.options = o;
+        self
+    }
+    /// Streams only: keep the text of the deltas (default) or keep nothing, for flat memory
+    /// however long the stream runs ([`crate::ResponseStream::keep_text`]).
+    pub fn keep_text(mut self, keep: bool) -> Self {
+        self.keep_text = Some(keep);
+        self
+    }
+    /// Streams only: the bound on the text the stream keeps, in bytes
+    /// ([`crate::ResponseStream::max_kept_bytes`]).
+    pub fn max_kept_bytes(mut self, max: usize) -> Self {
+        self.max_kept_bytes = Some(max);
         self
     }
 

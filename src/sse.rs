@@ -42,13 +42,26 @@ pub const DEFAULT_MAX_LINE_BYTES: usize = 32 * 1024 * 1024;
 /// Default maximum size of one event's data, in bytes (64 MiB).
 pub const DEFAULT_MAX_EVENT_BYTES: usize = 64 * 1024 * 1024;
 
-/// Size limits applied while parsing. Exceeding one is an error and memory stays bounded by it.
+/// Default maximum of what a stream keeps across events, in bytes (64 MiB); see
+/// [`Limits::max_kept_bytes`].
+pub const DEFAULT_MAX_KEPT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Size limits of a stream. Exceeding one is an error and memory stays bounded by it.
+///
+/// The parser here holds at most one line and one event; `max_kept_bytes` bounds what the
+/// typed streams built on it ([`crate::ChatStream`], [`crate::ResponseStream`]) keep across
+/// events. Build it with `Limits { max_line_bytes: …, ..Limits::default() }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Maximum bytes in one line (without its line ending).
     pub max_line_bytes: usize,
     /// Maximum bytes of joined `data` in one event.
     pub max_event_bytes: usize,
+    /// Maximum bytes a typed stream keeps across events: the reply text, reasoning and tool
+    /// calls (ids, names, arguments) it assembles. Reaching it ends the stream with
+    /// [`crate::Error::LimitExceeded`] carrying the text kept so far (after the events of the
+    /// chunk that reached it). Not used by the parser in this module.
+    pub max_kept_bytes: usize,
 }
 
 impl Default for Limits {
@@ -56,6 +69,7 @@ impl Default for Limits {
         Limits {
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
+            max_kept_bytes: DEFAULT_MAX_KEPT_BYTES,
         }
     }
 }

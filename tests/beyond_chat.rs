@@ -548,6 +548,7 @@ fn responses_stream_limits_are_limit_errors_with_the_limit() {
     let limits = openclaw_client::sse::Limits {
         max_line_bytes: 100,
         max_event_bytes: 1000,
+        ..openclaw_client::sse::Limits::default()
     };
     let e = ResponseStream::from_reader(long.as_bytes(), limits)
         .collect_response()

@@ -1043,6 +1043,7 @@ fn line_over_the_limit_is_a_limit_error() {
         .stream_limits(openclaw_client::sse::Limits {
             max_line_bytes: 1000,
             max_event_bytes: 4000,
+            ..openclaw_client::sse::Limits::default()
         })
         .build()
         .unwrap();

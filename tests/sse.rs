@@ -260,6 +260,7 @@ fn line_limit_is_an_error_with_bounded_memory() {
     let limits = Limits {
         max_line_bytes: 1024,
         max_event_bytes: 1 << 20,
+        ..Limits::default()
     };
     // 10 MiB with no line end: must fail once the limit is passed, not buffer everything.
     struct Endless(usize);
@@ -283,6 +284,7 @@ fn event_limit_is_an_error() {
     let limits = Limits {
         max_line_bytes: 100,
         max_event_bytes: 250,
+        ..Limits::default()
     };
     let input = "data: 0123456789012345678901234567890123456789012345678901234567890123456789\n"
         .repeat(5)
@@ -391,6 +393,7 @@ fn property_arbitrary_bytes_never_panic() {
         let limits = Limits {
             max_line_bytes: 64,
             max_event_bytes: 128,
+            ..Limits::default()
         };
         let mut r = EventReader::with_limits(&input[..], limits);
         for _ in 0..1000 {
@@ -409,6 +412,7 @@ fn event_limit_holds_after_replacement_characters() {
     let limits = Limits {
         max_line_bytes: 100,
         max_event_bytes: 20,
+        ..Limits::default()
     };
     let input = b"data: \xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\n\n";
     let mut r = EventReader::with_limits(&input[..], limits);

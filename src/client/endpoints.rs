@@ -177,12 +177,14 @@ impl Client {
         )?;
         let status = sent.status;
         let (reader, ctx) = self.event_stream(Endpoint::ChatCompletions, sent)?;
-        Ok(ChatStream::with_context(
-            reader,
-            self.inner.limits,
-            ctx,
-            status,
-        ))
+        let mut stream = ChatStream::with_context(reader, self.inner.limits, ctx, status);
+        if let Some(keep) = req.keep_text {
+            stream.keep_text(keep);
+        }
+        if let Some(max) = req.max_kept_bytes {
+            stream.max_kept_bytes(max);
+        }
+        Ok(stream)
     }
 
     fn get_json<T: serde::de::DeserializeOwned>(

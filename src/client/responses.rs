@@ -46,6 +46,13 @@ impl Client {
                 .streaming(),
         )?;
         let (reader, ctx) = self.event_stream(Endpoint::Responses, sent)?;
-        Ok(ResponseStream::with_context(reader, self.inner.limits, ctx))
+        let mut stream = ResponseStream::with_context(reader, self.inner.limits, ctx);
+        if let Some(keep) = req.keep_text {
+            stream.keep_text(keep);
+        }
+        if let Some(max) = req.max_kept_bytes {
+            stream.max_kept_bytes(max);
+        }
+        Ok(stream)
     }
 }

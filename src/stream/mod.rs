@@ -3,11 +3,14 @@
 //! [`ChatStream`] turns the gateway's `data: <chunk>` events into typed [`ChatEvent`]s: role,
 //! content delta, reasoning delta, tool-call fragments, finish reason, usage and the end. It
 //! works on any [`BufRead`] (an HTTP body, a file, a byte slice), keeps the reply assembled as it
-//! goes ([`ChatStream::reply`]), and ends:
+//! goes ([`ChatStream::reply`]; bounded by [`Limits::max_kept_bytes`], or nothing grows at all
+//! with [`ChatStream::keep_text`] off), and ends:
 //!
 //! - at `data: [DONE]` with [`ChatEvent::Done`] (`empty` tells a reply with no content apart);
 //! - at `data: {"error":…}` or `event: error` with [`Error::Stream`] carrying the gateway's message;
-//! - at end of input without `[DONE]` with [`Error::Truncated`], *after* every delta that arrived.
+//! - at end of input without `[DONE]` with [`Error::Truncated`], *after* every delta that arrived;
+//! - when what it keeps would pass [`Limits::max_kept_bytes`], with [`Error::LimitExceeded`],
+//!   after the events of the chunk that reached the limit.
 //!
 //! Errors carry the text received so far ([`Error::partial_text`]).
 //!
@@ -149,6 +152,80 @@ impl ReadContext {
                 partial: String::new(),
                 reason: format!("the connection broke mid-stream: {other}"),
             },
+        }
+    }
+}
+
+/// What a stream keeps across events, in bytes, against [`Limits::max_kept_bytes`].
+#[derive(Debug)]
+pub(crate) struct Budget {
+    max: usize,
+    used: usize,
+    full: bool,
+}
+
+impl Budget {
+    pub(crate) fn new(max: usize) -> Self {
+        Budget {
+            max,
+            used: 0,
+            full: false,
+        }
+    }
+
+    /// Changes the limit; reaching it later ends the stream.
+    pub(crate) fn set_max(&mut self, max: usize) {
+        self.max = max;
+    }
+
+    /// True once something did not fit: the stream must end with [`Budget::error`].
+    pub(crate) fn full(&self) -> bool {
+        self.full
+    }
+
+    /// Appends as much of `s` as fits (cut at a character boundary); once something did not
+    /// fit, nothing more is kept.
+    pub(crate) fn append(&mut self, dst: &mut String, s: &str) {
+        if self.full || s.is_empty() {
+            return;
+        }
+        let room = self.max.saturating_sub(self.used);
+        if s.len() <= room {
+            dst.push_str(s);
+            self.used += s.len();
+            return;
+        }
+        let mut end = room;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        dst.push_str(&s[..end]);
+        self.used += end;
+        self.full = true;
+    }
+
+    /// Replaces `dst` (kept and counted before) with `s`, when the result fits.
+    pub(crate) fn replace(&mut self, dst: &mut String, s: &str) {
+        if self.full || dst == s {
+            return;
+        }
+        let used = self.used.saturating_sub(dst.len()) + s.len();
+        if used > self.max {
+            self.full = true;
+            return;
+        }
+        dst.clear();
+        dst.push_str(s);
+        self.used = used;
+    }
+
+    /// The error that ends a stream whose budget is full (the caller adds the partial text).
+    pub(crate) fn error(&self) -> Error {
+        Error::LimitExceeded {
+            what: "what the stream keeps (its text, reasoning and tool calls; raise \
+                   max_kept_bytes, or turn keep_text off to keep nothing)",
+            limit: self.max as u64,
+            partial: String::new(),
         }
     }
 }
@@ -608,13 +685,23 @@ fn stream_error(v: &serde_json::Value) -> Error {
     }
 }
 
-fn decode(
-    ev: &EventRef<'_>,
-    pending: &mut Pending,
-    scratch: &mut Pending,
-    reply: &mut ChatCompletion,
+/// Where one chunk is decoded and what the stream keeps of it.
+struct Sink<'a> {
+    pending: &'a mut Pending,
+    scratch: &'a mut Pending,
+    reply: &'a mut ChatCompletion,
     keep_text: bool,
-) -> Result<Step> {
+    budget: &'a mut Budget,
+}
+
+fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
+    let Sink {
+        pending,
+        scratch,
+        reply,
+        keep_text,
+        budget,
+    } = sink;
     if ev.event_type == "error" {
         let v = serde_json::from_str::<serde_json::Value>(ev.data)
             .map(|v| v.get("error").cloned().unwrap_or(v))
@@ -629,10 +716,10 @@ fn decode(
     }
     if let Some((id, model, content)) = fast_content(ev.data) {
         if reply.id.is_empty() {
-            reply.id = id.to_owned();
+            id.clone_into(&mut reply.id);
         }
         if reply.model.is_empty() {
-            reply.model = model.to_owned();
+            model.clone_into(&mut reply.model);
         }
         if content.is_empty() {
             return Ok(Step::Skip);
@@ -641,7 +728,7 @@ fn decode(
         pending.has_content = true;
         reply.received_bytes += content.len() as u64;
         if keep_text {
-            reply.content.push_str(content);
+            budget.append(&mut reply.content, content);
         }
         return Ok(Step::Events);
     }
@@ -669,6 +756,7 @@ fn decode(
     if let Some(err) = &meta.error {
         return Err(stream_error(err));
     }
+    // The id, model and role are set once (each at most one event long): not counted.
     if reply.id.is_empty()
         && let Some(id) = meta.id
     {
@@ -684,13 +772,13 @@ fn decode(
     {
         reply.role.clone_from(role);
     }
-    if !pending.reasoning.is_empty() && keep_text {
-        reply.reasoning.push_str(&pending.reasoning);
+    if keep_text {
+        budget.append(&mut reply.reasoning, &pending.reasoning);
     }
     if pending.has_content {
         reply.received_bytes += pending.content.len() as u64;
         if keep_text {
-            reply.content.push_str(&pending.content);
+            budget.append(&mut reply.content, &pending.content);
         }
     }
     for d in &pending.tools {
@@ -704,13 +792,17 @@ fn decode(
             reply.tool_calls.resize_with(i + 1, ToolCall::default);
         }
         let call = &mut reply.tool_calls[i];
+        // Ids and names are kept even with keep_text off (they are what a caller needs to
+        // answer the call); arguments only with it on. All count against the budget.
         if let Some(id) = &d.id {
-            call.id.clone_from(id);
+            budget.replace(&mut call.id, id);
         }
         if let Some(n) = &d.name {
-            call.name.clone_from(n);
+            budget.replace(&mut call.name, n);
         }
-        call.arguments.push_str(&d.arguments);
+        if keep_text {
+            budget.append(&mut call.arguments, &d.arguments);
+        }
     }
     if let Some(f) = &pending.finish {
         reply.finish_reason = Some(f.clone());
@@ -731,6 +823,11 @@ fn decode(
 ///
 /// Reading happens on the caller's thread, one event as soon as its bytes arrive. After the
 /// stream ends (`Done`, an error, or cancellation) the iterator yields `None`.
+///
+/// Memory: the stream holds one SSE line and one event ([`Limits::max_line_bytes`],
+/// [`Limits::max_event_bytes`]) plus what it keeps across events ([`ChatStream::reply`]),
+/// which is bounded by [`Limits::max_kept_bytes`] (64 MiB by default; see
+/// [`ChatStream::keep_text`] for a stream that keeps no text at all).
 pub struct ChatStream<R = std::io::BufReader<ureq::BodyReader<'static>>> {
     events: EventReader<R>,
     ctx: ReadContext,
@@ -738,6 +835,7 @@ pub struct ChatStream<R = std::io::BufReader<ureq::BodyReader<'static>>> {
     scratch: Pending,
     reply: ChatCompletion,
     keep_text: bool,
+    budget: Budget,
     finished: bool,
     status: u16,
 }
@@ -765,16 +863,30 @@ impl<R: BufRead> ChatStream<R> {
             scratch: Pending::default(),
             reply: ChatCompletion::default(),
             keep_text: true,
+            budget: Budget::new(limits.max_kept_bytes),
             finished: false,
             status,
         }
     }
 
-    /// Whether the stream keeps the reply text (default true). Turn it off for unbounded
-    /// streams where memory must stay flat; errors then carry no partial text, and
-    /// [`ChatStream::reply`] has no `content`.
+    /// Whether the stream keeps the text it receives (default true): the reply content,
+    /// reasoning and tool-call arguments, for [`ChatStream::reply`], [`ChatStream::text_so_far`]
+    /// and the partial text of errors.
+    ///
+    /// Off, memory stays flat however long the stream runs: every delta is still handed out as
+    /// an event, [`ChatCompletion::received_bytes`] still counts, tool calls keep only their
+    /// id and name, and errors carry no partial text. [`ChatStream::collect_reply`] and
+    /// [`ChatStream::for_each_text`] turn it back on. C: `openclaw_chat_request_set_keep_text`.
     pub fn keep_text(&mut self, keep: bool) {
         self.keep_text = keep;
+    }
+
+    /// Sets the bound on what this stream keeps across events, in bytes (default: the
+    /// client's [`Limits::max_kept_bytes`], 64 MiB unless changed). When the kept text would
+    /// pass it, the stream keeps the part that fits, hands out the events of that chunk, and
+    /// then ends with [`Error::LimitExceeded`] carrying the text kept.
+    pub fn max_kept_bytes(&mut self, max: usize) {
+        self.budget.set_max(max);
     }
 
     /// The HTTP status of the response (200).
@@ -814,14 +926,21 @@ impl<R: BufRead> ChatStream<R> {
                     partial: String::new(),
                 })));
             }
+            if self.budget.full() {
+                let e = self.budget.error();
+                return Some(Err(self.fail(e)));
+            }
             self.pending.reset();
             let step = match self.events.next_event() {
                 Ok(Some(ev)) => decode(
                     &ev,
-                    &mut self.pending,
-                    &mut self.scratch,
-                    &mut self.reply,
-                    self.keep_text,
+                    Sink {
+                        pending: &mut self.pending,
+                        scratch: &mut self.scratch,
+                        reply: &mut self.reply,
+                        keep_text: self.keep_text,
+                        budget: &mut self.budget,
+                    },
                 ),
                 Ok(None) => {
                     let e = if self.ctx.cancelled() {
@@ -855,7 +974,8 @@ impl<R: BufRead> ChatStream<R> {
     }
 
     /// Reads the stream to its end and returns the whole reply. On error, the error carries
-    /// the text that arrived ([`Error::partial_text`]).
+    /// the text that arrived ([`Error::partial_text`]). A reply larger than
+    /// [`Limits::max_kept_bytes`] is [`Error::LimitExceeded`] with the part that fitted.
     pub fn collect_reply(mut self) -> Result<ChatCompletion> {
         self.keep_text = true;
         while let Some(r) = self.next_ref() {

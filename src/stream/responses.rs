@@ -1,11 +1,14 @@
 //! `/v1/responses` stream decoding: the `event:` names of OpenResponses as typed events.
+//!
+//! The stream keeps the text of the deltas (bounded by [`Limits::max_kept_bytes`], nothing
+//! with [`ResponseStream::keep_text`] off) and the terminal response.
 
 use std::fmt;
 use std::io::BufRead;
 
 use serde_json::Value;
 
-use super::ReadContext;
+use super::{Budget, ReadContext};
 use crate::error::{Error, Result};
 use crate::responses::{OutputItem, Response};
 use crate::sse::{EventReader, Limits};
@@ -39,12 +42,18 @@ pub enum ResponseEvent {
 /// A streamed `/v1/responses` call: an [`Iterator`] of `Result<ResponseEvent, Error>`.
 ///
 /// `response.failed` ends it with [`Error::Stream`] (the response's error code and message);
-/// a stream that ends before a terminal event ends with [`Error::Truncated`]. Errors carry
-/// the text received so far.
+/// a stream that ends before a terminal event ends with [`Error::Truncated`]; text deltas
+/// beyond [`Limits::max_kept_bytes`] end it with [`Error::LimitExceeded`] (after the delta
+/// that reached the limit has been handed out). Errors carry the text received so far.
+///
+/// Memory: one SSE line and one event, the text kept (bounded) and the terminal response
+/// (one event).
 pub struct ResponseStream<R = std::io::BufReader<ureq::BodyReader<'static>>> {
     events: EventReader<R>,
     ctx: ReadContext,
     text: String,
+    keep_text: bool,
+    budget: Budget,
     response: Option<Response>,
     finished: bool,
 }
@@ -68,12 +77,29 @@ impl<R: BufRead> ResponseStream<R> {
             events: EventReader::with_limits(reader, limits),
             ctx,
             text: String::new(),
+            keep_text: true,
+            budget: Budget::new(limits.max_kept_bytes),
             response: None,
             finished: false,
         }
     }
 
-    /// The text received so far.
+    /// Whether the stream keeps the text of the deltas (default true) for
+    /// [`ResponseStream::text_so_far`] and the partial text of errors. Off, memory stays flat
+    /// however long the stream runs (every delta is still handed out as an event). C:
+    /// `openclaw_responses_request_set_keep_text`.
+    pub fn keep_text(&mut self, keep: bool) {
+        self.keep_text = keep;
+    }
+
+    /// Sets the bound on the text this stream keeps, in bytes (default: the client's
+    /// [`Limits::max_kept_bytes`], 64 MiB unless changed). Reaching it ends the stream with
+    /// [`Error::LimitExceeded`] carrying the text that fitted.
+    pub fn max_kept_bytes(&mut self, max: usize) {
+        self.budget.set_max(max);
+    }
+
+    /// The text received so far (empty with [`ResponseStream::keep_text`] off).
     pub fn text_so_far(&self) -> &str {
         &self.text
     }
@@ -90,13 +116,17 @@ impl<R: BufRead> ResponseStream<R> {
     }
 }
 
+/// What the stream keeps while decoding.
+struct Keep<'a> {
+    text: &'a mut String,
+    keep_text: bool,
+    budget: &'a mut Budget,
+    response: &'a mut Option<Response>,
+}
+
 /// Decodes one SSE event into the text and terminal response; `Ok(None)` at `[DONE]`.
-fn decode(
-    event_type: &str,
-    data: &str,
-    text: &mut String,
-    response: &mut Option<Response>,
-) -> Result<Option<ResponseEvent>> {
+fn decode(event_type: &str, data: &str, keep: Keep<'_>) -> Result<Option<ResponseEvent>> {
+    let response = keep.response;
     if data == "[DONE]" {
         if response.is_none() {
             return Err(Error::Truncated {
@@ -142,7 +172,9 @@ fn decode(
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_owned();
-            text.push_str(&d);
+            if keep.keep_text {
+                keep.budget.append(keep.text, &d);
+            }
             ResponseEvent::TextDelta(d)
         }
         "response.output_text.done" => ResponseEvent::TextDone(
@@ -207,9 +239,22 @@ impl<R: BufRead> Iterator for ResponseStream<R> {
                 partial: String::new(),
             })));
         }
+        if self.budget.full() {
+            let e = self.budget.error();
+            return Some(Err(self.fail(e)));
+        }
         let step = match self.events.next_event() {
             Ok(Some(ev)) => {
-                let step = decode(ev.event_type, ev.data, &mut self.text, &mut self.response);
+                let step = decode(
+                    ev.event_type,
+                    ev.data,
+                    Keep {
+                        text: &mut self.text,
+                        keep_text: self.keep_text,
+                        budget: &mut self.budget,
+                        response: &mut self.response,
+                    },
+                );
                 if matches!(step, Ok(None)) {
                     self.finished = true;
                     self.ctx.registration = None;

@@ -47,6 +47,13 @@ enum Body {
     Fixed(Vec<u8>),
     Chunked(Vec<(Duration, Vec<u8>)>),
     Raw(Vec<(Duration, Vec<u8>)>),
+    /// Chunked: `head`, then `part` `times` times (written as it goes: no memory), then `tail`.
+    Repeated {
+        head: Vec<u8>,
+        part: Vec<u8>,
+        times: usize,
+        tail: Vec<u8>,
+    },
 }
 
 /// What the mock sends back.
@@ -130,6 +137,18 @@ impl Reply {
             delay: Duration::ZERO,
             close: false,
         }
+    }
+    /// An SSE reply of `head`, then `part` repeated `times` times, then `tail`, generated while
+    /// it is sent (a gigabyte costs the test no memory). One HTTP chunk per piece.
+    pub fn sse_repeated(head: &str, part: &str, times: usize, tail: &str) -> Reply {
+        let mut r = Reply::sse(&[""]);
+        r.body = Body::Repeated {
+            head: head.as_bytes().to_vec(),
+            part: part.as_bytes().to_vec(),
+            times,
+            tail: tail.as_bytes().to_vec(),
+        };
+        r
     }
     /// Raw bytes after the headers (no framing), then close.
     pub fn raw_body(mut self, parts: Vec<(Duration, Vec<u8>)>) -> Reply {
@@ -358,6 +377,34 @@ fn write_reply(w: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
                 chunk.extend_from_slice(b"\r\n");
                 w.write_all(&chunk)?;
                 w.flush()?;
+            }
+            if !reply.cut {
+                w.write_all(b"0\r\n\r\n")?;
+            }
+        }
+        Body::Repeated {
+            head: first,
+            part,
+            times,
+            tail,
+        } => {
+            head.push_str("Transfer-Encoding: chunked\r\n\r\n");
+            w.write_all(head.as_bytes())?;
+            let chunk = |p: &[u8]| {
+                let mut c = format!("{:x}\r\n", p.len()).into_bytes();
+                c.extend_from_slice(p);
+                c.extend_from_slice(b"\r\n");
+                c
+            };
+            let framed = chunk(part);
+            if !first.is_empty() {
+                w.write_all(&chunk(first))?;
+            }
+            for _ in 0..*times {
+                w.write_all(&framed)?;
+            }
+            if !tail.is_empty() {
+                w.write_all(&chunk(tail))?;
             }
             if !reply.cut {
                 w.write_all(b"0\r\n\r\n")?;
