@@ -596,3 +596,25 @@ impl Error {
 
 /// Shorthand for `Result<T, openclaw_client::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The longest text of the gateway's that an error keeps, in bytes (8 KiB): longer messages
+/// are cut (at a character boundary) with an ellipsis and their full length noted, so a
+/// hostile or broken gateway cannot make an error (or the C last-error text) arbitrarily large.
+pub const MAX_ERROR_TEXT_BYTES: usize = 8 * 1024;
+
+/// `text` when it fits in [`MAX_ERROR_TEXT_BYTES`], else its start, an ellipsis and the
+/// original length.
+pub(crate) fn capped_text(text: &str) -> String {
+    if text.len() <= MAX_ERROR_TEXT_BYTES {
+        return text.to_owned();
+    }
+    let mut end = MAX_ERROR_TEXT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}… [cut: {} bytes in all, the first {end} shown]",
+        &text[..end],
+        text.len()
+    )
+}

@@ -32,6 +32,7 @@ pub mod chat;
 pub mod client;
 pub mod error;
 pub mod ffi;
+mod json;
 pub mod responses;
 pub mod sse;
 pub mod stream;

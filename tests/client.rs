@@ -792,6 +792,7 @@ fn tool_invoke_success_and_typed_errors() {
                 .thread_id("t1"),
         )
         .unwrap();
+    let v: serde_json::Value = serde_json::from_str(v.get()).unwrap();
     assert_eq!(v["content"][0]["text"], "[]");
     let r = gw.last();
     assert_eq!(r.path, "/tools/invoke");
@@ -1236,8 +1237,9 @@ fn retried_tool_calls_reuse_one_idempotency_key() {
     assert_eq!(
         retrying(&gw.url)
             .invoke_tool(&ToolInvocation::new("t", json!({})))
-            .unwrap(),
-        json!(1)
+            .unwrap()
+            .get(),
+        "1"
     );
     let keys: Vec<String> = gw
         .requests()

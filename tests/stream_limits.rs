@@ -1,5 +1,5 @@
 //! Bounded memory for every response: what a stream keeps across events (`max_kept_bytes`,
-//! `keep_text`).
+//! `keep_text`), gateway JSON read without a `serde_json::Value` tree, and capped error texts.
 //!
 //! The memory bounds are checked where they matter, in a child process under an address-space
 //! limit (`tests/c/limits.c` calls `setrlimit(RLIMIT_AS)` first): unbounded growth there is a
@@ -94,6 +94,15 @@ fn run_limited(url: &str, mode: &str, limit_mib: usize) -> Outcome {
         o.message.len()
     );
     o
+}
+
+/// A JSON array of zeros about `bytes` long: the input that inflates ~18× as a `Value`.
+fn zeros(bytes: usize) -> String {
+    let mut s = String::with_capacity(bytes + 2);
+    s.push('[');
+    s.push_str(&"0,".repeat(bytes / 2));
+    s.push_str("0]");
+    s
 }
 
 /// The gateway's exact content chunk with `text` as the delta.
@@ -324,4 +333,186 @@ fn responses_streams_keep_bounded_text_or_none() {
     assert_eq!(text, 100 * 1000);
     assert_eq!(s.text_so_far(), "");
     assert_eq!(s.response().unwrap().status, "completed");
+}
+
+// ---- item 3: gateway JSON without a Value tree, capped error texts ----
+
+const SIXTY_MIB: usize = 60 * MIB;
+/// The child's address-space limit for 60 MiB bodies: room for a few copies of the text, far
+/// below the ~1 GiB a `serde_json::Value` of 60 MiB of `[0,0,…]` takes.
+const JSON_LIMIT_MIB: usize = 400;
+
+#[test]
+fn c_tool_result_of_60_mib_zeros_comes_back_whole_in_bounded_memory() {
+    let body = format!(
+        "{{\"ok\":true,\"result\":{{\"rows\":{}}}}}",
+        zeros(SIXTY_MIB)
+    );
+    let result_len = body.len() - "{\"ok\":true,\"result\":}".len();
+    let gw = MockGateway::start(move |_| Reply::json(200, &body));
+    let o = run_limited(&gw.url, "tool", JSON_LIMIT_MIB);
+    assert_eq!(o.rc, "OPENCLAW_RESULT_OK", "{o:?}");
+    assert_eq!(o.bytes, result_len);
+}
+
+#[test]
+fn c_session_history_of_60_mib_zeros_comes_back_whole_in_bounded_memory() {
+    let body = format!(
+        "{{\"sessionKey\":\"agent:main:k\",\"messages\":{}}}",
+        zeros(SIXTY_MIB)
+    );
+    let len = body.len();
+    let gw = MockGateway::start(move |_| Reply::json(200, &body));
+    let o = run_limited(&gw.url, "history", JSON_LIMIT_MIB);
+    assert_eq!(o.rc, "OPENCLAW_RESULT_OK", "{o:?}");
+    assert_eq!(o.bytes, len);
+}
+
+#[test]
+fn c_history_stream_event_of_60_mib_zeros_is_handed_out_in_bounded_memory() {
+    let data = format!("{{\"messages\":{}}}", zeros(SIXTY_MIB));
+    let len = data.len();
+    let gw =
+        MockGateway::start(move |_| Reply::sse(&[format!("event: history\ndata: {data}\n\n")]));
+    let o = run_limited(&gw.url, "history_stream", JSON_LIMIT_MIB);
+    assert_eq!(o.rc, "OPENCLAW_RESULT_END", "{o:?}");
+    assert_eq!((o.events, o.bytes), (1, len));
+}
+
+#[test]
+fn c_responses_stream_events_of_60_mib_zeros_are_decoded_in_bounded_memory() {
+    let z = zeros(SIXTY_MIB);
+    let parts = vec![
+        "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"in_progress\",\"output\":[]}}\n\n".to_string(),
+        format!(
+            "event: response.output_item.done\ndata: {{\"type\":\"response.output_item.done\",\"item\":{{\"type\":\"reasoning\",\"summary\":{z}}}}}\n\n"
+        ),
+        format!(
+            "event: response.completed\ndata: {{\"type\":\"response.completed\",\"response\":{{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"openclaw\",\"output\":[{{\"type\":\"message\",\"id\":\"m\",\"content\":[{{\"type\":\"output_text\",\"text\":\"hi\"}},{}]}}],\"usage\":{{\"input_tokens\":1,\"output_tokens\":2,\"total_tokens\":3}}}}}}\n\n",
+            &z[1..z.len() - 1]
+        ),
+        "data: [DONE]\n\n".to_string(),
+    ];
+    let gw = MockGateway::start(move |_| Reply::sse(&parts));
+    let o = run_limited(&gw.url, "responses_stream", JSON_LIMIT_MIB);
+    assert_eq!(o.rc, "OPENCLAW_RESULT_END", "{o:?}");
+    // created, output_item.done (LIFECYCLE), DONE with the status
+    assert_eq!(o.events, 3, "{o:?}");
+    assert_eq!(
+        o.bytes,
+        "response.created".len() + "response.output_item.done".len() + "completed".len()
+    );
+}
+
+#[test]
+fn c_stream_error_payload_of_60_mib_zeros_is_read_in_bounded_memory() {
+    let z = zeros(SIXTY_MIB);
+    let gw = MockGateway::start(move |_| {
+        Reply::sse(&[
+            ROLE_CHUNK.to_string(),
+            content_chunk("partial "),
+            format!(
+                "event: error\ndata: {{\"error\":{{\"message\":\"boom\",\"type\":\"server_error\",\"details\":{z}}}}}\n\n"
+            ),
+        ])
+    });
+    let o = run_limited(&gw.url, "chat_error", JSON_LIMIT_MIB);
+    assert_eq!(o.rc, "OPENCLAW_RESULT_STREAM_ERROR", "{o:?}");
+    assert_eq!(o.partial, "partial ".len());
+    assert!(o.message.contains("server_error"), "{}", o.message);
+    assert!(o.message.contains(": boom"), "{}", o.message);
+    assert!(o.message.len() < 1000, "{}", o.message.len());
+}
+
+const CUT_NOTE: &str = "… [cut: 62914560 bytes in all, the first 8192 shown]";
+
+/// A 60 MiB gateway error message is cut to 8 KiB in the error, and so in the C last-error
+/// text, with its full length noted.
+#[test]
+fn c_60_mib_error_message_is_cut_in_the_last_error_text() {
+    let message = "m".repeat(SIXTY_MIB);
+    let gw = MockGateway::start(move |_| {
+        Reply::sse(&[format!(
+            "event: error\ndata: {{\"error\":{{\"message\":\"{message}\",\"type\":\"server_error\"}}}}\n\n"
+        )])
+    });
+    let o = run_limited(&gw.url, "chat_error", JSON_LIMIT_MIB);
+    assert_eq!(o.rc, "OPENCLAW_RESULT_STREAM_ERROR", "{o:?}");
+    assert!(o.message.len() < 9 * 1024, "{}", o.message.len());
+    assert!(
+        o.message
+            .contains(&format!("{}{CUT_NOTE}", "m".repeat(8192))),
+        "{}",
+        &o.message[o.message.len() - 200..]
+    );
+}
+
+fn big_line_client(url: &str) -> Client {
+    Client::builder()
+        .base_url(url)
+        .token("t")
+        .retry(RetryPolicy::none())
+        .max_line_bytes(64 * MIB)
+        .build()
+        .unwrap()
+}
+
+/// The same cut for the other places a gateway message lands in an error: a failed tool call
+/// answered with 200 `{ok:false}` and a `response.failed` event.
+#[test]
+fn tool_and_responses_error_messages_are_cut_to_8_kib() {
+    let message = "m".repeat(SIXTY_MIB);
+    let gw = MockGateway::start(move |r| {
+        if r.path == "/tools/invoke" {
+            Reply::json(
+                200,
+                &format!(
+                    "{{\"ok\":false,\"error\":{{\"type\":\"tool_error\",\"message\":\"{message}\"}}}}"
+                ),
+            )
+        } else {
+            Reply::sse(&[format!(
+                "event: response.failed\ndata: {{\"type\":\"response.failed\",\"response\":{{\"id\":\"r\",\"object\":\"response\",\"status\":\"failed\",\"output\":[],\"error\":{{\"code\":\"api_error\",\"message\":\"{message}\"}}}}}}\n\n"
+            )])
+        }
+    });
+    let c = big_line_client(&gw.url);
+    let expected = format!("{}{CUT_NOTE}", "m".repeat(8192));
+    let e = c
+        .invoke_tool(&ToolInvocation::new("t", serde_json::json!({})))
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Api { status: 500, error_type: Some(t), message, .. } if t == "tool_error" && *message == expected),
+        "{}",
+        e.to_string().len()
+    );
+    let e = c
+        .responses_stream(&ResponsesRequest::text("hi"))
+        .unwrap()
+        .find_map(Result::err)
+        .unwrap();
+    assert!(
+        matches!(&e, Error::Stream { code: Some(code), message, .. } if code == "api_error" && *message == expected),
+        "{}",
+        e.to_string().len()
+    );
+}
+
+/// Typed results: the raw JSON text of a tool result and a history comes back byte for byte.
+#[test]
+fn tool_result_and_history_are_returned_as_raw_json() {
+    let gw = MockGateway::start(|r| {
+        if r.path == "/tools/invoke" {
+            Reply::json(200, r#"{"ok":true,"result":{"a": [1, 2.5, "x\n"]}}"#)
+        } else {
+            Reply::json(200, r#"{"sessionKey":"k","messages":[]}"#)
+        }
+    });
+    let c = big_line_client(&gw.url);
+    let r = c
+        .invoke_tool(&ToolInvocation::new("t", serde_json::json!({})))
+        .unwrap();
+    assert_eq!(r.get(), r#"{"a": [1, 2.5, "x\n"]}"#);
+    let h = c.session_history("k", None, None).unwrap();
+    assert_eq!(h.get(), r#"{"sessionKey":"k","messages":[]}"#);
 }

@@ -123,7 +123,7 @@ impl EventBuf {
 
     /// A session history event.
     pub(crate) fn fill_history(&mut self, ev: &HistoryEvent) -> openclaw_event {
-        let mut e = self.base(OPENCLAW_EVENT_HISTORY, &ev.data.to_string());
+        let mut e = self.base(OPENCLAW_EVENT_HISTORY, ev.data.get());
         e.event_type = nul_terminated(&mut self.event_type, &ev.event_type);
         e
     }

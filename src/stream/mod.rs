@@ -12,7 +12,8 @@
 //! - when what it keeps would pass [`Limits::max_kept_bytes`], with [`Error::LimitExceeded`],
 //!   after the events of the chunk that reached the limit.
 //!
-//! Errors carry the text received so far ([`Error::partial_text`]).
+//! Errors carry the text received so far ([`Error::partial_text`]); a gateway error message is
+//! kept up to [`crate::error::MAX_ERROR_TEXT_BYTES`].
 //!
 //! Only choice `index` 0 is decoded: the text, reasoning, tool calls and finish reason of any
 //! other choice are skipped (the gateway sends exactly one choice; `n` > 1 is not supported).
@@ -26,11 +27,13 @@ use std::io::{self, BufRead};
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
 use crate::cancel::Registration;
 use crate::chat::{ChatCompletion, FinishReason, ToolCall, Usage};
 use crate::client::Timeouts;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, capped_text};
+use crate::json::{error_text, is_object};
 use crate::sse::{EventReader, EventRef, Limits, SseError};
 
 pub mod responses;
@@ -289,7 +292,7 @@ struct ChunkMeta {
     want_meta: bool,
     id: Option<String>,
     model: Option<String>,
-    error: Option<serde_json::Value>,
+    error: Option<Error>,
 }
 
 /// Appends a JSON string (or nothing for `null`) to a buffer; true when something was added.
@@ -346,7 +349,12 @@ impl<'de> Visitor<'de> for ChunkSeed<'_> {
                     scratch: &mut *self.scratch,
                 })?,
                 Key::Usage => self.pending.usage = map.next_value::<Option<Usage>>()?,
-                Key::Error => self.meta.error = map.next_value::<Option<serde_json::Value>>()?,
+                Key::Error => {
+                    // Borrowed, never a `serde_json::Value` (which inflates ~18×).
+                    if let Some(raw) = map.next_value::<Option<&'de RawValue>>()? {
+                        self.meta.error = Some(stream_error(raw));
+                    }
+                }
                 Key::Id if self.meta.want_meta => self.meta.id = map.next_value()?,
                 Key::Model if self.meta.want_meta => self.meta.model = map.next_value()?,
                 _ => {
@@ -664,25 +672,65 @@ fn fast_content(data: &str) -> Option<(&str, &str, &str)> {
     (rest == "},\"finish_reason\":null}]}").then_some((id, model, content))
 }
 
-/// Builds the typed stream error from an error payload (`{"message","type","code"}` or a string).
-fn stream_error(v: &serde_json::Value) -> Error {
-    let field = |k: &str| {
-        v.get(k).and_then(|x| match x {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Null => None,
-            other => Some(other.to_string()),
-        })
+/// Builds the typed stream error from an error payload (`{"message","type","code"}` or a
+/// string), reading it borrowed and keeping every text capped at
+/// [`crate::error::MAX_ERROR_TEXT_BYTES`].
+pub(crate) fn stream_error(raw: &RawValue) -> Error {
+    #[derive(Deserialize)]
+    struct Fields<'a> {
+        #[serde(default, borrow)]
+        message: Option<&'a RawValue>,
+        #[serde(default, borrow, rename = "type")]
+        error_type: Option<&'a RawValue>,
+        #[serde(default, borrow)]
+        code: Option<&'a RawValue>,
+    }
+    let fields = if is_object(raw) {
+        serde_json::from_str::<Fields<'_>>(raw.get()).ok()
+    } else {
+        None
     };
-    let message = match v {
-        serde_json::Value::String(s) => s.clone(),
-        _ => field("message").unwrap_or_else(|| v.to_string()),
+    let (message, error_type, code) = match fields {
+        Some(f) => (
+            f.message.and_then(error_text),
+            f.error_type.and_then(error_text),
+            f.code.and_then(error_text),
+        ),
+        None => (None, None, None),
     };
     Error::Stream {
-        error_type: field("type"),
-        code: field("code"),
-        message,
+        error_type,
+        code,
+        message: message
+            .or_else(|| error_text(raw))
+            .unwrap_or_else(|| "the gateway sent an empty error".into()),
         partial: String::new(),
     }
+}
+
+/// The error of an `event: error` payload: `{"error": …}`, the error object itself, or text.
+pub(crate) fn error_event(data: &str) -> Error {
+    #[derive(Deserialize)]
+    struct Envelope<'a> {
+        #[serde(default, borrow)]
+        error: Option<&'a RawValue>,
+    }
+    let Ok(raw) = serde_json::from_str::<&RawValue>(data) else {
+        return Error::Stream {
+            error_type: None,
+            code: None,
+            message: capped_text(data.trim()),
+            partial: String::new(),
+        };
+    };
+    let inner = if is_object(raw) {
+        serde_json::from_str::<Envelope<'_>>(raw.get())
+            .ok()
+            .and_then(|e| e.error)
+    } else {
+        None
+    };
+    stream_error(inner.unwrap_or(raw))
 }
 
 /// Where one chunk is decoded and what the stream keeps of it.
@@ -703,10 +751,7 @@ fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
         budget,
     } = sink;
     if ev.event_type == "error" {
-        let v = serde_json::from_str::<serde_json::Value>(ev.data)
-            .map(|v| v.get("error").cloned().unwrap_or(v))
-            .unwrap_or_else(|_| serde_json::Value::String(ev.data.to_owned()));
-        return Err(stream_error(&v));
+        return Err(error_event(ev.data));
     }
     if ev.data == "[DONE]" {
         let empty = reply.received_bytes == 0 && reply.tool_calls.is_empty();
@@ -753,8 +798,8 @@ fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
             "the gateway sent a stream event that is not a JSON chunk ({e}): {shown:?}"
         ))
     })?;
-    if let Some(err) = &meta.error {
-        return Err(stream_error(err));
+    if let Some(err) = meta.error {
+        return Err(err);
     }
     // The id, model and role are set once (each at most one event long): not counted.
     if reply.id.is_empty()

@@ -1,15 +1,18 @@
 //! `/v1/responses` stream decoding: the `event:` names of OpenResponses as typed events.
 //!
-//! The stream keeps the text of the deltas (bounded by [`Limits::max_kept_bytes`], nothing
-//! with [`ResponseStream::keep_text`] off) and the terminal response.
+//! Events are read borrowed (never as a `serde_json::Value`); the stream keeps the text of the
+//! deltas (bounded by [`Limits::max_kept_bytes`], nothing with
+//! [`ResponseStream::keep_text`] off) and the terminal response.
 
 use std::fmt;
 use std::io::BufRead;
 
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::{Budget, ReadContext};
+use super::{Budget, ReadContext, stream_error};
 use crate::error::{Error, Result};
+use crate::json::{Text, is_object};
 use crate::responses::{OutputItem, Response};
 use crate::sse::{EventReader, Limits};
 
@@ -126,6 +129,27 @@ struct Keep<'a> {
 
 /// Decodes one SSE event into the text and terminal response; `Ok(None)` at `[DONE]`.
 fn decode(event_type: &str, data: &str, keep: Keep<'_>) -> Result<Option<ResponseEvent>> {
+    /// The fields of the events used here, borrowed from the event data.
+    #[derive(Deserialize)]
+    struct Wire<'a> {
+        #[serde(default, borrow, rename = "type")]
+        kind: Text<'a>,
+        #[serde(default, borrow)]
+        delta: Text<'a>,
+        #[serde(default, borrow)]
+        text: Text<'a>,
+        #[serde(default, borrow)]
+        item: Option<&'a RawValue>,
+        #[serde(default, borrow)]
+        response: Option<&'a RawValue>,
+        #[serde(default, borrow)]
+        error: Option<&'a RawValue>,
+    }
+    #[derive(Deserialize)]
+    struct Created<'a> {
+        #[serde(default, borrow)]
+        id: Text<'a>,
+    }
     let response = keep.response;
     if data == "[DONE]" {
         if response.is_none() {
@@ -136,56 +160,47 @@ fn decode(event_type: &str, data: &str, keep: Keep<'_>) -> Result<Option<Respons
         }
         return Ok(None);
     }
-    let v: Value = serde_json::from_str(data)
+    let raw: &RawValue = serde_json::from_str(data)
         .map_err(|e| Error::protocol(format!("a responses stream event is not JSON ({e})")))?;
-    let kind = if event_type != "message" {
-        event_type.to_owned()
-    } else {
-        v.get("type")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned()
-    };
-    if kind == "error" || (kind.is_empty() && v.get("error").is_some()) {
-        let e = v.get("error").unwrap_or(&v);
-        let f = |k: &str| e.get(k).and_then(Value::as_str).map(str::to_owned);
-        return Err(Error::Stream {
-            error_type: f("type"),
-            code: f("code"),
-            message: f("message").unwrap_or_else(|| e.to_string()),
-            partial: String::new(),
-        });
+    if !is_object(raw) {
+        return Err(Error::protocol(
+            "a responses stream event is not a JSON object",
+        ));
     }
-    let resp = || v.get("response").map(Response::from_value).transpose();
-    Ok(Some(match kind.as_str() {
+    let v: Wire<'_> = serde_json::from_str(raw.get())
+        .map_err(|e| Error::protocol(format!("a responses stream event is not valid ({e})")))?;
+    let kind = if event_type != "message" {
+        event_type
+    } else {
+        v.kind.or_empty()
+    };
+    if kind == "error" || (kind.is_empty() && v.error.is_some()) {
+        return Err(stream_error(v.error.unwrap_or(raw)));
+    }
+    let resp = || v.response.map(|r| Response::from_json(r.get())).transpose();
+    Ok(Some(match kind {
         "response.created" => ResponseEvent::Created {
             id: v
-                .get("response")
-                .and_then(|r| r.get("id"))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
+                .response
+                .filter(|r| is_object(r))
+                .and_then(|r| serde_json::from_str::<Created<'_>>(r.get()).ok())
+                .and_then(|c| c.id.owned())
+                .unwrap_or_default(),
         },
         "response.output_text.delta" => {
-            let d = v
-                .get("delta")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
+            let d = v.delta.or_empty();
             if keep.keep_text {
-                keep.budget.append(keep.text, &d);
+                keep.budget.append(keep.text, d);
             }
-            ResponseEvent::TextDelta(d)
+            ResponseEvent::TextDelta(d.to_owned())
         }
-        "response.output_text.done" => ResponseEvent::TextDone(
-            v.get("text")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
-        ),
-        "response.output_item.done" => ResponseEvent::OutputItemDone(OutputItem::from_value(
-            v.get("item").unwrap_or(&Value::Null),
-        )),
+        "response.output_text.done" => ResponseEvent::TextDone(v.text.or_empty().to_owned()),
+        "response.output_item.done" => ResponseEvent::OutputItemDone(match v.item {
+            Some(item) => OutputItem::from_raw(item)?,
+            None => {
+                return Err(Error::protocol("response.output_item.done without an item"));
+            }
+        }),
         "response.completed" | "response.incomplete" => {
             let r = resp()?.ok_or_else(|| Error::protocol(format!("{kind} without a response")))?;
             *response = Some(r.clone());
