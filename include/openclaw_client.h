@@ -1792,7 +1792,10 @@ void openclaw_response_free(struct openclaw_response *r);
  * Returns `OPENCLAW_RESULT_OK` after DONE; `OPENCLAW_RESULT_CANCELLED` when the callback
  * returned non-zero or the request's cancel token fired; otherwise the error code (errors
  * before the stream starts, such as 401 or a disabled endpoint, come without any event). The
- * text that arrived before an error is in `openclaw_last_error_partial_text`.
+ * text that arrived before an error is in `openclaw_last_error_partial_text` (at most the
+ * kept-bytes limit, 64 MiB by default; none after `openclaw_chat_request_set_keep_text(req,
+ * false)`). A reply longer than that limit ends with `OPENCLAW_RESULT_LIMIT_EXCEEDED` after
+ * the events of the chunk that reached it.
  *
  * Ownership: `client`, `req` and `userdata` are borrowed until the call returns; events are
  * borrowed for one callback. Thread-safety: any thread; the client may be shared.
@@ -1830,7 +1833,9 @@ openclaw_result openclaw_stream_next(struct openclaw_stream *stream,
 
 /**
  * The reply text received so far on this stream (NUL-terminated copy; free with
- * `openclaw_string_free`). `len_out` (nullable) receives the byte length. NULL for a NULL stream.
+ * `openclaw_string_free`): what the stream keeps, so at most the kept-bytes limit, and `""`
+ * when the request turned keep_text off. `len_out` (nullable) receives the byte length. NULL
+ * for a NULL stream.
  *
  * Thread-safety: use a stream from one thread at a time.
  */
