@@ -612,9 +612,27 @@ pub(crate) fn capped_text(text: &str) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
+    cut_note(&text[..end], text.len())
+}
+
+/// [`capped_text`] for bytes that may not be UTF-8 (only the start is converted).
+pub(crate) fn capped_bytes(bytes: &[u8]) -> String {
+    if bytes.len() <= MAX_ERROR_TEXT_BYTES {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let start = &bytes[..MAX_ERROR_TEXT_BYTES];
+    // Drop a character cut in two by the limit rather than show U+FFFD for it.
+    let valid = match std::str::from_utf8(start) {
+        Ok(_) => start.len(),
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(_) => start.len(),
+    };
+    cut_note(&String::from_utf8_lossy(&start[..valid]), bytes.len())
+}
+
+fn cut_note(shown: &str, total: usize) -> String {
     format!(
-        "{}… [cut: {} bytes in all, the first {end} shown]",
-        &text[..end],
-        text.len()
+        "{shown}… [cut: {total} bytes in all, the first {} shown]",
+        shown.len()
     )
 }

@@ -146,4 +146,23 @@ mod tests {
         let raw: &RawValue = serde_json::from_str("null").unwrap();
         assert_eq!(error_text(raw), None);
     }
+
+    #[test]
+    fn capped_bytes_notes_the_full_length_and_never_splits_a_character() {
+        use crate::error::{MAX_ERROR_TEXT_BYTES, capped_bytes};
+        let mut b = vec![b'a'; MAX_ERROR_TEXT_BYTES - 1];
+        b.extend_from_slice("é".as_bytes()); // straddles the limit
+        b.extend_from_slice(&[b'z'; 100]);
+        let t = capped_bytes(&b);
+        let shown = MAX_ERROR_TEXT_BYTES - 1;
+        assert_eq!(
+            t,
+            format!(
+                "{}… [cut: {} bytes in all, the first {shown} shown]",
+                "a".repeat(shown),
+                b.len()
+            )
+        );
+        assert_eq!(capped_bytes(b"short \xff"), "short \u{FFFD}");
+    }
 }

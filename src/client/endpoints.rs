@@ -399,9 +399,7 @@ fn tool_result(status: u16, bytes: &[u8]) -> Result<Box<RawValue>> {
             serde_json::json!({ "error": m })
         }
         Some(e) => serde_json::json!({ "error": text(Some(e)) }),
-        None => Value::String(crate::error::capped_text(&String::from_utf8_lossy(
-            &bytes[..bytes.len().min(crate::error::MAX_ERROR_TEXT_BYTES + 4)],
-        ))),
+        None => Value::String(crate::error::capped_bytes(bytes)),
     };
     let body = match &envelope {
         // No envelope: the (start of the) body as text.
