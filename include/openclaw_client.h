@@ -718,6 +718,31 @@ openclaw_result openclaw_chat_request_set_temperature(struct openclaw_chat_reque
 openclaw_result openclaw_chat_request_set_top_p(struct openclaw_chat_request *req, double top_p);
 
 /**
+ * Streams made with this request keep the text they receive (`keep` true, the default) or
+ * keep nothing (`keep` false): memory then stays flat however long the stream runs, every
+ * delta still reaches the callback / `openclaw_stream_next`, but `openclaw_stream_text` and
+ * `openclaw_last_error_partial_text` stay empty and tool calls keep only their id and name.
+ * Ignored by `openclaw_chat`.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL request. Thread-safety: one thread at a
+ * time per request.
+ */
+openclaw_result openclaw_chat_request_set_keep_text(struct openclaw_chat_request *req, bool keep);
+
+/**
+ * The bound on what a stream made with this request keeps across events, in bytes (0 = the
+ * client's, 64 MiB unless `openclaw_client_builder_set_max_kept_bytes` changed it). When the
+ * kept text would pass it, the events of that chunk are still delivered, then the stream ends
+ * with `OPENCLAW_RESULT_LIMIT_EXCEEDED` and `openclaw_last_error_partial_text` holds the text
+ * that fitted. Ignored by `openclaw_chat`.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL request. Thread-safety: one thread at a
+ * time per request.
+ */
+openclaw_result openclaw_chat_request_set_max_kept_bytes(struct openclaw_chat_request *req,
+                                                         size_t max);
+
+/**
  * Sets `max_completion_tokens` (0 clears it).
  *
  * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
@@ -1046,6 +1071,19 @@ openclaw_result openclaw_client_builder_set_max_line_bytes(struct openclaw_clien
  */
 openclaw_result openclaw_client_builder_set_max_event_bytes(struct openclaw_client_builder *builder,
                                                             size_t max);
+
+/**
+ * Maximum bytes a stream keeps across events: its text, reasoning and tool calls (default
+ * 64 MiB; per request with `openclaw_chat_request_set_max_kept_bytes`). Reaching it ends the
+ * stream with `OPENCLAW_RESULT_LIMIT_EXCEEDED` and the kept text in
+ * `openclaw_last_error_partial_text`; `openclaw_chat_request_set_keep_text(req, false)` keeps
+ * nothing at all.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_max_kept_bytes(struct openclaw_client_builder *builder,
+                                                           size_t max);
 
 /**
  * Builds the client and writes it to `*out`. **Always consumes the builder**, on success and
@@ -1650,6 +1688,26 @@ openclaw_result openclaw_responses_request_set_max_output_tokens(struct openclaw
                                                                  uint32_t max);
 
 /**
+ * Streams made with this request keep the text of the deltas (`keep` true, the default) or
+ * keep nothing (`keep` false, flat memory however long the stream runs; `openclaw_stream_text`
+ * and `openclaw_last_error_partial_text` then stay empty). Ignored by `openclaw_responses`.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_keep_text(struct openclaw_responses_request *req,
+                                                         bool keep);
+
+/**
+ * The bound on the text a stream made with this request keeps, in bytes (0 = the client's,
+ * 64 MiB by default); reaching it ends the stream with `OPENCLAW_RESULT_LIMIT_EXCEEDED` and
+ * the text that fitted in `openclaw_last_error_partial_text`. Ignored by `openclaw_responses`.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_max_kept_bytes(struct openclaw_responses_request *req,
+                                                              size_t max);
+
+/**
  * Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
  *
  * Thread-safety: change a request from one thread at a time; calls may share a finished request.
@@ -1767,7 +1825,10 @@ void openclaw_response_free(struct openclaw_response *r);
  * Returns `OPENCLAW_RESULT_OK` after DONE; `OPENCLAW_RESULT_CANCELLED` when the callback
  * returned non-zero or the request's cancel token fired; otherwise the error code (errors
  * before the stream starts, such as 401 or a disabled endpoint, come without any event). The
- * text that arrived before an error is in `openclaw_last_error_partial_text`.
+ * text that arrived before an error is in `openclaw_last_error_partial_text` (at most the
+ * kept-bytes limit, 64 MiB by default; none after `openclaw_chat_request_set_keep_text(req,
+ * false)`). A reply longer than that limit ends with `OPENCLAW_RESULT_LIMIT_EXCEEDED` after
+ * the events of the chunk that reached it.
  *
  * Ownership: `client`, `req` and `userdata` are borrowed until the call returns; events are
  * borrowed for one callback. Thread-safety: any thread; the client may be shared.
@@ -1805,7 +1866,9 @@ openclaw_result openclaw_stream_next(struct openclaw_stream *stream,
 
 /**
  * The reply text received so far on this stream (NUL-terminated copy; free with
- * `openclaw_string_free`). `len_out` (nullable) receives the byte length. NULL for a NULL stream.
+ * `openclaw_string_free`): what the stream keeps, so at most the kept-bytes limit, and `""`
+ * when the request turned keep_text off. `len_out` (nullable) receives the byte length. NULL
+ * for a NULL stream.
  *
  * Thread-safety: use a stream from one thread at a time.
  */

@@ -14,7 +14,7 @@ LAYERS = [
     ["redact"],
     ["error"],
     ["cancel"],
-    ["options", "validate"],
+    ["options", "validate", "json"],
     ["sse"],
     ["chat"],
     ["responses"],

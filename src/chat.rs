@@ -441,6 +441,12 @@ pub struct ChatRequest {
     pub include_usage: bool,
     /// Per-call timeouts and cancellation.
     pub options: CallOptions,
+    /// Streams only: whether the stream keeps the text it receives (`None` = yes); see
+    /// [`crate::ChatStream::keep_text`].
+    pub keep_text: Option<bool>,
+    /// Streams only: the bound on what the stream keeps (`None` = the client's
+    /// [`crate::sse::Limits::max_kept_bytes`]); see [`crate::ChatStream::max_kept_bytes`].
+    pub max_kept_bytes: Option<usize>,
 }
 
 impl ChatRequest {
@@ -548,6 +554,18 @@ impl ChatRequest {
     /// Sets per-call options (timeouts, cancel token).
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
+        self
+    }
+    /// Streams only: keep the text received (default) or keep nothing, for flat memory however
+    /// long the stream runs ([`crate::ChatStream::keep_text`]).
+    pub fn keep_text(mut self, keep: bool) -> Self {
+        self.keep_text = Some(keep);
+        self
+    }
+    /// Streams only: the bound on what the stream keeps, in bytes
+    /// ([`crate::ChatStream::max_kept_bytes`]).
+    pub fn max_kept_bytes(mut self, max: usize) -> Self {
+        self.max_kept_bytes = Some(max);
         self
     }
 

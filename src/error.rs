@@ -721,3 +721,43 @@ impl std::error::Error for NotSent {}
 
 /// Shorthand for `Result<T, openclaw_client::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The longest text of the gateway's that an error keeps, in bytes (8 KiB): longer messages
+/// are cut (at a character boundary) with an ellipsis and their full length noted, so a
+/// hostile or broken gateway cannot make an error (or the C last-error text) arbitrarily large.
+pub const MAX_ERROR_TEXT_BYTES: usize = 8 * 1024;
+
+/// `text` when it fits in [`MAX_ERROR_TEXT_BYTES`], else its start, an ellipsis and the
+/// original length.
+pub(crate) fn capped_text(text: &str) -> String {
+    if text.len() <= MAX_ERROR_TEXT_BYTES {
+        return text.to_owned();
+    }
+    let mut end = MAX_ERROR_TEXT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    cut_note(&text[..end], text.len())
+}
+
+/// [`capped_text`] for bytes that may not be UTF-8 (only the start is converted).
+pub(crate) fn capped_bytes(bytes: &[u8]) -> String {
+    if bytes.len() <= MAX_ERROR_TEXT_BYTES {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let start = &bytes[..MAX_ERROR_TEXT_BYTES];
+    // Drop a character cut in two by the limit rather than show U+FFFD for it.
+    let valid = match std::str::from_utf8(start) {
+        Ok(_) => start.len(),
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(_) => start.len(),
+    };
+    cut_note(&String::from_utf8_lossy(&start[..valid]), bytes.len())
+}
+
+fn cut_note(shown: &str, total: usize) -> String {
+    format!(
+        "{shown}… [cut: {total} bytes in all, the first {} shown]",
+        shown.len()
+    )
+}

@@ -33,6 +33,7 @@ pub mod chat;
 pub mod client;
 pub mod error;
 pub mod ffi;
+mod json;
 pub mod options;
 mod redact;
 pub mod responses;

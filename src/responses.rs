@@ -4,12 +4,19 @@
 //! ([`crate::chat`]); the session prefix is `openresponses`. `previous_response_id` reuses the
 //! session of an earlier response (kept by the gateway in memory for 30 minutes).
 
+use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::chat::{Role, Routing, ToolChoice, base64_encode};
 use crate::error::{Error, Result};
+use crate::json::{Text, error_text, is_array, is_object};
 use crate::options::CallOptions;
+
+/// The most output items one response may carry (a real turn has a handful); more is a
+/// protocol error, so that a hostile array of tiny items cannot inflate memory.
+pub const MAX_OUTPUT_ITEMS: usize = 4096;
 
 /// Where an image or file part comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,6 +205,12 @@ pub struct ResponsesRequest {
     pub extra_headers: Vec<(String, String)>,
     /// Per-call options.
     pub options: CallOptions,
+    /// Streams only: whether the stream keeps the text of the deltas (`None` = yes); see
+    /// [`crate::ResponseStream::keep_text`].
+    pub keep_text: Option<bool>,
+    /// Streams only: the bound on the text the stream keeps (`None` = the client's
+    /// [`crate::sse::Limits::max_kept_bytes`]); see [`crate::ResponseStream::max_kept_bytes`].
+    pub max_kept_bytes: Option<usize>,
 }
 
 impl ResponsesRequest {
@@ -227,6 +240,8 @@ impl ResponsesRequest {
             model_override: None,
             extra_headers: Vec::new(),
             options: CallOptions::default(),
+            keep_text: None,
+            max_kept_bytes: None,
         }
     }
     /// Appends an item (turning a text input into a user message item first).
@@ -302,6 +317,18 @@ impl ResponsesRequest {
     /// Sets per-call options.
     pub fn options(mut self, o: CallOptions) -> Self {
         self.options = o;
+        self
+    }
+    /// Streams only: keep the text of the deltas (default) or keep nothing, for flat memory
+    /// however long the stream runs ([`crate::ResponseStream::keep_text`]).
+    pub fn keep_text(mut self, keep: bool) -> Self {
+        self.keep_text = Some(keep);
+        self
+    }
+    /// Streams only: the bound on the text the stream keeps, in bytes
+    /// ([`crate::ResponseStream::max_kept_bytes`]).
+    pub fn max_kept_bytes(mut self, max: usize) -> Self {
+        self.max_kept_bytes = Some(max);
         self
     }
 
@@ -413,7 +440,7 @@ pub struct ResponseUsage {
 }
 
 /// One output item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum OutputItem {
     /// An assistant message.
     Message {
@@ -437,38 +464,161 @@ pub enum OutputItem {
         /// JSON arguments.
         arguments: String,
     },
-    /// Any other item, verbatim.
-    Other(Value),
+    /// Any other item, as its JSON text (parse it with `serde_json::from_str(raw.get())`).
+    Other(Box<RawValue>),
+}
+
+impl PartialEq for OutputItem {
+    fn eq(&self, other: &Self) -> bool {
+        use OutputItem::*;
+        match (self, other) {
+            (
+                Message {
+                    id,
+                    text,
+                    phase,
+                    status,
+                },
+                Message {
+                    id: i2,
+                    text: t2,
+                    phase: p2,
+                    status: s2,
+                },
+            ) => (id, text, phase, status) == (i2, t2, p2, s2),
+            (
+                FunctionCall {
+                    id,
+                    call_id,
+                    name,
+                    arguments,
+                },
+                FunctionCall {
+                    id: i2,
+                    call_id: c2,
+                    name: n2,
+                    arguments: a2,
+                },
+            ) => (id, call_id, name, arguments) == (i2, c2, n2, a2),
+            (Other(a), Other(b)) => a.get() == b.get(),
+            _ => false,
+        }
+    }
+}
+
+/// Appends the `text` of each part of a message's `content` array (parts that are not objects
+/// or have no text are skipped), without building the array.
+struct JoinText<'a>(&'a mut String);
+
+impl<'de> DeserializeSeed<'de> for JoinText<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for JoinText<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of content parts")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        #[derive(Deserialize)]
+        struct Part<'a> {
+            #[serde(default, borrow)]
+            text: Text<'a>,
+        }
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            if is_object(raw)
+                && let Ok(p) = serde_json::from_str::<Part<'_>>(raw.get())
+            {
+                self.0.push_str(p.text.or_empty());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Decodes an `output` array item by item into `out` (at most [`MAX_OUTPUT_ITEMS`]).
+struct Items<'a>(&'a mut Vec<OutputItem>);
+
+impl<'de> DeserializeSeed<'de> for Items<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Items<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of output items")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            if self.0.len() == MAX_OUTPUT_ITEMS {
+                return Err(de::Error::custom(format!(
+                    "more than {MAX_OUTPUT_ITEMS} output items"
+                )));
+            }
+            self.0
+                .push(OutputItem::from_raw(raw).map_err(de::Error::custom)?);
+        }
+        Ok(())
+    }
 }
 
 impl OutputItem {
-    pub(crate) fn from_value(v: &Value) -> OutputItem {
-        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-        match v.get("type").and_then(Value::as_str) {
-            Some("message") => OutputItem::Message {
-                id: s("id").unwrap_or_default(),
-                text: v
-                    .get("content")
-                    .and_then(Value::as_array)
-                    .map(|parts| {
-                        parts
-                            .iter()
-                            .filter_map(|p| p.get("text").and_then(Value::as_str))
-                            .collect::<Vec<_>>()
-                            .join("")
-                    })
-                    .unwrap_or_default(),
-                phase: s("phase"),
-                status: s("status"),
-            },
-            Some("function_call") => OutputItem::FunctionCall {
-                id: s("id").unwrap_or_default(),
-                call_id: s("call_id").unwrap_or_default(),
-                name: s("name").unwrap_or_default(),
-                arguments: s("arguments").unwrap_or_default(),
-            },
-            _ => OutputItem::Other(v.clone()),
+    /// Decodes one item from its JSON text, reading strings borrowed (no `Value` tree).
+    pub(crate) fn from_raw(raw: &RawValue) -> Result<OutputItem> {
+        #[derive(Deserialize)]
+        struct Wire<'a> {
+            #[serde(default, borrow, rename = "type")]
+            kind: Text<'a>,
+            #[serde(default, borrow)]
+            id: Text<'a>,
+            #[serde(default, borrow)]
+            call_id: Text<'a>,
+            #[serde(default, borrow)]
+            name: Text<'a>,
+            #[serde(default, borrow)]
+            arguments: Text<'a>,
+            #[serde(default, borrow)]
+            phase: Text<'a>,
+            #[serde(default, borrow)]
+            status: Text<'a>,
+            #[serde(default, borrow)]
+            content: Option<&'a RawValue>,
         }
+        if !is_object(raw) {
+            return Err(Error::protocol("an output item is not a JSON object"));
+        }
+        let w: Wire<'_> = serde_json::from_str(raw.get())
+            .map_err(|e| Error::protocol(format!("an output item is not valid: {e}")))?;
+        Ok(match w.kind.0.as_deref() {
+            Some("message") => {
+                let mut text = String::new();
+                if let Some(c) = w.content.filter(|c| is_array(c)) {
+                    let mut de = serde_json::Deserializer::from_str(c.get());
+                    JoinText(&mut text).deserialize(&mut de).map_err(|e| {
+                        Error::protocol(format!("a message item's content is not valid: {e}"))
+                    })?;
+                }
+                OutputItem::Message {
+                    id: w.id.or_empty().to_owned(),
+                    text,
+                    phase: w.phase.owned(),
+                    status: w.status.owned(),
+                }
+            }
+            Some("function_call") => OutputItem::FunctionCall {
+                id: w.id.or_empty().to_owned(),
+                call_id: w.call_id.or_empty().to_owned(),
+                name: w.name.or_empty().to_owned(),
+                arguments: w.arguments.or_empty().to_owned(),
+            },
+            _ => OutputItem::Other(raw.to_owned()),
+        })
     }
 }
 
@@ -517,42 +667,80 @@ impl Response {
         })
     }
 
-    pub(crate) fn from_value(v: &Value) -> Result<Response> {
-        if v.get("object").and_then(Value::as_str) != Some("response") {
+    /// Decodes a response resource from its JSON text without building a `Value` tree:
+    /// strings are read borrowed, the output array item by item, error texts capped.
+    pub(crate) fn from_json(json: &str) -> Result<Response> {
+        #[derive(Deserialize)]
+        struct Wire<'a> {
+            #[serde(default, borrow)]
+            object: Text<'a>,
+            #[serde(default, borrow)]
+            id: Text<'a>,
+            #[serde(default, borrow)]
+            status: Text<'a>,
+            #[serde(default, borrow)]
+            model: Text<'a>,
+            #[serde(default, borrow)]
+            output: Option<&'a RawValue>,
+            #[serde(default, borrow)]
+            usage: Option<&'a RawValue>,
+            #[serde(default, borrow)]
+            error: Option<&'a RawValue>,
+            #[serde(default, borrow)]
+            incomplete_details: Option<&'a RawValue>,
+        }
+        #[derive(Deserialize)]
+        struct Failure<'a> {
+            #[serde(default, borrow)]
+            code: Option<&'a RawValue>,
+            #[serde(default, borrow)]
+            message: Option<&'a RawValue>,
+        }
+        #[derive(Deserialize)]
+        struct Incomplete<'a> {
+            #[serde(default, borrow)]
+            reason: Text<'a>,
+        }
+        let bad = |e: serde_json::Error| {
+            Error::protocol(format!("the response resource is not valid: {e}"))
+        };
+        if !json.trim_start().starts_with('{') {
+            return Err(Error::protocol(
+                "expected a response resource (a JSON object), got something else",
+            ));
+        }
+        let w: Wire<'_> = serde_json::from_str(json).map_err(bad)?;
+        if w.object.0.as_deref() != Some("response") {
             return Err(Error::protocol(
                 "expected a response resource (object: \"response\")",
             ));
         }
-        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        let mut output = Vec::new();
+        if let Some(o) = w.output.filter(|o| is_array(o)) {
+            let mut de = serde_json::Deserializer::from_str(o.get());
+            Items(&mut output).deserialize(&mut de).map_err(bad)?;
+        }
         Ok(Response {
-            id: s("id").unwrap_or_default(),
-            status: s("status").unwrap_or_default(),
-            model: s("model").unwrap_or_default(),
-            output: v
-                .get("output")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().map(OutputItem::from_value).collect())
-                .unwrap_or_default(),
-            usage: v
-                .get("usage")
-                .and_then(|u| serde_json::from_value(u.clone()).ok()),
-            error: v.get("error").filter(|e| e.is_object()).map(|e| {
-                let f = |k: &str| {
-                    e.get(k)
-                        .map(|x| {
-                            x.as_str()
-                                .map(str::to_owned)
-                                .unwrap_or_else(|| x.to_string())
-                        })
-                        .unwrap_or_default()
-                };
-                (f("code"), f("message"))
-            }),
-            incomplete_reason: v
-                .get("incomplete_details")
-                .and_then(|d| d.get("reason"))
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            id: w.id.or_empty().to_owned(),
+            status: w.status.or_empty().to_owned(),
+            model: w.model.or_empty().to_owned(),
+            output,
+            usage: w
+                .usage
+                .and_then(|u| serde_json::from_str::<ResponseUsage>(u.get()).ok()),
+            error: w
+                .error
+                .filter(|e| is_object(e))
+                .and_then(|e| serde_json::from_str::<Failure<'_>>(e.get()).ok())
+                .map(|f| {
+                    let t = |r: Option<&RawValue>| r.and_then(error_text).unwrap_or_default();
+                    (t(f.code), t(f.message))
+                }),
+            incomplete_reason: w
+                .incomplete_details
+                .filter(|d| is_object(d))
+                .and_then(|d| serde_json::from_str::<Incomplete<'_>>(d.get()).ok())
+                .and_then(|d| d.reason.owned()),
         })
     }
 }

@@ -9,16 +9,21 @@
 //! - the field name runs to the first `:`, a line with no colon is a field with an empty value,
 //!   and exactly one leading space is removed from the value;
 //! - `data` lines are joined with LF; `event` sets the type (reset after each dispatch, default
-//!   `message`); `id` sets the last event id, which persists across events, unless it contains
-//!   NUL; `retry` is accepted only when it is all ASCII digits; other fields are ignored;
-//! - an empty line dispatches the event (no event when no `data` line was seen);
-//! - an unterminated final block is discarded at end of stream;
+//!   `message`); `id` sets the last event id buffer, which persists across events, unless it
+//!   contains NUL; `retry` is accepted only when it is all ASCII digits and is readable at once
+//!   ([`EventReader::retry`]); other fields are ignored;
+//! - an empty line dispatches the event (no event when no `data` line was seen) and makes the
+//!   id buffer the *last event ID* ([`EventReader::last_event_id`]): an id changes only there;
+//! - an unterminated final block is discarded at end of stream, its `id` included;
 //! - invalid UTF-8 is replaced with U+FFFD; since lines end only at ASCII bytes, the result does
 //!   not depend on where reads split the input.
 //!
 //! Events are produced as soon as their blank line has been read; the reader never waits to
 //! fill a buffer. [`EventReader::next_event`] lends an [`EventRef`] borrowed from internal buffers
 //! (no allocation per event); the [`Iterator`] implementation yields owned [`Event`]s.
+//!
+//! No per-event cost grows with a field that persists across events: an `id` is decoded once,
+//! when its line arrives, and shared (not copied) by the events that follow.
 //!
 //! ```
 //! use openclaw_client::sse::EventReader;
@@ -30,19 +35,33 @@
 //! ```
 
 use std::io::{self, BufRead};
+use std::sync::Arc;
 
 /// Default maximum length of one line, in bytes (32 MiB: a base64 image in one `data:` line fits).
 pub const DEFAULT_MAX_LINE_BYTES: usize = 32 * 1024 * 1024;
 /// Default maximum size of one event's data, in bytes (64 MiB).
 pub const DEFAULT_MAX_EVENT_BYTES: usize = 64 * 1024 * 1024;
 
-/// Size limits applied while parsing. Exceeding one is an error and memory stays bounded by it.
+/// Default maximum of what a stream keeps across events, in bytes (64 MiB); see
+/// [`Limits::max_kept_bytes`].
+pub const DEFAULT_MAX_KEPT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Size limits of a stream. Exceeding one is an error and memory stays bounded by it.
+///
+/// The parser here holds at most one line and one event; `max_kept_bytes` bounds what the
+/// typed streams built on it ([`crate::ChatStream`], [`crate::ResponseStream`]) keep across
+/// events. Build it with `Limits { max_line_bytes: …, ..Limits::default() }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Maximum bytes in one line (without its line ending).
     pub max_line_bytes: usize,
     /// Maximum bytes of joined `data` in one event.
     pub max_event_bytes: usize,
+    /// Maximum bytes a typed stream keeps across events: the reply text, reasoning and tool
+    /// calls (ids, names, arguments) it assembles. Reaching it ends the stream with
+    /// [`crate::Error::LimitExceeded`] carrying the text kept so far (after the events of the
+    /// chunk that reached it). Not used by the parser in this module.
+    pub max_kept_bytes: usize,
 }
 
 impl Default for Limits {
@@ -50,6 +69,7 @@ impl Default for Limits {
         Limits {
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
+            max_kept_bytes: DEFAULT_MAX_KEPT_BYTES,
         }
     }
 }
@@ -207,7 +227,8 @@ pub struct EventRef<'a> {
     pub event_type: &'a str,
     /// The joined `data` lines.
     pub data: &'a str,
-    /// The last event id seen in the stream so far (persists across events; empty when none).
+    /// The last event ID: the id in force when this event was dispatched (persists across
+    /// events; empty when none).
     pub id: &'a str,
     /// The reconnection time in milliseconds from the latest valid `retry:` field, if any.
     pub retry: Option<u64>,
@@ -220,19 +241,21 @@ pub struct Event {
     pub event_type: String,
     /// The joined `data` lines.
     pub data: String,
-    /// The last event id seen in the stream so far (empty when none).
-    pub id: String,
+    /// The last event ID when this event was dispatched (empty when none), shared with the
+    /// other events that carry the same id.
+    pub id: Arc<str>,
     /// The reconnection time in milliseconds from the latest valid `retry:` field, if any.
     pub retry: Option<u64>,
 }
 
 impl EventRef<'_> {
-    /// Copies the event into an owned [`Event`].
+    /// Copies the event into an owned [`Event`] (the id too; the [`Iterator`] of
+    /// [`EventReader`] shares it instead).
     pub fn to_owned_event(&self) -> Event {
         Event {
             event_type: self.event_type.to_owned(),
             data: self.data.to_owned(),
-            id: self.id.to_owned(),
+            id: Arc::from(self.id),
             retry: self.retry,
         }
     }
@@ -243,11 +266,14 @@ struct State {
     data: Vec<u8>,
     has_data: bool,
     event_type: Vec<u8>,
-    last_id: Vec<u8>,
+    /// The id buffer when an `id` line changed it since the last blank line, already decoded
+    /// (so the conversion happens once per `id` line, never per event).
+    new_id: Option<Arc<str>>,
+    /// The last event ID: the id buffer as of the last blank line.
+    last_id: Arc<str>,
     retry: Option<u64>,
     text_data: String,
     text_type: String,
-    text_id: String,
 }
 
 /// Parses events from any [`BufRead`] following the WHATWG event-stream rules.
@@ -301,6 +327,11 @@ impl<R: BufRead> EventReader<R> {
                 return Ok(None);
             };
             if line.is_empty() {
+                // Dispatch, step 1: the last event ID becomes the id buffer (O(1): the buffer
+                // was decoded when its line arrived).
+                if let Some(id) = st.new_id.take() {
+                    st.last_id = id;
+                }
                 if !st.has_data {
                     st.event_type.clear();
                     continue;
@@ -321,7 +352,7 @@ impl<R: BufRead> EventReader<R> {
                 return Ok(Some(EventRef {
                     event_type,
                     data,
-                    id: as_text(&st.last_id, &mut st.text_id),
+                    id: &st.last_id,
                     retry: st.retry,
                 }));
             }
@@ -354,8 +385,7 @@ impl<R: BufRead> EventReader<R> {
                     st.event_type.extend_from_slice(value);
                 }
                 b"id" if !value.contains(&0) => {
-                    st.last_id.clear();
-                    st.last_id.extend_from_slice(value);
+                    st.new_id = Some(Arc::from(String::from_utf8_lossy(value)));
                 }
                 b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
                     // Saturate absurdly long digit strings instead of failing.
@@ -368,9 +398,17 @@ impl<R: BufRead> EventReader<R> {
         }
     }
 
-    /// The last event id seen so far (empty when none).
-    pub fn last_event_id(&self) -> String {
-        String::from_utf8_lossy(&self.state.last_id).into_owned()
+    /// The last event ID (empty when none): the `id` in force at the last blank line. An `id`
+    /// in a block that was never dispatched (cut by the end of the stream, or not yet
+    /// complete) does not count, as the HTML standard says.
+    pub fn last_event_id(&self) -> &str {
+        &self.state.last_id
+    }
+
+    /// The reconnection time in milliseconds from the latest valid `retry:` field read so far
+    /// (it applies at once, dispatched or not), `None` when there was none.
+    pub fn retry(&self) -> Option<u64> {
+        self.state.retry
     }
 
     /// The wrapped reader.
@@ -383,8 +421,17 @@ impl<R: BufRead> Iterator for EventReader<R> {
     type Item = Result<Event, SseError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.next_event()
-            .map(|ev| ev.map(|e| e.to_owned_event()))
-            .transpose()
+        let (event_type, data, retry) = match self.next_event() {
+            Ok(Some(e)) => (e.event_type.to_owned(), e.data.to_owned(), e.retry),
+            Ok(None) => return None,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(Ok(Event {
+            event_type,
+            data,
+            // Shared, not copied: a long id costs nothing per event.
+            id: Arc::clone(&self.state.last_id),
+            retry,
+        }))
     }
 }

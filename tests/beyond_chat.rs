@@ -474,6 +474,7 @@ fn session_history_json_and_stream() {
     let h = c
         .session_history("agent:main:k", Some(5), Some("c/1"))
         .unwrap();
+    let h: serde_json::Value = serde_json::from_str(h.get()).unwrap();
     assert_eq!(h["messages"][0]["content"], "hi");
     assert_eq!(
         gw.last().path,
@@ -489,7 +490,8 @@ fn session_history_json_and_stream() {
         .collect();
     assert_eq!(evs.len(), 2);
     assert_eq!(evs[0].event_type, "history");
-    assert_eq!(evs[1].data["content"], "echo: hi");
+    let data: serde_json::Value = serde_json::from_str(evs[1].data.get()).unwrap();
+    assert_eq!(data["content"], "echo: hi");
     let e = c
         .session_history("agent:main:nope", None, None)
         .unwrap_err();
@@ -548,6 +550,7 @@ fn responses_stream_limits_are_limit_errors_with_the_limit() {
     let limits = openclaw_client::sse::Limits {
         max_line_bytes: 100,
         max_event_bytes: 1000,
+        ..openclaw_client::sse::Limits::default()
     };
     let e = ResponseStream::from_reader(long.as_bytes(), limits)
         .collect_response()

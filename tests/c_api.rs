@@ -1187,7 +1187,8 @@ fn beyond_chat_from_c_responses_embeddings_hooks_history_capabilities() {
                 (
                     OPENCLAW_EVENT_HISTORY,
                     "message".to_owned(),
-                    "{\"content\":\"hi\",\"role\":\"user\"}".to_owned()
+                    // The gateway's JSON text as sent (no re-serialization).
+                    "{\"role\":\"user\",\"content\":\"hi\"}".to_owned()
                 ),
             ]
         );

@@ -254,7 +254,8 @@ fn tools_example_prints_json() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "{\"content\":[{\"text\":\"[]\",\"type\":\"text\"}]}\n"
+        // The result's JSON text as the gateway sent it.
+        "{\"content\":[{\"type\":\"text\",\"text\":\"[]\"}]}\n"
     );
     assert_eq!(gw.last().json()["args"]["limit"], 2);
 }

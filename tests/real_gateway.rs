@@ -362,6 +362,7 @@ fn tool_invoke_success_unknown_and_bad_args() {
     let v = c
         .invoke_tool(&ToolInvocation::new("session_status", json!({})))
         .unwrap();
+    let v: serde_json::Value = serde_json::from_str(v.get()).unwrap();
     let text = v["content"][0]["text"].as_str().unwrap();
     assert!(text.contains(&format!("OpenClaw {}", e.version)), "{text}");
     let v = c
@@ -369,6 +370,7 @@ fn tool_invoke_success_unknown_and_bad_args() {
             &ToolInvocation::new("sessions_list", json!({})).idempotency_key(unique("idem")),
         )
         .unwrap();
+    let v: serde_json::Value = serde_json::from_str(v.get()).unwrap();
     assert!(v["content"].is_array());
     let err = c
         .invoke_tool(&ToolInvocation::new("no_such_tool", json!({})))
@@ -790,8 +792,9 @@ fn session_history_json_and_stream() {
         .unwrap();
     let key = format!("agent:main:openai-user:{user}");
     let h = c.session_history(&key, None, None).unwrap();
+    let text = h.get().to_owned();
+    let h: serde_json::Value = serde_json::from_str(h.get()).unwrap();
     assert_eq!(h["sessionKey"], key.as_str());
-    let text = h.to_string();
     assert!(
         text.contains("remember this") && text.contains("echo: remember this"),
         "{text}"
@@ -804,7 +807,7 @@ fn session_history_json_and_stream() {
         .unwrap();
     let first = s.next().unwrap().unwrap();
     assert_eq!(first.event_type, "history");
-    assert!(first.data.to_string().contains("remember this"));
+    assert!(first.data.get().contains("remember this"));
     drop(s);
     let e = c
         .session_history("agent:main:no-such-session-xyz", None, None)

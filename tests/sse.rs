@@ -1,7 +1,11 @@
 //! The WHATWG event-stream rules, one table row per rule, plus a chunking-invariance property.
 
-use std::io::{BufReader, Read};
+mod common;
 
+use std::io::{BufReader, Read};
+use std::sync::Arc;
+
+use common::within;
 use openclaw_client::sse::{Event, EventReader, Limits, LineReader, SseError};
 
 /// A reader that hands out the input in the given pieces, one per `read`.
@@ -256,6 +260,7 @@ fn line_limit_is_an_error_with_bounded_memory() {
     let limits = Limits {
         max_line_bytes: 1024,
         max_event_bytes: 1 << 20,
+        ..Limits::default()
     };
     // 10 MiB with no line end: must fail once the limit is passed, not buffer everything.
     struct Endless(usize);
@@ -279,6 +284,7 @@ fn event_limit_is_an_error() {
     let limits = Limits {
         max_line_bytes: 100,
         max_event_bytes: 250,
+        ..Limits::default()
     };
     let input = "data: 0123456789012345678901234567890123456789012345678901234567890123456789\n"
         .repeat(5)
@@ -387,6 +393,7 @@ fn property_arbitrary_bytes_never_panic() {
         let limits = Limits {
             max_line_bytes: 64,
             max_event_bytes: 128,
+            ..Limits::default()
         };
         let mut r = EventReader::with_limits(&input[..], limits);
         for _ in 0..1000 {
@@ -405,6 +412,7 @@ fn event_limit_holds_after_replacement_characters() {
     let limits = Limits {
         max_line_bytes: 100,
         max_event_bytes: 20,
+        ..Limits::default()
     };
     let input = b"data: \xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\n\n";
     let mut r = EventReader::with_limits(&input[..], limits);
@@ -415,4 +423,74 @@ fn event_limit_holds_after_replacement_characters() {
     let ok = b"data: \xff\xff\xff\xff\xff\xff\n\n";
     let mut r = EventReader::with_limits(&ok[..], limits);
     assert_eq!(r.next_event().unwrap().unwrap().data.len(), 18);
+}
+
+/// An 8 MiB invalid-UTF-8 `id` followed by 1,000 tiny events: the id is decoded once, when its
+/// line arrives, not once per event (which cost 34 s of CPU). Every event carries it, and the
+/// owned events of the iterator share it instead of copying it.
+#[test]
+fn a_huge_invalid_id_costs_nothing_per_event() {
+    const ID_BYTES: usize = 8 * 1024 * 1024;
+    let mut input = b"id: ".to_vec();
+    input.resize(4 + ID_BYTES, 0xFF);
+    input.push(b'\n');
+    for i in 0..1000 {
+        input.extend_from_slice(format!("data: {i}\n\n").as_bytes());
+    }
+    input.extend_from_slice(b"id: last\ndata: end\n\n");
+    let (count, last_id) = within(10, move || {
+        let mut r = EventReader::new(BufReader::with_capacity(32 * 1024, &input[..]));
+        let mut n = 0;
+        while let Some(e) = r.next_event().unwrap() {
+            if n < 1000 {
+                assert_eq!(e.data, n.to_string());
+                // Each invalid byte is one U+FFFD (3 bytes).
+                assert_eq!(e.id.len(), 3 * ID_BYTES);
+                assert!(e.id.starts_with('\u{FFFD}') && e.id.ends_with('\u{FFFD}'));
+            } else {
+                assert_eq!((e.data, e.id), ("end", "last"));
+            }
+            n += 1;
+        }
+        (n, r.last_event_id().to_owned())
+    });
+    assert_eq!(count, 1001);
+    assert_eq!(last_id, "last");
+
+    let owned: Vec<Event> = EventReader::new(&b"id: 7\ndata: a\n\ndata: b\n\n"[..])
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(&*owned[1].id, "7");
+    assert!(
+        Arc::ptr_eq(&owned[0].id, &owned[1].id),
+        "the id is shared, not copied"
+    );
+}
+
+/// The last event ID changes only when a blank line dispatches: the id of a block cut by the
+/// end of the stream never counts; an id-only block that is dispatched does.
+#[test]
+fn last_event_id_changes_only_on_dispatch() {
+    let mut r = EventReader::new(&b"id: 1\ndata: a\n\nid: 2\ndata: b\n"[..]);
+    assert_eq!(r.last_event_id(), "");
+    let e = r.next_event().unwrap().unwrap();
+    assert_eq!((e.data, e.id), ("a", "1"));
+    assert_eq!(r.last_event_id(), "1");
+    assert!(r.next_event().unwrap().is_none());
+    assert_eq!(r.last_event_id(), "1", "an undispatched block's id counted");
+
+    let mut r = EventReader::new(&b"id: 5\n\nid: 6\n"[..]);
+    assert!(r.next_event().unwrap().is_none());
+    assert_eq!(r.last_event_id(), "5");
+}
+
+/// `retry:` is readable: the latest valid value, in force at once (dispatched or not).
+#[test]
+fn retry_is_readable_from_the_reader() {
+    let mut r = EventReader::new(&b"retry: 2500\ndata: a\n\nretry: x\nretry: 300\n"[..]);
+    assert_eq!(r.retry(), None);
+    assert_eq!(r.next_event().unwrap().unwrap().retry, Some(2500));
+    assert_eq!(r.retry(), Some(2500));
+    assert!(r.next_event().unwrap().is_none());
+    assert_eq!(r.retry(), Some(300));
 }

@@ -226,3 +226,93 @@ fn after_the_end_the_iterator_stays_exhausted() {
     assert!(s.next().is_none());
     assert!(s.next().is_none());
 }
+
+fn loopback_client(url: &str) -> openclaw_client::Client {
+    openclaw_client::Client::builder()
+        .base_url(url)
+        .token("t")
+        .retry(openclaw_client::RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+fn chunk_with_choices(choices: &str) -> String {
+    format!(
+        "data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"openclaw\",\"choices\":{choices}}}\n\n"
+    )
+}
+
+/// Choices are routed by `index`: only choice 0 makes the events and the reply, whether its
+/// `index` comes before or after its delta; the text, reasoning, tool calls and finish reason
+/// of any other choice are skipped.
+#[test]
+fn choices_are_routed_by_index_and_only_choice_0_is_kept() {
+    let parts = vec![
+        ROLE_CHUNK.to_string(),
+        content_chunk("mine"),
+        // The only choice is choice 1 (index first, the gateway's key order).
+        chunk_with_choices(
+            r#"[{"index":1,"delta":{"content":"OTHER","reasoning_content":"R","tool_calls":[{"index":0,"id":"x","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"length"}]"#,
+        ),
+        // The only choice is choice 2, its index after the delta.
+        chunk_with_choices(r#"[{"delta":{"content":"LATE"},"finish_reason":"length","index":2}]"#),
+        // Choice 1 then choice 0.
+        chunk_with_choices(
+            r#"[{"index":1,"delta":{"content":"OTHER"}},{"index":0,"delta":{"content":" too"}}]"#,
+        ),
+        // Choice 0 with its index after the delta; a choice without index counts as 0.
+        chunk_with_choices(r#"[{"delta":{"content":"!"},"index":0},{"delta":{"content":"?"}}]"#),
+        FINISH_CHUNK.into(),
+        DONE.into(),
+    ];
+    let gw = MockGateway::start(move |_| Reply::sse(&parts));
+    let evs: Vec<ChatEvent> = loopback_client(&gw.url)
+        .chat_stream(&openclaw_client::ChatRequest::user_message("hi"))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        evs,
+        vec![
+            ChatEvent::Role("assistant".into()),
+            ChatEvent::Content("mine".into()),
+            ChatEvent::Content(" too".into()),
+            ChatEvent::Content("!?".into()),
+            ChatEvent::Finish(FinishReason::Stop),
+            ChatEvent::Done { empty: false },
+        ]
+    );
+    let r = loopback_client(&gw.url)
+        .chat_stream(&openclaw_client::ChatRequest::user_message("hi"))
+        .unwrap()
+        .collect_reply()
+        .unwrap();
+    assert_eq!(r.content, "mine too!?");
+    assert_eq!((r.reasoning.as_str(), r.tool_calls.len()), ("", 0));
+    assert_eq!(r.finish_reason, Some(FinishReason::Stop));
+}
+
+/// A chat stream whose first line is an 8 MiB invalid-UTF-8 `id:`, then 1,000 tiny deltas,
+/// completes with every delta (the id is not converted again for each event).
+#[test]
+fn a_huge_invalid_id_line_does_not_cost_per_event() {
+    let mut first = b"id: ".to_vec();
+    first.resize(4 + 8 * 1024 * 1024, 0xFF);
+    first.extend_from_slice(b"\n");
+    first.extend_from_slice(ROLE_CHUNK.as_bytes());
+    let mut parts = vec![(std::time::Duration::ZERO, first)];
+    for _ in 0..1000 {
+        parts.push((std::time::Duration::ZERO, content_chunk("x").into_bytes()));
+    }
+    parts.push((std::time::Duration::ZERO, DONE.as_bytes().to_vec()));
+    let gw = MockGateway::start(move |_| Reply::sse_timed(parts.clone()));
+    let url = gw.url.clone();
+    let reply = within(10, move || {
+        loopback_client(&url)
+            .chat_stream(&openclaw_client::ChatRequest::user_message("hi"))
+            .unwrap()
+            .collect_reply()
+            .unwrap()
+    });
+    assert_eq!(reply.content, "x".repeat(1000));
+}

@@ -6,7 +6,7 @@ use openclaw_client::ChatStream;
 use openclaw_client::sse::Limits;
 
 fuzz_target!(|data: &[u8]| {
-    let limits = Limits { max_line_bytes: 4096, max_event_bytes: 8192 };
+    let limits = Limits { max_line_bytes: 4096, max_event_bytes: 8192, ..Limits::default() };
     let mut s = ChatStream::from_reader(data, limits);
     let mut n = 0;
     while let Some(ev) = s.next_ref() {

@@ -39,7 +39,7 @@ fn run(r: impl std::io::BufRead, limits: Limits) -> Vec<Result<Event, String>> {
 
 fuzz_target!(|data: &[u8]| {
     let Some((&split, input)) = data.split_first() else { return };
-    let limits = Limits { max_line_bytes: 256, max_event_bytes: 1024 };
+    let limits = Limits { max_line_bytes: 256, max_event_bytes: 1024, ..Limits::default() };
     let whole = run(input, limits);
     let split = usize::from(split % 16) + 1;
     let parts = run(BufReader::with_capacity(split.max(8), Chunks(input, split)), limits);

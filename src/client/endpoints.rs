@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::transport::{Auth, Call, encode_segment};
 use super::{CallOptions, Client};
@@ -177,12 +178,14 @@ impl Client {
         )?;
         let status = sent.status;
         let (reader, ctx) = self.event_stream(Endpoint::ChatCompletions, sent)?;
-        Ok(ChatStream::with_context(
-            reader,
-            self.inner.limits,
-            ctx,
-            status,
-        ))
+        let mut stream = ChatStream::with_context(reader, self.inner.limits, ctx, status);
+        if let Some(keep) = req.keep_text {
+            stream.keep_text(keep);
+        }
+        if let Some(max) = req.max_kept_bytes {
+            stream.max_kept_bytes(max);
+        }
+        Ok(stream)
     }
 
     fn get_json<T: serde::de::DeserializeOwned>(
@@ -236,8 +239,11 @@ impl Client {
         )
     }
 
-    /// Calls a tool directly (`POST /tools/invoke`) and returns its `result` JSON.
-    pub fn invoke_tool(&self, call: &ToolInvocation) -> Result<Value> {
+    /// Calls a tool directly (`POST /tools/invoke`) and returns its `result` as JSON text
+    /// (`null` when the gateway sent none). The body is read without building a
+    /// `serde_json::Value` tree; parse the result into your own types with
+    /// `serde_json::from_str(result.get())`.
+    pub fn invoke_tool(&self, call: &ToolInvocation) -> Result<Box<RawValue>> {
         if call.tool.trim().is_empty() {
             return Err(Error::invalid("the tool name is empty"));
         }
@@ -294,19 +300,7 @@ impl Client {
         )?;
         let status = sent.status;
         let bytes = self.json_body(Endpoint::ToolsInvoke, sent)?;
-        let mut v: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::protocol(format!("/tools/invoke answered invalid JSON: {e}")))?;
-        if v.get("ok").and_then(Value::as_bool) == Some(true) {
-            return Ok(v.get_mut("result").map(Value::take).unwrap_or(Value::Null));
-        }
-        Err(super::transport::classify(
-            Endpoint::ToolsInvoke,
-            if status == 200 { 500 } else { status },
-            "application/json",
-            None,
-            None,
-            &bytes,
-        ))
+        tool_result(status, &bytes)
     }
 
     /// `GET /health`: liveness (no auth needed).
@@ -348,4 +342,80 @@ impl Client {
         )?;
         Ok(sent.status < 500)
     }
+}
+
+/// `{ok:true,result}` → the result's JSON text; `{ok:false,error}` → the typed error. Read
+/// borrowed: the result is copied once as text, the error's texts are capped.
+fn tool_result(status: u16, bytes: &[u8]) -> Result<Box<RawValue>> {
+    #[derive(Deserialize)]
+    struct Reply<'a> {
+        #[serde(default, borrow)]
+        ok: Option<&'a RawValue>,
+        #[serde(default, borrow)]
+        result: Option<&'a RawValue>,
+        #[serde(default, borrow)]
+        error: Option<&'a RawValue>,
+    }
+    #[derive(Deserialize)]
+    struct Fields<'a> {
+        #[serde(default, borrow)]
+        message: Option<&'a RawValue>,
+        #[serde(default, borrow, rename = "type")]
+        error_type: Option<&'a RawValue>,
+        #[serde(default, borrow)]
+        code: Option<&'a RawValue>,
+        #[serde(default, borrow, rename = "requiresApproval")]
+        requires_approval: Option<&'a RawValue>,
+    }
+    let reply: Reply<'_> = serde_json::from_slice(bytes)
+        .map_err(|e| Error::protocol(format!("/tools/invoke answered invalid JSON: {e}")))?;
+    if reply.ok.is_some_and(|ok| ok.get() == "true") {
+        return Ok(match reply.result {
+            Some(r) => r.to_owned(),
+            None => {
+                RawValue::from_string("null".into()).map_err(|e| Error::protocol(e.to_string()))?
+            }
+        });
+    }
+    // The envelope handed to the shared classification: small, whatever the body's size.
+    let text = |r: Option<&RawValue>| r.and_then(crate::json::error_text).map(Value::String);
+    let envelope = match reply.error {
+        Some(e) if crate::json::is_object(e) => {
+            let f: Fields<'_> = serde_json::from_str(e.get()).map_err(|err| {
+                Error::protocol(format!("/tools/invoke answered an invalid error: {err}"))
+            })?;
+            let mut m = serde_json::Map::new();
+            for (k, v) in [
+                ("message", text(f.message)),
+                ("type", text(f.error_type)),
+                ("code", text(f.code)),
+            ] {
+                if let Some(v) = v {
+                    m.insert(k.into(), v);
+                }
+            }
+            let approval = f.requires_approval.is_some_and(|r| r.get() == "true");
+            m.insert("requiresApproval".into(), Value::Bool(approval));
+            serde_json::json!({ "error": m })
+        }
+        Some(e) => serde_json::json!({ "error": text(Some(e)) }),
+        None => Value::String(crate::error::capped_bytes(bytes)),
+    };
+    let body = match &envelope {
+        // No envelope: the (start of the) body as text.
+        Value::String(s) => s.clone().into_bytes(),
+        other => other.to_string().into_bytes(),
+    };
+    Err(super::transport::classify(
+        Endpoint::ToolsInvoke,
+        if status == 200 { 500 } else { status },
+        if envelope.is_string() {
+            "text/plain"
+        } else {
+            "application/json"
+        },
+        None,
+        None,
+        &body,
+    ))
 }

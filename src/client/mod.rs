@@ -277,6 +277,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Maximum bytes a stream keeps across events: its text, reasoning and tool calls
+    /// (default 64 MiB; per request with `ChatRequest::max_kept_bytes`). Reaching it ends the
+    /// stream with [`Error::LimitExceeded`] carrying the text kept.
+    pub fn max_kept_bytes(mut self, max: usize) -> Self {
+        self.limits.max_kept_bytes = max;
+        self
+    }
+
     /// The retry policy (default: 2 retries; see [`RetryPolicy`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;

@@ -20,9 +20,12 @@ impl Client {
                 .headers(req.routing().headers()),
         )?;
         let bytes = self.json_body(Endpoint::Responses, sent)?;
-        let v: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::protocol(format!("/v1/responses answered invalid JSON: {e}")))?;
-        let r = Response::from_value(&v)?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            Error::protocol(format!(
+                "/v1/responses answered text that is not UTF-8: {e}"
+            ))
+        })?;
+        let r = Response::from_json(text)?;
         if r.status == "failed" {
             let (code, message) = r.error.clone().unwrap_or_default();
             return Err(Error::Api {
@@ -46,6 +49,13 @@ impl Client {
                 .streaming(),
         )?;
         let (reader, ctx) = self.event_stream(Endpoint::Responses, sent)?;
-        Ok(ResponseStream::with_context(reader, self.inner.limits, ctx))
+        let mut stream = ResponseStream::with_context(reader, self.inner.limits, ctx);
+        if let Some(keep) = req.keep_text {
+            stream.keep_text(keep);
+        }
+        if let Some(max) = req.max_kept_bytes {
+            stream.max_kept_bytes(max);
+        }
+        Ok(stream)
     }
 }

@@ -487,6 +487,48 @@ pub unsafe extern "C" fn openclaw_chat_request_set_top_p(
     })
 }
 
+/// Streams made with this request keep the text they receive (`keep` true, the default) or
+/// keep nothing (`keep` false): memory then stays flat however long the stream runs, every
+/// delta still reaches the callback / `openclaw_stream_next`, but `openclaw_stream_text` and
+/// `openclaw_last_error_partial_text` stay empty and tool calls keep only their id and name.
+/// Ignored by `openclaw_chat`.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL request. Thread-safety: one thread at a
+/// time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_keep_text(
+    req: *mut openclaw_chat_request,
+    keep: bool,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
+        r.keep_text = Some(keep);
+        Ok(())
+    })
+}
+
+/// The bound on what a stream made with this request keeps across events, in bytes (0 = the
+/// client's, 64 MiB unless `openclaw_client_builder_set_max_kept_bytes` changed it). When the
+/// kept text would pass it, the events of that chunk are still delivered, then the stream ends
+/// with `OPENCLAW_RESULT_LIMIT_EXCEEDED` and `openclaw_last_error_partial_text` holds the text
+/// that fitted. Ignored by `openclaw_chat`.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL request. Thread-safety: one thread at a
+/// time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_max_kept_bytes(
+    req: *mut openclaw_chat_request,
+    max: usize,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live request or NULL.
+        let r = &mut unsafe { handle_mut(req, "req") }?.req;
+        r.max_kept_bytes = (max > 0).then_some(max);
+        Ok(())
+    })
+}
+
 /// Sets `max_completion_tokens` (0 clears it).
 ///
 /// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or

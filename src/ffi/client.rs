@@ -363,6 +363,26 @@ pub unsafe extern "C" fn openclaw_client_builder_set_max_event_bytes(
     })
 }
 
+/// Maximum bytes a stream keeps across events: its text, reasoning and tool calls (default
+/// 64 MiB; per request with `openclaw_chat_request_set_max_kept_bytes`). Reaching it ends the
+/// stream with `OPENCLAW_RESULT_LIMIT_EXCEEDED` and the kept text in
+/// `openclaw_last_error_partial_text`; `openclaw_chat_request_set_keep_text(req, false)` keeps
+/// nothing at all.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL builder. The value is copied.
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_max_kept_bytes(
+    builder: *mut openclaw_client_builder,
+    max: usize,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder from this library or NULL.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        update(b, |x| x.max_kept_bytes(max))
+    })
+}
+
 /// Builds the client and writes it to `*out`. **Always consumes the builder**, on success and
 /// on failure (do not use or free it afterwards).
 ///

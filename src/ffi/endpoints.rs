@@ -286,7 +286,7 @@ pub unsafe extern "C" fn openclaw_tool_invoke(
         out_arg(result_json_out, "result_json_out")?;
         let v = c.client.invoke_tool(&t.call)?;
         // SAFETY: checked non-NULL.
-        unsafe { *result_json_out = give_string(&v.to_string()) };
+        unsafe { *result_json_out = give_string(v.get()) };
         Ok(())
     })
 }
@@ -575,7 +575,7 @@ pub unsafe extern "C" fn openclaw_session_history(
             .client
             .session_history(k, (limit > 0).then_some(limit), None)?;
         // SAFETY: checked non-NULL.
-        unsafe { *json_out = give_string(&v.to_string()) };
+        unsafe { *json_out = give_string(v.get()) };
         Ok(())
     })
 }

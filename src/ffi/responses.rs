@@ -331,6 +331,38 @@ pub unsafe extern "C" fn openclaw_responses_request_set_max_output_tokens(
     })
 }
 
+/// Streams made with this request keep the text of the deltas (`keep` true, the default) or
+/// keep nothing (`keep` false, flat memory however long the stream runs; `openclaw_stream_text`
+/// and `openclaw_last_error_partial_text` then stay empty). Ignored by `openclaw_responses`.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_keep_text(
+    req: *mut openclaw_responses_request,
+    keep: bool,
+) -> openclaw_result {
+    with_req(req, |r| {
+        r.keep_text = Some(keep);
+        Ok(())
+    })
+}
+
+/// The bound on the text a stream made with this request keeps, in bytes (0 = the client's,
+/// 64 MiB by default); reaching it ends the stream with `OPENCLAW_RESULT_LIMIT_EXCEEDED` and
+/// the text that fitted in `openclaw_last_error_partial_text`. Ignored by `openclaw_responses`.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_max_kept_bytes(
+    req: *mut openclaw_responses_request,
+    max: usize,
+) -> openclaw_result {
+    with_req(req, |r| {
+        r.max_kept_bytes = (max > 0).then_some(max);
+        Ok(())
+    })
+}
+
 /// Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
 ///
 /// Thread-safety: change a request from one thread at a time; calls may share a finished request.

@@ -123,7 +123,7 @@ impl EventBuf {
 
     /// A session history event.
     pub(crate) fn fill_history(&mut self, ev: &HistoryEvent) -> openclaw_event {
-        let mut e = self.base(OPENCLAW_EVENT_HISTORY, &ev.data.to_string());
+        let mut e = self.base(OPENCLAW_EVENT_HISTORY, ev.data.get());
         e.event_type = nul_terminated(&mut self.event_type, &ev.event_type);
         e
     }
@@ -210,7 +210,10 @@ impl EventBuf {
 /// Returns `OPENCLAW_RESULT_OK` after DONE; `OPENCLAW_RESULT_CANCELLED` when the callback
 /// returned non-zero or the request's cancel token fired; otherwise the error code (errors
 /// before the stream starts, such as 401 or a disabled endpoint, come without any event). The
-/// text that arrived before an error is in `openclaw_last_error_partial_text`.
+/// text that arrived before an error is in `openclaw_last_error_partial_text` (at most the
+/// kept-bytes limit, 64 MiB by default; none after `openclaw_chat_request_set_keep_text(req,
+/// false)`). A reply longer than that limit ends with `OPENCLAW_RESULT_LIMIT_EXCEEDED` after
+/// the events of the chunk that reached it.
 ///
 /// Ownership: `client`, `req` and `userdata` are borrowed until the call returns; events are
 /// borrowed for one callback. Thread-safety: any thread; the client may be shared.
@@ -396,7 +399,9 @@ pub unsafe extern "C" fn openclaw_stream_next(
 }
 
 /// The reply text received so far on this stream (NUL-terminated copy; free with
-/// `openclaw_string_free`). `len_out` (nullable) receives the byte length. NULL for a NULL stream.
+/// `openclaw_string_free`): what the stream keeps, so at most the kept-bytes limit, and `""`
+/// when the request turned keep_text off. `len_out` (nullable) receives the byte length. NULL
+/// for a NULL stream.
 ///
 /// Thread-safety: use a stream from one thread at a time.
 #[unsafe(no_mangle)]

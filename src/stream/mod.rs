@@ -3,13 +3,20 @@
 //! [`ChatStream`] turns the gateway's `data: <chunk>` events into typed [`ChatEvent`]s: role,
 //! content delta, reasoning delta, tool-call fragments, finish reason, usage and the end. It
 //! works on any [`BufRead`] (an HTTP body, a file, a byte slice), keeps the reply assembled as it
-//! goes ([`ChatStream::reply`]), and ends:
+//! goes ([`ChatStream::reply`]; bounded by [`Limits::max_kept_bytes`], or nothing grows at all
+//! with [`ChatStream::keep_text`] off), and ends:
 //!
 //! - at `data: [DONE]` with [`ChatEvent::Done`] (`empty` tells a reply with no content apart);
 //! - at `data: {"error":…}` or `event: error` with [`Error::Stream`] carrying the gateway's message;
-//! - at end of input without `[DONE]` with [`Error::Truncated`], *after* every delta that arrived.
+//! - at end of input without `[DONE]` with [`Error::Truncated`], *after* every delta that arrived;
+//! - when what it keeps would pass [`Limits::max_kept_bytes`], with [`Error::LimitExceeded`],
+//!   after the events of the chunk that reached the limit.
 //!
-//! Errors carry the text received so far ([`Error::partial_text`]).
+//! Errors carry the text received so far ([`Error::partial_text`]); a gateway error message is
+//! kept up to [`crate::error::MAX_ERROR_TEXT_BYTES`].
+//!
+//! Only choice `index` 0 is decoded: the text, reasoning, tool calls and finish reason of any
+//! other choice are skipped (the gateway sends exactly one choice; `n` > 1 is not supported).
 //!
 //! [`ChatStream::next_ref`] lends each event without allocating; the [`Iterator`] implementation
 //! yields owned events.
@@ -20,10 +27,12 @@ use std::io::{self, BufRead};
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
 use crate::cancel::Registration;
 use crate::chat::{ChatCompletion, FinishReason, ToolCall, Usage};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, capped_text};
+use crate::json::{error_text, is_object};
 use crate::options::Timeouts;
 use crate::sse::{EventReader, EventRef, Limits, SseError};
 
@@ -150,6 +159,80 @@ impl ReadContext {
     }
 }
 
+/// What a stream keeps across events, in bytes, against [`Limits::max_kept_bytes`].
+#[derive(Debug)]
+pub(crate) struct Budget {
+    max: usize,
+    used: usize,
+    full: bool,
+}
+
+impl Budget {
+    pub(crate) fn new(max: usize) -> Self {
+        Budget {
+            max,
+            used: 0,
+            full: false,
+        }
+    }
+
+    /// Changes the limit; reaching it later ends the stream.
+    pub(crate) fn set_max(&mut self, max: usize) {
+        self.max = max;
+    }
+
+    /// True once something did not fit: the stream must end with [`Budget::error`].
+    pub(crate) fn full(&self) -> bool {
+        self.full
+    }
+
+    /// Appends as much of `s` as fits (cut at a character boundary); once something did not
+    /// fit, nothing more is kept.
+    pub(crate) fn append(&mut self, dst: &mut String, s: &str) {
+        if self.full || s.is_empty() {
+            return;
+        }
+        let room = self.max.saturating_sub(self.used);
+        if s.len() <= room {
+            dst.push_str(s);
+            self.used += s.len();
+            return;
+        }
+        let mut end = room;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        dst.push_str(&s[..end]);
+        self.used += end;
+        self.full = true;
+    }
+
+    /// Replaces `dst` (kept and counted before) with `s`, when the result fits.
+    pub(crate) fn replace(&mut self, dst: &mut String, s: &str) {
+        if self.full || dst == s {
+            return;
+        }
+        let used = self.used.saturating_sub(dst.len()) + s.len();
+        if used > self.max {
+            self.full = true;
+            return;
+        }
+        dst.clear();
+        dst.push_str(s);
+        self.used = used;
+    }
+
+    /// The error that ends a stream whose budget is full (the caller adds the partial text).
+    pub(crate) fn error(&self) -> Error {
+        Error::LimitExceeded {
+            what: "what the stream keeps (its text, reasoning and tool calls; raise \
+                   max_kept_bytes, or turn keep_text off to keep nothing)",
+            limit: self.max as u64,
+            partial: String::new(),
+        }
+    }
+}
+
 // ---- decoding of one chunk, straight into the pending buffers ----
 //
 // A `DeserializeSeed` walks the chunk and writes only the fields we use into reusable buffers:
@@ -159,6 +242,7 @@ impl ReadContext {
 /// The keys we look at; anything else is `Other` and skipped.
 enum Key {
     Id,
+    Index,
     Model,
     Choices,
     Usage,
@@ -183,6 +267,7 @@ impl<'de> Deserialize<'de> for Key {
             fn visit_str<E: de::Error>(self, k: &str) -> std::result::Result<Key, E> {
                 Ok(match k {
                     "id" => Key::Id,
+                    "index" => Key::Index,
                     "model" => Key::Model,
                     "choices" => Key::Choices,
                     "usage" => Key::Usage,
@@ -207,7 +292,7 @@ struct ChunkMeta {
     want_meta: bool,
     id: Option<String>,
     model: Option<String>,
-    error: Option<serde_json::Value>,
+    error: Option<Error>,
 }
 
 /// Appends a JSON string (or nothing for `null`) to a buffer; true when something was added.
@@ -239,6 +324,8 @@ impl<'de> DeserializeSeed<'de> for AppendStr<'_> {
 
 struct ChunkSeed<'a> {
     pending: &'a mut Pending,
+    /// Holds a choice's fields read before its `index` (reset after each choice).
+    scratch: &'a mut Pending,
     meta: &'a mut ChunkMeta,
 }
 
@@ -257,9 +344,17 @@ impl<'de> Visitor<'de> for ChunkSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key>()? {
             match key {
-                Key::Choices => map.next_value_seed(FirstChoice(&mut *self.pending))?,
+                Key::Choices => map.next_value_seed(Choices {
+                    main: &mut *self.pending,
+                    scratch: &mut *self.scratch,
+                })?,
                 Key::Usage => self.pending.usage = map.next_value::<Option<Usage>>()?,
-                Key::Error => self.meta.error = map.next_value::<Option<serde_json::Value>>()?,
+                Key::Error => {
+                    // Borrowed, never a `serde_json::Value` (which inflates ~18×).
+                    if let Some(raw) = map.next_value::<Option<&'de RawValue>>()? {
+                        self.meta.error = Some(stream_error(raw));
+                    }
+                }
                 Key::Id if self.meta.want_meta => self.meta.id = map.next_value()?,
                 Key::Model if self.meta.want_meta => self.meta.model = map.next_value()?,
                 _ => {
@@ -271,17 +366,21 @@ impl<'de> Visitor<'de> for ChunkSeed<'_> {
     }
 }
 
-/// The first element of `choices` (the gateway sends one; others are skipped).
-struct FirstChoice<'a>(&'a mut Pending);
+/// `choices`, routed by `index`: choice 0 goes into the pending events; any other choice is
+/// skipped (the gateway sends only choice 0).
+struct Choices<'a> {
+    main: &'a mut Pending,
+    scratch: &'a mut Pending,
+}
 
-impl<'de> DeserializeSeed<'de> for FirstChoice<'_> {
+impl<'de> DeserializeSeed<'de> for Choices<'_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for FirstChoice<'_> {
+impl<'de> Visitor<'de> for Choices<'_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of choices")
@@ -290,13 +389,24 @@ impl<'de> Visitor<'de> for FirstChoice<'_> {
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        seq.next_element_seed(Choice(self.0))?;
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        while seq
+            .next_element_seed(Choice {
+                main: &mut *self.main,
+                scratch: &mut *self.scratch,
+            })?
+            .is_some()
+        {}
         Ok(())
     }
 }
 
-struct Choice<'a>(&'a mut Pending);
+/// One choice. Its fields go straight into `main` once `index` 0 has been read, are skipped
+/// once another index has been read, and wait in `scratch` when they come before the index
+/// (a missing index counts as 0).
+struct Choice<'a> {
+    main: &'a mut Pending,
+    scratch: &'a mut Pending,
+}
 
 impl<'de> DeserializeSeed<'de> for Choice<'_> {
     type Value = ();
@@ -311,18 +421,41 @@ impl<'de> Visitor<'de> for Choice<'_> {
         f.write_str("a choice object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let mut index: Option<u64> = None;
+        let mut staged = false;
         while let Some(key) = map.next_key::<Key>()? {
-            match key {
-                Key::Delta => map.next_value_seed(Delta(&mut *self.0))?,
-                Key::FinishReason => {
-                    if let Some(f) = map.next_value::<Option<Cow<'_, str>>>()? {
-                        self.0.finish = Some(FinishReason::parse(&f));
-                    }
+            let target = match key {
+                Key::Index => {
+                    index = Some(map.next_value::<Option<u64>>()?.unwrap_or(0));
+                    continue;
                 }
+                Key::Delta | Key::FinishReason => match index {
+                    Some(0) => &mut *self.main,
+                    Some(_) => {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    None => {
+                        staged = true;
+                        &mut *self.scratch
+                    }
+                },
                 _ => {
                     map.next_value::<IgnoredAny>()?;
+                    continue;
                 }
+            };
+            if let Key::Delta = key {
+                map.next_value_seed(Delta(target))?;
+            } else if let Some(f) = map.next_value::<Option<Cow<'_, str>>>()? {
+                target.finish = Some(FinishReason::parse(&f));
             }
+        }
+        if staged {
+            if index.unwrap_or(0) == 0 {
+                self.main.absorb(self.scratch);
+            }
+            self.scratch.reset();
         }
         Ok(())
     }
@@ -419,6 +552,20 @@ struct Pending {
 }
 
 impl Pending {
+    /// Moves the choice fields of `other` (role, reasoning, content, tool calls, finish) here.
+    fn absorb(&mut self, other: &mut Pending) {
+        if other.role.is_some() {
+            self.role = other.role.take();
+        }
+        self.reasoning.push_str(&other.reasoning);
+        self.content.push_str(&other.content);
+        self.has_content |= other.has_content;
+        self.tools.append(&mut other.tools);
+        if other.finish.is_some() {
+            self.finish = other.finish.take();
+        }
+    }
+
     fn reset(&mut self) {
         self.stage = 0;
         self.role = None;
@@ -499,8 +646,9 @@ enum Step {
 /// `{"id":"…","object":"chat.completion.chunk","created":N,"model":"…","choices":[{"index":0,
 /// "delta":{"content":"…"},"finish_reason":null}]}`. Returns `(id, model, content)` when the
 /// chunk is exactly that with no escape or control character in the strings; anything else
-/// (other keys, order, escapes) returns `None` and goes through the full JSON decoder, so the
-/// result is always the same as the decoder's, only cheaper for the common case.
+/// (other keys, order, escapes, any `index` but 0) returns `None` and goes through the full
+/// JSON decoder, so the result is always the same as the decoder's, only cheaper for the
+/// common case.
 fn fast_content(data: &str) -> Option<(&str, &str, &str)> {
     fn plain_string(s: &str) -> Option<(&str, &str)> {
         // Up to the closing quote; give up on escapes and control characters.
@@ -524,38 +672,86 @@ fn fast_content(data: &str) -> Option<(&str, &str, &str)> {
     (rest == "},\"finish_reason\":null}]}").then_some((id, model, content))
 }
 
-/// Builds the typed stream error from an error payload (`{"message","type","code"}` or a string).
-fn stream_error(v: &serde_json::Value) -> Error {
-    let field = |k: &str| {
-        v.get(k).and_then(|x| match x {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Null => None,
-            other => Some(other.to_string()),
-        })
+/// Builds the typed stream error from an error payload (`{"message","type","code"}` or a
+/// string), reading it borrowed and keeping every text capped at
+/// [`crate::error::MAX_ERROR_TEXT_BYTES`].
+pub(crate) fn stream_error(raw: &RawValue) -> Error {
+    #[derive(Deserialize)]
+    struct Fields<'a> {
+        #[serde(default, borrow)]
+        message: Option<&'a RawValue>,
+        #[serde(default, borrow, rename = "type")]
+        error_type: Option<&'a RawValue>,
+        #[serde(default, borrow)]
+        code: Option<&'a RawValue>,
+    }
+    let fields = if is_object(raw) {
+        serde_json::from_str::<Fields<'_>>(raw.get()).ok()
+    } else {
+        None
     };
-    let message = match v {
-        serde_json::Value::String(s) => s.clone(),
-        _ => field("message").unwrap_or_else(|| v.to_string()),
+    let (message, error_type, code) = match fields {
+        Some(f) => (
+            f.message.and_then(error_text),
+            f.error_type.and_then(error_text),
+            f.code.and_then(error_text),
+        ),
+        None => (None, None, None),
     };
     Error::Stream {
-        error_type: field("type"),
-        code: field("code"),
-        message,
+        error_type,
+        code,
+        message: message
+            .or_else(|| error_text(raw))
+            .unwrap_or_else(|| "the gateway sent an empty error".into()),
         partial: String::new(),
     }
 }
 
-fn decode(
-    ev: &EventRef<'_>,
-    pending: &mut Pending,
-    reply: &mut ChatCompletion,
+/// The error of an `event: error` payload: `{"error": …}`, the error object itself, or text.
+pub(crate) fn error_event(data: &str) -> Error {
+    #[derive(Deserialize)]
+    struct Envelope<'a> {
+        #[serde(default, borrow)]
+        error: Option<&'a RawValue>,
+    }
+    let Ok(raw) = serde_json::from_str::<&RawValue>(data) else {
+        return Error::Stream {
+            error_type: None,
+            code: None,
+            message: capped_text(data.trim()),
+            partial: String::new(),
+        };
+    };
+    let inner = if is_object(raw) {
+        serde_json::from_str::<Envelope<'_>>(raw.get())
+            .ok()
+            .and_then(|e| e.error)
+    } else {
+        None
+    };
+    stream_error(inner.unwrap_or(raw))
+}
+
+/// Where one chunk is decoded and what the stream keeps of it.
+struct Sink<'a> {
+    pending: &'a mut Pending,
+    scratch: &'a mut Pending,
+    reply: &'a mut ChatCompletion,
     keep_text: bool,
-) -> Result<Step> {
+    budget: &'a mut Budget,
+}
+
+fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
+    let Sink {
+        pending,
+        scratch,
+        reply,
+        keep_text,
+        budget,
+    } = sink;
     if ev.event_type == "error" {
-        let v = serde_json::from_str::<serde_json::Value>(ev.data)
-            .map(|v| v.get("error").cloned().unwrap_or(v))
-            .unwrap_or_else(|_| serde_json::Value::String(ev.data.to_owned()));
-        return Err(stream_error(&v));
+        return Err(error_event(ev.data));
     }
     if ev.data == "[DONE]" {
         let empty = reply.received_bytes == 0 && reply.tool_calls.is_empty();
@@ -565,10 +761,10 @@ fn decode(
     }
     if let Some((id, model, content)) = fast_content(ev.data) {
         if reply.id.is_empty() {
-            reply.id = id.to_owned();
+            id.clone_into(&mut reply.id);
         }
         if reply.model.is_empty() {
-            reply.model = model.to_owned();
+            model.clone_into(&mut reply.model);
         }
         if content.is_empty() {
             return Ok(Step::Skip);
@@ -577,7 +773,7 @@ fn decode(
         pending.has_content = true;
         reply.received_bytes += content.len() as u64;
         if keep_text {
-            reply.content.push_str(content);
+            budget.append(&mut reply.content, content);
         }
         return Ok(Step::Events);
     }
@@ -588,6 +784,7 @@ fn decode(
     let mut de = serde_json::Deserializer::from_str(ev.data);
     ChunkSeed {
         pending: &mut *pending,
+        scratch,
         meta: &mut meta,
     }
     .deserialize(&mut de)
@@ -601,9 +798,10 @@ fn decode(
             "the gateway sent a stream event that is not a JSON chunk ({e}): {shown:?}"
         ))
     })?;
-    if let Some(err) = &meta.error {
-        return Err(stream_error(err));
+    if let Some(err) = meta.error {
+        return Err(err);
     }
+    // The id, model and role are set once (each at most one event long): not counted.
     if reply.id.is_empty()
         && let Some(id) = meta.id
     {
@@ -619,13 +817,13 @@ fn decode(
     {
         reply.role.clone_from(role);
     }
-    if !pending.reasoning.is_empty() && keep_text {
-        reply.reasoning.push_str(&pending.reasoning);
+    if keep_text {
+        budget.append(&mut reply.reasoning, &pending.reasoning);
     }
     if pending.has_content {
         reply.received_bytes += pending.content.len() as u64;
         if keep_text {
-            reply.content.push_str(&pending.content);
+            budget.append(&mut reply.content, &pending.content);
         }
     }
     for d in &pending.tools {
@@ -639,13 +837,17 @@ fn decode(
             reply.tool_calls.resize_with(i + 1, ToolCall::default);
         }
         let call = &mut reply.tool_calls[i];
+        // Ids and names are kept even with keep_text off (they are what a caller needs to
+        // answer the call); arguments only with it on. All count against the budget.
         if let Some(id) = &d.id {
-            call.id.clone_from(id);
+            budget.replace(&mut call.id, id);
         }
         if let Some(n) = &d.name {
-            call.name.clone_from(n);
+            budget.replace(&mut call.name, n);
         }
-        call.arguments.push_str(&d.arguments);
+        if keep_text {
+            budget.append(&mut call.arguments, &d.arguments);
+        }
     }
     if let Some(f) = &pending.finish {
         reply.finish_reason = Some(f.clone());
@@ -666,12 +868,19 @@ fn decode(
 ///
 /// Reading happens on the caller's thread, one event as soon as its bytes arrive. After the
 /// stream ends (`Done`, an error, or cancellation) the iterator yields `None`.
+///
+/// Memory: the stream holds one SSE line and one event ([`Limits::max_line_bytes`],
+/// [`Limits::max_event_bytes`]) plus what it keeps across events ([`ChatStream::reply`]),
+/// which is bounded by [`Limits::max_kept_bytes`] (64 MiB by default; see
+/// [`ChatStream::keep_text`] for a stream that keeps no text at all).
 pub struct ChatStream<R = std::io::BufReader<ureq::BodyReader<'static>>> {
     events: EventReader<R>,
     ctx: ReadContext,
     pending: Pending,
+    scratch: Pending,
     reply: ChatCompletion,
     keep_text: bool,
+    budget: Budget,
     finished: bool,
     status: u16,
 }
@@ -696,18 +905,33 @@ impl<R: BufRead> ChatStream<R> {
             events: EventReader::with_limits(reader, limits),
             ctx,
             pending: Pending::default(),
+            scratch: Pending::default(),
             reply: ChatCompletion::default(),
             keep_text: true,
+            budget: Budget::new(limits.max_kept_bytes),
             finished: false,
             status,
         }
     }
 
-    /// Whether the stream keeps the reply text (default true). Turn it off for unbounded
-    /// streams where memory must stay flat; errors then carry no partial text, and
-    /// [`ChatStream::reply`] has no `content`.
+    /// Whether the stream keeps the text it receives (default true): the reply content,
+    /// reasoning and tool-call arguments, for [`ChatStream::reply`], [`ChatStream::text_so_far`]
+    /// and the partial text of errors.
+    ///
+    /// Off, memory stays flat however long the stream runs: every delta is still handed out as
+    /// an event, [`ChatCompletion::received_bytes`] still counts, tool calls keep only their
+    /// id and name, and errors carry no partial text. [`ChatStream::collect_reply`] and
+    /// [`ChatStream::for_each_text`] turn it back on. C: `openclaw_chat_request_set_keep_text`.
     pub fn keep_text(&mut self, keep: bool) {
         self.keep_text = keep;
+    }
+
+    /// Sets the bound on what this stream keeps across events, in bytes (default: the
+    /// client's [`Limits::max_kept_bytes`], 64 MiB unless changed). When the kept text would
+    /// pass it, the stream keeps the part that fits, hands out the events of that chunk, and
+    /// then ends with [`Error::LimitExceeded`] carrying the text kept.
+    pub fn max_kept_bytes(&mut self, max: usize) {
+        self.budget.set_max(max);
     }
 
     /// The HTTP status of the response (200).
@@ -747,9 +971,22 @@ impl<R: BufRead> ChatStream<R> {
                     partial: String::new(),
                 })));
             }
+            if self.budget.full() {
+                let e = self.budget.error();
+                return Some(Err(self.fail(e)));
+            }
             self.pending.reset();
             let step = match self.events.next_event() {
-                Ok(Some(ev)) => decode(&ev, &mut self.pending, &mut self.reply, self.keep_text),
+                Ok(Some(ev)) => decode(
+                    &ev,
+                    Sink {
+                        pending: &mut self.pending,
+                        scratch: &mut self.scratch,
+                        reply: &mut self.reply,
+                        keep_text: self.keep_text,
+                        budget: &mut self.budget,
+                    },
+                ),
                 Ok(None) => {
                     let e = if self.ctx.cancelled() {
                         Error::Cancelled {
@@ -782,7 +1019,8 @@ impl<R: BufRead> ChatStream<R> {
     }
 
     /// Reads the stream to its end and returns the whole reply. On error, the error carries
-    /// the text that arrived ([`Error::partial_text`]).
+    /// the text that arrived ([`Error::partial_text`]). A reply larger than
+    /// [`Limits::max_kept_bytes`] is [`Error::LimitExceeded`] with the part that fitted.
     pub fn collect_reply(mut self) -> Result<ChatCompletion> {
         self.keep_text = true;
         while let Some(r) = self.next_ref() {
@@ -836,6 +1074,7 @@ mod tests {
             let mut de = serde_json::Deserializer::from_str(data);
             ChunkSeed {
                 pending: &mut p,
+                scratch: &mut Pending::default(),
                 meta: &mut meta,
             }
             .deserialize(&mut de)

@@ -1,12 +1,18 @@
 //! `/v1/responses` stream decoding: the `event:` names of OpenResponses as typed events.
+//!
+//! Events are read borrowed (never as a `serde_json::Value`); the stream keeps the text of the
+//! deltas (bounded by [`Limits::max_kept_bytes`], nothing with
+//! [`ResponseStream::keep_text`] off) and the terminal response.
 
 use std::fmt;
 use std::io::BufRead;
 
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use super::ReadContext;
+use super::{Budget, ReadContext, stream_error};
 use crate::error::{Error, Result};
+use crate::json::{Text, is_object};
 use crate::responses::{OutputItem, Response};
 use crate::sse::{EventReader, Limits};
 
@@ -39,12 +45,18 @@ pub enum ResponseEvent {
 /// A streamed `/v1/responses` call: an [`Iterator`] of `Result<ResponseEvent, Error>`.
 ///
 /// `response.failed` ends it with [`Error::Stream`] (the response's error code and message);
-/// a stream that ends before a terminal event ends with [`Error::Truncated`]. Errors carry
-/// the text received so far.
+/// a stream that ends before a terminal event ends with [`Error::Truncated`]; text deltas
+/// beyond [`Limits::max_kept_bytes`] end it with [`Error::LimitExceeded`] (after the delta
+/// that reached the limit has been handed out). Errors carry the text received so far.
+///
+/// Memory: one SSE line and one event, the text kept (bounded) and the terminal response
+/// (one event).
 pub struct ResponseStream<R = std::io::BufReader<ureq::BodyReader<'static>>> {
     events: EventReader<R>,
     ctx: ReadContext,
     text: String,
+    keep_text: bool,
+    budget: Budget,
     response: Option<Response>,
     finished: bool,
 }
@@ -68,12 +80,29 @@ impl<R: BufRead> ResponseStream<R> {
             events: EventReader::with_limits(reader, limits),
             ctx,
             text: String::new(),
+            keep_text: true,
+            budget: Budget::new(limits.max_kept_bytes),
             response: None,
             finished: false,
         }
     }
 
-    /// The text received so far.
+    /// Whether the stream keeps the text of the deltas (default true) for
+    /// [`ResponseStream::text_so_far`] and the partial text of errors. Off, memory stays flat
+    /// however long the stream runs (every delta is still handed out as an event). C:
+    /// `openclaw_responses_request_set_keep_text`.
+    pub fn keep_text(&mut self, keep: bool) {
+        self.keep_text = keep;
+    }
+
+    /// Sets the bound on the text this stream keeps, in bytes (default: the client's
+    /// [`Limits::max_kept_bytes`], 64 MiB unless changed). Reaching it ends the stream with
+    /// [`Error::LimitExceeded`] carrying the text that fitted.
+    pub fn max_kept_bytes(&mut self, max: usize) {
+        self.budget.set_max(max);
+    }
+
+    /// The text received so far (empty with [`ResponseStream::keep_text`] off).
     pub fn text_so_far(&self) -> &str {
         &self.text
     }
@@ -90,13 +119,38 @@ impl<R: BufRead> ResponseStream<R> {
     }
 }
 
+/// What the stream keeps while decoding.
+struct Keep<'a> {
+    text: &'a mut String,
+    keep_text: bool,
+    budget: &'a mut Budget,
+    response: &'a mut Option<Response>,
+}
+
 /// Decodes one SSE event into the text and terminal response; `Ok(None)` at `[DONE]`.
-fn decode(
-    event_type: &str,
-    data: &str,
-    text: &mut String,
-    response: &mut Option<Response>,
-) -> Result<Option<ResponseEvent>> {
+fn decode(event_type: &str, data: &str, keep: Keep<'_>) -> Result<Option<ResponseEvent>> {
+    /// The fields of the events used here, borrowed from the event data.
+    #[derive(Deserialize)]
+    struct Wire<'a> {
+        #[serde(default, borrow, rename = "type")]
+        kind: Text<'a>,
+        #[serde(default, borrow)]
+        delta: Text<'a>,
+        #[serde(default, borrow)]
+        text: Text<'a>,
+        #[serde(default, borrow)]
+        item: Option<&'a RawValue>,
+        #[serde(default, borrow)]
+        response: Option<&'a RawValue>,
+        #[serde(default, borrow)]
+        error: Option<&'a RawValue>,
+    }
+    #[derive(Deserialize)]
+    struct Created<'a> {
+        #[serde(default, borrow)]
+        id: Text<'a>,
+    }
+    let response = keep.response;
     if data == "[DONE]" {
         if response.is_none() {
             return Err(Error::Truncated {
@@ -106,54 +160,47 @@ fn decode(
         }
         return Ok(None);
     }
-    let v: Value = serde_json::from_str(data)
+    let raw: &RawValue = serde_json::from_str(data)
         .map_err(|e| Error::protocol(format!("a responses stream event is not JSON ({e})")))?;
-    let kind = if event_type != "message" {
-        event_type.to_owned()
-    } else {
-        v.get("type")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned()
-    };
-    if kind == "error" || (kind.is_empty() && v.get("error").is_some()) {
-        let e = v.get("error").unwrap_or(&v);
-        let f = |k: &str| e.get(k).and_then(Value::as_str).map(str::to_owned);
-        return Err(Error::Stream {
-            error_type: f("type"),
-            code: f("code"),
-            message: f("message").unwrap_or_else(|| e.to_string()),
-            partial: String::new(),
-        });
+    if !is_object(raw) {
+        return Err(Error::protocol(
+            "a responses stream event is not a JSON object",
+        ));
     }
-    let resp = || v.get("response").map(Response::from_value).transpose();
-    Ok(Some(match kind.as_str() {
+    let v: Wire<'_> = serde_json::from_str(raw.get())
+        .map_err(|e| Error::protocol(format!("a responses stream event is not valid ({e})")))?;
+    let kind = if event_type != "message" {
+        event_type
+    } else {
+        v.kind.or_empty()
+    };
+    if kind == "error" || (kind.is_empty() && v.error.is_some()) {
+        return Err(stream_error(v.error.unwrap_or(raw)));
+    }
+    let resp = || v.response.map(|r| Response::from_json(r.get())).transpose();
+    Ok(Some(match kind {
         "response.created" => ResponseEvent::Created {
             id: v
-                .get("response")
-                .and_then(|r| r.get("id"))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
+                .response
+                .filter(|r| is_object(r))
+                .and_then(|r| serde_json::from_str::<Created<'_>>(r.get()).ok())
+                .and_then(|c| c.id.owned())
+                .unwrap_or_default(),
         },
         "response.output_text.delta" => {
-            let d = v
-                .get("delta")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            text.push_str(&d);
-            ResponseEvent::TextDelta(d)
+            let d = v.delta.or_empty();
+            if keep.keep_text {
+                keep.budget.append(keep.text, d);
+            }
+            ResponseEvent::TextDelta(d.to_owned())
         }
-        "response.output_text.done" => ResponseEvent::TextDone(
-            v.get("text")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned(),
-        ),
-        "response.output_item.done" => ResponseEvent::OutputItemDone(OutputItem::from_value(
-            v.get("item").unwrap_or(&Value::Null),
-        )),
+        "response.output_text.done" => ResponseEvent::TextDone(v.text.or_empty().to_owned()),
+        "response.output_item.done" => ResponseEvent::OutputItemDone(match v.item {
+            Some(item) => OutputItem::from_raw(item)?,
+            None => {
+                return Err(Error::protocol("response.output_item.done without an item"));
+            }
+        }),
         "response.completed" | "response.incomplete" => {
             let r = resp()?.ok_or_else(|| Error::protocol(format!("{kind} without a response")))?;
             *response = Some(r.clone());
@@ -207,9 +254,22 @@ impl<R: BufRead> Iterator for ResponseStream<R> {
                 partial: String::new(),
             })));
         }
+        if self.budget.full() {
+            let e = self.budget.error();
+            return Some(Err(self.fail(e)));
+        }
         let step = match self.events.next_event() {
             Ok(Some(ev)) => {
-                let step = decode(ev.event_type, ev.data, &mut self.text, &mut self.response);
+                let step = decode(
+                    ev.event_type,
+                    ev.data,
+                    Keep {
+                        text: &mut self.text,
+                        keep_text: self.keep_text,
+                        budget: &mut self.budget,
+                        response: &mut self.response,
+                    },
+                );
                 if matches!(step, Ok(None)) {
                     self.finished = true;
                     self.ctx.registration = None;

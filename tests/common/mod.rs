@@ -10,6 +10,7 @@ pub mod child;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -47,6 +48,13 @@ enum Body {
     Fixed(Vec<u8>),
     Chunked(Vec<(Duration, Vec<u8>)>),
     Raw(Vec<(Duration, Vec<u8>)>),
+    /// Chunked: `head`, then `part` `times` times (written as it goes: no memory), then `tail`.
+    Repeated {
+        head: Vec<u8>,
+        part: Vec<u8>,
+        times: usize,
+        tail: Vec<u8>,
+    },
 }
 
 /// What the mock sends back.
@@ -131,6 +139,18 @@ impl Reply {
             close: false,
         }
     }
+    /// An SSE reply of `head`, then `part` repeated `times` times, then `tail`, generated while
+    /// it is sent (a gigabyte costs the test no memory). One HTTP chunk per piece.
+    pub fn sse_repeated(head: &str, part: &str, times: usize, tail: &str) -> Reply {
+        let mut r = Reply::sse(&[""]);
+        r.body = Body::Repeated {
+            head: head.as_bytes().to_vec(),
+            part: part.as_bytes().to_vec(),
+            times,
+            tail: tail.as_bytes().to_vec(),
+        };
+        r
+    }
     /// Raw bytes after the headers (no framing), then close.
     pub fn raw_body(mut self, parts: Vec<(Duration, Vec<u8>)>) -> Reply {
         self.body = Body::Raw(parts);
@@ -180,6 +200,21 @@ pub fn gateway_stream(deltas: &[&str], usage: bool) -> Vec<String> {
     }
     v.push(DONE.into());
     v
+}
+
+/// Runs `f` on another thread and returns its result. A hang guard, not a timing assertion:
+/// it fails only when `f` is still running after `secs` seconds, for work that takes well
+/// under a second.
+pub fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(Duration::from_secs(secs)) {
+        Ok(v) => v,
+        Err(RecvTimeoutError::Timeout) => panic!("still running after {secs} s (hang guard)"),
+        Err(RecvTimeoutError::Disconnected) => panic!("the work panicked (see above)"),
+    }
 }
 
 /// A loopback URL where nothing listens (a port bound and released at once).
@@ -343,6 +378,34 @@ fn write_reply(w: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
                 chunk.extend_from_slice(b"\r\n");
                 w.write_all(&chunk)?;
                 w.flush()?;
+            }
+            if !reply.cut {
+                w.write_all(b"0\r\n\r\n")?;
+            }
+        }
+        Body::Repeated {
+            head: first,
+            part,
+            times,
+            tail,
+        } => {
+            head.push_str("Transfer-Encoding: chunked\r\n\r\n");
+            w.write_all(head.as_bytes())?;
+            let chunk = |p: &[u8]| {
+                let mut c = format!("{:x}\r\n", p.len()).into_bytes();
+                c.extend_from_slice(p);
+                c.extend_from_slice(b"\r\n");
+                c
+            };
+            let framed = chunk(part);
+            if !first.is_empty() {
+                w.write_all(&chunk(first))?;
+            }
+            for _ in 0..*times {
+                w.write_all(&framed)?;
+            }
+            if !tail.is_empty() {
+                w.write_all(&chunk(tail))?;
             }
             if !reply.cut {
                 w.write_all(b"0\r\n\r\n")?;
