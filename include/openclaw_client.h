@@ -156,6 +156,11 @@
 #define DEFAULT_MAX_EVENT_BYTES ((64 * 1024) * 1024)
 
 /**
+ * The protocol version this client speaks (`minProtocol` = `maxProtocol` = 4).
+ */
+#define PROTOCOL_VERSION 4
+
+/**
  * A cancel token (opaque). Create with `openclaw_cancel_token_new`, attach to a request with
  * `openclaw_chat_request_set_cancel_token` or `openclaw_tool_call_set_cancel_token`, fire
  * with `openclaw_cancel_token_cancel` from any thread. Thread-safe.
@@ -227,7 +232,8 @@ typedef struct openclaw_tool_call openclaw_tool_call;
 
 /**
  * A result code. 0 is success; the numbers are stable and never reused, grouped in ranges:
- * usage 1–19, transport 20–39, HTTP/API 40–59, control 60–79, internal 90–99.
+ * usage 1–19, transport 20–39, HTTP/API 40–59, control 60–79, internal 90–99, WebSocket control
+ * plane 100–119.
  */
 typedef uint32_t openclaw_result;
 
@@ -404,6 +410,39 @@ typedef int (*openclaw_event_callback)(void *userdata, const struct openclaw_eve
  * The pull stream has no more events.
  */
 #define OPENCLAW_RESULT_END 61
+
+/**
+ * WebSocket handshake: the gateway refused the credentials (token mismatch or missing, device
+ * signature or device token rejected); `openclaw_last_error_type` gives `details.code` and the
+ * message the recommended next step.
+ */
+#define OPENCLAW_RESULT_WS_AUTH 100
+
+/**
+ * A WebSocket method needs a scope the connection lacks; the message names it.
+ */
+#define OPENCLAW_RESULT_WS_MISSING_SCOPE 101
+
+/**
+ * WebSocket handshake: no common protocol version; the message names both.
+ */
+#define OPENCLAW_RESULT_WS_PROTOCOL_MISMATCH 102
+
+/**
+ * WebSocket handshake: pairing (or a device identity) is required; the message says what next.
+ */
+#define OPENCLAW_RESULT_WS_PAIRING_REQUIRED 103
+
+/**
+ * A WebSocket request answered `ok:false` (`openclaw_last_error_type` gives the code).
+ */
+#define OPENCLAW_RESULT_WS_RPC_ERROR 104
+
+/**
+ * The WebSocket connection is closed or was lost; a request in flight may have run (never
+ * replayed).
+ */
+#define OPENCLAW_RESULT_WS_DISCONNECTED 105
 
 /**
  * A Rust panic was caught at the boundary (a bug: please report it).
