@@ -7,6 +7,7 @@
 //! - [`stream`]: chat-completion stream decoding into typed events.
 //! - [`client`]: configuration, transport, endpoints and connection diagnosis.
 //! - [`error`]: one error type with stable categories.
+//! - [`ws`]: the WebSocket control plane (live events, abort, approvals, sessions).
 //!
 //! ```no_run
 //! use openclaw_client::{Client, ChatRequest, ChatEvent};
@@ -35,6 +36,7 @@ pub mod ffi;
 pub mod responses;
 pub mod sse;
 pub mod stream;
+pub mod ws;
 
 pub use cancel::CancelToken;
 pub use chat::{
