@@ -30,8 +30,9 @@ pub enum RunEvent {
     Agent(AgentEvent),
     /// The run finished (last item).
     Final {
-        /// The reply: the final message's text, or the text assembled from the deltas when the
-        /// final event carries no message.
+        /// The reply: the final message's text; when the final event carries none (after a
+        /// tool call the gateway clears the streamed text with an empty `replace` delta), the
+        /// `terminalReply.text` of the agent lifecycle end, else the text from the deltas.
         text: String,
         /// `stopReason`, when sent.
         stop_reason: Option<String>,
@@ -93,6 +94,9 @@ pub struct ChatRun {
     run_id: String,
     session_key: String,
     text: String,
+    /// `terminalReply.text` of the agent lifecycle `end` (the reply when the final event
+    /// carries no message, e.g. after a tool call).
+    terminal_reply: Option<String>,
     done: bool,
     idle: Option<Duration>,
     abort: RunAbort,
@@ -144,6 +148,7 @@ impl ChatRun {
             run_id,
             session_key: session_key.to_owned(),
             text: String::new(),
+            terminal_reply: None,
             done: false,
             idle: None,
             abort,
@@ -169,6 +174,11 @@ impl ChatRun {
     /// [`Error::Timeout`] (phase idle) and the run is left alone on the gateway.
     pub fn set_idle_timeout(&mut self, t: Option<Duration>) {
         self.idle = t;
+    }
+
+    /// Whether the run has ended (its last event or error was returned).
+    pub fn is_done(&self) -> bool {
+        self.done
     }
 
     /// A handle that aborts this run from any thread.
@@ -218,7 +228,10 @@ impl ChatRun {
                     }
                     ChatState::Final => {
                         self.done = true;
-                        let text = c.text.unwrap_or_else(|| self.text.clone());
+                        let text = c
+                            .text
+                            .or_else(|| self.terminal_reply.take())
+                            .unwrap_or_else(|| self.text.clone());
                         return Ok(Some(RunEvent::Final {
                             text,
                             stop_reason: c.stop_reason,
@@ -245,6 +258,13 @@ impl ChatRun {
                     ChatState::Other(_) => continue,
                 },
                 EventKind::Agent(a) => {
+                    if let Some(t) = ev
+                        .payload
+                        .pointer("/data/terminalReply/text")
+                        .and_then(serde_json::Value::as_str)
+                    {
+                        self.terminal_reply = Some(t.to_owned());
+                    }
                     if matches!(a.kind, AgentKind::AssistantDelta { .. }) {
                         continue;
                     }
