@@ -146,6 +146,7 @@ export OPENCLAW_REAL_GATEWAY_DISABLED_URL=http://127.0.0.1:$bport
 export OPENCLAW_REAL_GATEWAY_VERSION=$version
 export OPENCLAW_REAL_PROVIDER_LOG=$RUN/provider.jsonl
 export OPENCLAW_REAL_HOOKS_TOKEN=$HOOKS_TOKEN
+export OPENCLAW_REAL_RUN_DIR=$RUN
 ENV
     log "gateway $version ready: A http://127.0.0.1:$aport (endpoints on), B http://127.0.0.1:$bport (endpoints off)"
     print_env

@@ -301,7 +301,7 @@ fn http_chat_shows_up_on_a_subscribed_websocket() {
 }
 
 /// Runs one exec approval flow: returns (the run's tool result event, the history).
-fn exec_flow(decision: Decision, command: &str) -> (AgentEvent, serde_json::Value) {
+fn exec_flow(decision: Decision, command: &str) -> (AgentEvent, String, serde_json::Value) {
     // Approvals of agent runs reach only connections with operator.admin (or a paired reviewer
     // device) besides operator.approvals; with neither the gateway denies the command at once.
     let ws = client()
@@ -350,23 +350,26 @@ fn exec_flow(decision: Decision, command: &str) -> (AgentEvent, serde_json::Valu
         "{err:?}"
     );
     let mut tool_result = None;
-    let mut ended = false;
+    let mut ended = None;
     for ev in run.by_ref() {
         match ev.unwrap() {
             RunEvent::Agent(a) if matches!(a.kind, AgentKind::ToolResult { .. }) => {
                 tool_result = Some(a)
             }
-            RunEvent::Final { .. } => {
-                ended = true;
+            RunEvent::Final { text, .. } => {
+                ended = Some(text);
                 break;
             }
             RunEvent::Aborted { .. } => panic!("aborted"),
             _ => {}
         }
     }
-    assert!(ended);
     let history = ws.chat_history(&session, Some(20)).unwrap();
-    (tool_result.expect("a tool result event"), history)
+    (
+        tool_result.expect("a tool result event"),
+        ended.expect("a final event"),
+        history,
+    )
 }
 
 fn history_rows(h: &serde_json::Value, role: &str) -> Vec<String> {
@@ -382,7 +385,10 @@ fn history_rows(h: &serde_json::Value, role: &str) -> Vec<String> {
 #[test]
 #[ignore = "needs a real gateway: run scripts/test.sh"]
 fn exec_approval_allow_runs_the_command() {
-    let (tool, history) = exec_flow(Decision::AllowOnce, "echo hi");
+    let (tool, reply, history) = exec_flow(Decision::AllowOnce, "echo hi");
+    // The final event carries no message after a tool call: the reply comes from the agent
+    // lifecycle end's terminalReply.
+    assert_eq!(reply, "tool result: hi");
     assert!(
         matches!(&tool.kind, AgentKind::ToolResult { name, is_error: false, .. } if name == "exec"),
         "{tool:?}"
@@ -401,7 +407,11 @@ fn exec_approval_allow_runs_the_command() {
 #[test]
 #[ignore = "needs a real gateway: run scripts/test.sh"]
 fn exec_approval_deny_blocks_the_command() {
-    let (tool, history) = exec_flow(Decision::Deny, "echo bye");
+    let (tool, reply, history) = exec_flow(Decision::Deny, "echo bye");
+    assert!(
+        reply.starts_with("tool result: Exec denied") && reply.ends_with("echo bye"),
+        "{reply}"
+    );
     assert!(
         matches!(&tool.kind, AgentKind::ToolResult { is_error: true, .. }),
         "{tool:?}"
@@ -512,6 +522,7 @@ fn gateway_script(args: &[&str]) -> String {
             "/scripts/real-gateway.sh"
         ))
         .args(args)
+        .env("OPENCLAW_RUN_DIR", var("OPENCLAW_REAL_RUN_DIR"))
         .output()
         .unwrap();
     assert!(
@@ -541,6 +552,7 @@ fn gateway_restart_reconnects_and_resubscribes() {
                     "/scripts/real-gateway.sh"
                 ))
                 .args(["stop-extra", "wsrestart"])
+                .env("OPENCLAW_RUN_DIR", var("OPENCLAW_REAL_RUN_DIR"))
                 .status();
         }
     }
@@ -592,4 +604,99 @@ fn gateway_restart_reconnects_and_resubscribes() {
     );
     // Calls work on the new socket.
     assert!(ws.health().is_ok());
+}
+
+fn c_example(name: &str, args: &[&str]) -> std::process::Output {
+    Command::new(common::cbuild::example(name))
+        .args([
+            "-u",
+            &var("OPENCLAW_REAL_GATEWAY_URL"),
+            "-t",
+            &var("OPENCLAW_REAL_GATEWAY_TOKEN"),
+        ])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn c_example_ws_chat_streams_the_reply() {
+    let msg = unique("from C");
+    let out = c_example("ws_chat", &[&msg]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("echo: {msg}\n")
+    );
+}
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn c_example_ws_abort_ends_aborted() {
+    let out = c_example("ws_abort", &["-a", "1500", "slow one [[sleep:8]]"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.lines().last(), Some("aborted"), "{stdout}");
+}
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn c_example_approvals_resolves_requests() {
+    for (flag, decision, expect) in [
+        ("--allow", "allow-once", "tool result: C allowed"),
+        ("--deny", "deny", "tool result: Exec denied"),
+    ] {
+        let mut child = Command::new(common::cbuild::example("approvals"))
+            .args([
+                "-u",
+                &var("OPENCLAW_REAL_GATEWAY_URL"),
+                "-t",
+                &var("OPENCLAW_REAL_GATEWAY_TOKEN"),
+                flag,
+                "-n",
+                "1",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+        assert_eq!(line, "ready\n");
+        let ws = connect();
+        let mut run = ws
+            .chat_run(
+                &unique("c-approvals"),
+                "run [[tool:exec:{\"command\":\"echo C allowed\"}]]",
+            )
+            .unwrap();
+        let (_, last) = finish(&mut run);
+        assert!(
+            matches!(&last, RunEvent::Final { text, .. } if text.starts_with(expect)),
+            "{last:?}"
+        );
+        let status = child.wait().unwrap();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+        assert!(status.success(), "{rest}");
+        let lines: Vec<&str> = rest.lines().collect();
+        assert_eq!(lines.len(), 2, "{rest}");
+        assert!(
+            lines[0].starts_with("request ") && lines[0].ends_with(" echo C allowed"),
+            "{rest}"
+        );
+        assert!(
+            lines[1].starts_with("resolved ") && lines[1].ends_with(decision),
+            "{rest}"
+        );
+    }
 }
