@@ -700,3 +700,71 @@ fn c_example_approvals_resolves_requests() {
         );
     }
 }
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn closing_an_http_stream_aborts_the_agent_run() {
+    // Finding for the README: dropping an HTTP chat stream closes its connection and the
+    // gateway aborts the agent run ("HTTP client disconnected").
+    let ws = connect();
+    let session = unique("http-close");
+    let key = format!("agent:main:{session}");
+    let c = client();
+    let mut stream = c
+        .chat_stream(
+            &ChatRequest::user_message("slow http [[sleep:8]]").session_key(session.clone()),
+        )
+        .unwrap();
+    // The gateway sends the role chunk at once, then nothing until the model answers.
+    assert!(stream.next().unwrap().is_ok());
+    // Wait until the agent run has started (the model then sleeps 8 s).
+    wait_event(
+        &ws,
+        30,
+        |e| matches!(&e.kind, EventKind::Agent(a) if a.session_key == key && a.stream == "lifecycle"),
+    );
+    drop(stream);
+    let e = wait_event(
+        &ws,
+        30,
+        |e| matches!(&e.kind, EventKind::Chat(c) if c.session_key == key && c.state.is_terminal()),
+    );
+    let EventKind::Chat(c) = e.kind else {
+        unreachable!()
+    };
+    assert_eq!(c.state, ChatState::Aborted, "{:?}", e.payload);
+    assert_eq!(c.stop_reason.as_deref(), Some("aborted"));
+    // After the model's sleep no reply was written.
+    thread::sleep(Duration::from_secs(8));
+    let h = ws.chat_history(&session, Some(10)).unwrap();
+    assert!(history_rows(&h, "assistant").is_empty(), "{h}");
+    assert_eq!(h["sessionInfo"]["hasActiveRun"], json!(false), "{h}");
+}
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn closing_a_websocket_does_not_stop_its_run() {
+    // The contrast: a run started over WebSocket survives its socket (long runs outlive
+    // client timeouts); another connection sees it finish.
+    let watcher = connect();
+    let session = unique("ws-close");
+    let key = format!("agent:main:{session}");
+    let sender = connect();
+    let ack = sender.chat_send(&session, "slow ws [[sleep:4]]").unwrap();
+    wait_event(
+        &watcher,
+        30,
+        |e| matches!(&e.kind, EventKind::Agent(a) if a.run_id == ack.run_id && a.stream == "lifecycle"),
+    );
+    drop(sender);
+    let e = wait_event(
+        &watcher,
+        60,
+        |e| matches!(&e.kind, EventKind::Chat(c) if c.session_key == key && c.state.is_terminal()),
+    );
+    let EventKind::Chat(c) = e.kind else {
+        unreachable!()
+    };
+    assert_eq!(c.state, ChatState::Final);
+    assert_eq!(c.text.as_deref(), Some("echo: slow ws"));
+}
