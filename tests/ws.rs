@@ -907,3 +907,99 @@ fn c_face_null_checks_calls_and_events() {
         openclaw_client::ffi::client::openclaw_client_free(c);
     }
 }
+
+/// A wss:// mock: TLS (certificate for 127.0.0.1 from a fresh CA) then the echo gateway.
+fn tls_mock() -> (String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_p.distinguished_name.push(DnType::CommonName, "Test CA");
+    ca_p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = ca_p.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_p, ca_key);
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&leaf_key, &issuer)
+        .unwrap();
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![leaf.der().clone(), ca_cert.der().clone()],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+        )
+        .unwrap(),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(tcp) = stream else { continue };
+            let config = config.clone();
+            thread::spawn(move || {
+                let conn = rustls::ServerConnection::new(config).unwrap();
+                let tls = rustls::StreamOwned::new(conn, tcp);
+                let Ok(mut ws) = tungstenite::accept(tls) else {
+                    return;
+                };
+                let send = |ws: &mut WebSocket<_>, v: Value| {
+                    ws.send(Message::text(v.to_string())).unwrap()
+                };
+                send(
+                    &mut ws,
+                    json!({"type":"event","event":"connect.challenge","payload":{"nonce":"n","ts":1}}),
+                );
+                while let Ok(Message::Text(t)) = ws.read() {
+                    let r: Value = serde_json::from_str(t.as_str()).unwrap();
+                    let payload = if r["method"] == "connect" {
+                        json!({"type":"hello-ok","protocol":4,"server":{"version":"tls-mock"},"features":{},"snapshot":{},"auth":{"scopes":[]},"policy":{"tickIntervalMs":30000,"maxPayload":1000000}})
+                    } else {
+                        json!({"secure": true})
+                    };
+                    send(
+                        &mut ws,
+                        json!({"type":"res","id":r["id"],"ok":true,"payload":payload}),
+                    );
+                }
+            });
+        }
+    });
+    (url, ca_cert.pem())
+}
+
+#[test]
+fn wss_uses_the_clients_tls_settings() {
+    let (url, ca_pem) = tls_mock();
+    // Trusting the CA (ClientBuilder::ca_bundle_pem).
+    let c = Client::builder()
+        .base_url(&url)
+        .ca_bundle_pem(ca_pem)
+        .build()
+        .unwrap();
+    let ws = c.ws_connect(WsOptions::new()).unwrap();
+    assert_eq!(ws.hello().server_version, "tls-mock");
+    assert_eq!(ws.call("x", json!({})).unwrap(), json!({"secure": true}));
+    // The default (Mozilla) roots do not trust it.
+    let err = Client::builder()
+        .base_url(&url)
+        .build()
+        .unwrap()
+        .ws_connect(WsOptions::new())
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Tls, "{err:?}");
+    // Verification off.
+    let ws = Client::builder()
+        .base_url(&url)
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap()
+        .ws_connect(WsOptions::new())
+        .unwrap();
+    assert_eq!(ws.hello().server_version, "tls-mock");
+}
