@@ -7,6 +7,8 @@ word per chunk (20 ms apart) or as one JSON answer. Triggers in the user's text:
   [[sleep:N]]    wait N seconds (max 120) before answering
   [[tool:NAME:{json}]]  answer with one tool call to NAME with these arguments; when the
                  conversation already ends with a tool result, answer "tool result: <output>"
+  [[stamp:N]]    stream N words " t<ns>", each the CLOCK_MONOTONIC time when it was written
+                 (for the delta latency benchmark)
 Every request body is appended as one JSON line to the log file (argv[2]) when given.
 
 Usage: fake_provider.py PORT [LOGFILE]
@@ -136,8 +138,14 @@ class Handler(BaseHTTPRequestHandler):
 
         chunk = dict(base, object="chat.completion.chunk")
         send(dict(chunk, choices=[{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]))
+        stamps = re.search(r"\[\[stamp:(\d+)\]\]", text)
+        if stamps:
+            # Latency probe: N words, each the provider's CLOCK_MONOTONIC time in ns when written.
+            pieces = [None] * min(int(stamps.group(1)), 1000)
         for p in pieces:
             time.sleep(0.02)
+            if p is None:
+                p = " t%d" % time.clock_gettime_ns(time.CLOCK_MONOTONIC)
             send(dict(chunk, choices=[{"index": 0, "delta": {"content": p}, "finish_reason": None}]))
         send(dict(chunk, choices=[{"index": 0, "delta": {}, "finish_reason": "stop"}]))
         if (req.get("stream_options") or {}).get("include_usage"):
