@@ -27,9 +27,10 @@ const PREAMBLE: &str = r#"/*
  *   - openclaw_cancel_token_cancel may be called from any thread at any time.
  *   - Callbacks run synchronously on the thread that called openclaw_chat_stream.
  *   - The last error (openclaw_last_error_*) is per thread.
- *   - The library starts no threads for a gateway named by an IP address or localhost. For
- *     another host name, the system resolver runs on one short-lived helper thread per new
- *     connection, so that the connect timeout and a cancel hold during DNS.
+ *   - Threads the library starts: none for HTTP calls to a gateway named by an IP address or
+ *     localhost; for another host name, the system resolver runs on one short-lived helper
+ *     thread per new connection (so that the connect timeout and a cancel hold during DNS);
+ *     one thread per WebSocket connection (openclaw_ws_connect), until it is freed.
  *
  * ERRORS
  *   Functions return openclaw_result (0 = OPENCLAW_RESULT_OK). On failure,

@@ -20,9 +20,10 @@
  *   - openclaw_cancel_token_cancel may be called from any thread at any time.
  *   - Callbacks run synchronously on the thread that called openclaw_chat_stream.
  *   - The last error (openclaw_last_error_*) is per thread.
- *   - The library starts no threads for a gateway named by an IP address or localhost. For
- *     another host name, the system resolver runs on one short-lived helper thread per new
- *     connection, so that the connect timeout and a cancel hold during DNS.
+ *   - Threads the library starts: none for HTTP calls to a gateway named by an IP address or
+ *     localhost; for another host name, the system resolver runs on one short-lived helper
+ *     thread per new connection (so that the connect timeout and a cancel hold during DNS);
+ *     one thread per WebSocket connection (openclaw_ws_connect), until it is freed.
  *
  * ERRORS
  *   Functions return openclaw_result (0 = OPENCLAW_RESULT_OK). On failure,
@@ -159,6 +160,11 @@
 #define DEFAULT_MAX_EVENT_BYTES ((64 * 1024) * 1024)
 
 /**
+ * The protocol version this client speaks (`minProtocol` = `maxProtocol` = 4).
+ */
+#define PROTOCOL_VERSION 4
+
+/**
  * A cancel token (opaque). Create with `openclaw_cancel_token_new`, attach to a request with
  * `openclaw_chat_request_set_cancel_token` or `openclaw_tool_call_set_cancel_token`, fire
  * with `openclaw_cancel_token_cancel` from any thread. Thread-safe.
@@ -229,8 +235,28 @@ typedef struct openclaw_stream openclaw_stream;
 typedef struct openclaw_tool_call openclaw_tool_call;
 
 /**
+ * A WebSocket connection (opaque). Open with `openclaw_ws_connect`, free with
+ * `openclaw_ws_free`. Shareable between threads.
+ */
+typedef struct openclaw_ws openclaw_ws;
+
+/**
+ * Options of a WebSocket connection (opaque; single-owner). Create with
+ * `openclaw_ws_options_new`, free with `openclaw_ws_options_free`.
+ */
+typedef struct openclaw_ws_options openclaw_ws_options;
+
+/**
+ * A chat run followed as a stream (opaque). Open with `openclaw_ws_chat_run_open`, read with
+ * `openclaw_ws_run_next` (one thread at a time), abort with `openclaw_ws_run_abort` (any
+ * thread), free with `openclaw_ws_run_free`.
+ */
+typedef struct openclaw_ws_run openclaw_ws_run;
+
+/**
  * A result code. 0 is success; the numbers are stable and never reused, grouped in ranges:
- * usage 1–19, transport 20–39, HTTP/API 40–59, control 60–79, internal 90–99.
+ * usage 1–19, transport 20–39, HTTP/API 40–59, control 60–79, internal 90–99, WebSocket control
+ * plane 100–119.
  */
 typedef uint32_t openclaw_result;
 
@@ -306,6 +332,95 @@ typedef struct openclaw_event {
  * exceptions, no longjmp) and must not free the client, request or token in use.
  */
 typedef int (*openclaw_event_callback)(void *userdata, const struct openclaw_event *event);
+
+/**
+ * The kind of an `openclaw_ws_event`.
+ */
+typedef uint32_t openclaw_ws_event_kind;
+
+/**
+ * One event. Owned by whoever the function documenting it says; never allocate or copy this
+ * struct yourself (fields may be appended). Every string is NUL-terminated and never NULL
+ * (`""` when absent).
+ */
+typedef struct openclaw_ws_event {
+  /**
+   * `OPENCLAW_WS_EVENT_*`.
+   */
+  openclaw_ws_event_kind kind;
+  /**
+   * The event name (`chat`, `agent`, `tick`…; `openclaw.*` for library notices; `run.*` for
+   * run stream events).
+   */
+  const char *name;
+  /**
+   * The frame seq, or -1.
+   */
+  int64_t seq;
+  /**
+   * The payload as JSON text (`null` for library notices and run events).
+   */
+  const char *payload_json;
+  /**
+   * The run id, when the event has one.
+   */
+  const char *run_id;
+  /**
+   * The canonical session key, when the event has one.
+   */
+  const char *session_key;
+  /**
+   * Kind-specific (see the kind constants).
+   */
+  const char *state;
+  /**
+   * A phase, when the event has one.
+   */
+  const char *phase;
+  /**
+   * Kind-specific text (see the kind constants).
+   */
+  const char *text;
+  /**
+   * Length of `text` in bytes.
+   */
+  size_t text_len;
+  /**
+   * An id (approval id, tool call id, boot id).
+   */
+  const char *id;
+  /**
+   * Chat and run deltas: `text` replaces the text so far.
+   */
+  bool replace;
+  /**
+   * `OPENCLAW_WS_EVENT_DROPPED`: how many events were discarded.
+   */
+  uint64_t count;
+  /**
+   * Gaps: the frame seq expected.
+   */
+  uint64_t gap_expected;
+  /**
+   * Gaps: the frame seq received.
+   */
+  uint64_t gap_received;
+} openclaw_ws_event;
+
+/**
+ * The callback of `openclaw_ws_set_event_callback`. `event` is borrowed for the call. It
+ * runs on the connection's thread: return quickly and do not call blocking `openclaw_ws_*`
+ * functions of the same connection from it (they fail with `OPENCLAW_RESULT_INVALID_ARGUMENT`).
+ * It must not unwind.
+ */
+typedef void (*openclaw_ws_event_callback)(void *userdata, const struct openclaw_ws_event *event);
+
+/**
+ * The callback of `openclaw_ws_chat_run`: return 0 to continue; non-zero aborts the run on
+ * the gateway (once; the stream then ends with `OPENCLAW_WS_EVENT_RUN_ABORTED`). `event` is
+ * borrowed for the call. Runs on the calling thread; must not unwind.
+ */
+typedef int (*openclaw_ws_run_callback)(void *userdata, const struct openclaw_ws_event *event);
 
 /**
  * Success.
@@ -416,6 +531,39 @@ typedef int (*openclaw_event_callback)(void *userdata, const struct openclaw_eve
 #define OPENCLAW_RESULT_END 61
 
 /**
+ * WebSocket handshake: the gateway refused the credentials (token mismatch or missing, device
+ * signature or device token rejected); `openclaw_last_error_type` gives `details.code` and the
+ * message the recommended next step.
+ */
+#define OPENCLAW_RESULT_WS_AUTH 100
+
+/**
+ * A WebSocket method needs a scope the connection lacks; the message names it.
+ */
+#define OPENCLAW_RESULT_WS_MISSING_SCOPE 101
+
+/**
+ * WebSocket handshake: no common protocol version; the message names both.
+ */
+#define OPENCLAW_RESULT_WS_PROTOCOL_MISMATCH 102
+
+/**
+ * WebSocket handshake: pairing (or a device identity) is required; the message says what next.
+ */
+#define OPENCLAW_RESULT_WS_PAIRING_REQUIRED 103
+
+/**
+ * A WebSocket request answered `ok:false` (`openclaw_last_error_type` gives the code).
+ */
+#define OPENCLAW_RESULT_WS_RPC_ERROR 104
+
+/**
+ * The WebSocket connection is closed or was lost; a request in flight may have run (never
+ * replayed).
+ */
+#define OPENCLAW_RESULT_WS_DISCONNECTED 105
+
+/**
  * A Rust panic was caught at the boundary (a bug: please report it).
  */
 #define OPENCLAW_RESULT_PANIC 90
@@ -478,6 +626,104 @@ typedef int (*openclaw_event_callback)(void *userdata, const struct openclaw_eve
  * `history` (the backlog) or `message` (a new message).
  */
 #define OPENCLAW_EVENT_HISTORY 10
+
+/**
+ * Any other gateway event: read `name` and `payload_json`.
+ */
+#define OPENCLAW_WS_EVENT_OTHER 0
+
+/**
+ * `chat`: `run_id`, `session_key`, `state` (`status`/`delta`/`final`/`aborted`/`error`),
+ * `phase`, `text` (delta text, final text or error message), `replace`.
+ */
+#define OPENCLAW_WS_EVENT_CHAT 1
+
+/**
+ * `agent`: `run_id`, `session_key`, `state` = the stream (`lifecycle`, `assistant`, `tool`,
+ * `usage`…), `phase`, `text` (assistant delta or tool name), `id` (tool call id).
+ */
+#define OPENCLAW_WS_EVENT_AGENT 2
+
+/**
+ * `exec.approval.requested`: `id` (approval id), `text` (the command), `run_id`,
+ * `session_key`, `state` (allowed decisions joined by `,`).
+ */
+#define OPENCLAW_WS_EVENT_APPROVAL_REQUESTED 3
+
+/**
+ * `exec.approval.resolved`: `id`, `state` (the decision).
+ */
+#define OPENCLAW_WS_EVENT_APPROVAL_RESOLVED 4
+
+/**
+ * `session.message`: `session_key`, `state` (role), `text`.
+ */
+#define OPENCLAW_WS_EVENT_SESSION_MESSAGE 5
+
+/**
+ * `sessions.changed`: `session_key` (may be `""`), `state` (reason).
+ */
+#define OPENCLAW_WS_EVENT_SESSIONS_CHANGED 6
+
+/**
+ * `tick`.
+ */
+#define OPENCLAW_WS_EVENT_TICK 7
+
+/**
+ * `shutdown`: `text` (reason).
+ */
+#define OPENCLAW_WS_EVENT_SHUTDOWN 8
+
+/**
+ * Frame seq jumped (events lost): `gap_expected`, `gap_received`.
+ */
+#define OPENCLAW_WS_EVENT_GAP 9
+
+/**
+ * The event queue overflowed: `count` oldest events were discarded.
+ */
+#define OPENCLAW_WS_EVENT_DROPPED 10
+
+/**
+ * The connection was lost and is being re-established: `text` (why).
+ */
+#define OPENCLAW_WS_EVENT_DISCONNECTED 11
+
+/**
+ * The connection is back; subscriptions renewed: `id` (the new boot id).
+ */
+#define OPENCLAW_WS_EVENT_RECONNECTED 12
+
+/**
+ * Run stream: a progress phase (`phase`).
+ */
+#define OPENCLAW_WS_EVENT_RUN_STATUS 20
+
+/**
+ * Run stream: new assistant text (`text`, `text_len`; `replace` = it replaces the text so far).
+ */
+#define OPENCLAW_WS_EVENT_RUN_DELTA 21
+
+/**
+ * Run stream: an agent event of the run (as `OPENCLAW_WS_EVENT_AGENT`).
+ */
+#define OPENCLAW_WS_EVENT_RUN_AGENT 22
+
+/**
+ * Run stream, last event: the run finished (`text` = the reply, `state` = stop reason).
+ */
+#define OPENCLAW_WS_EVENT_RUN_FINAL 23
+
+/**
+ * Run stream, last event: the run was aborted (`text` = text so far, `state` = stop reason).
+ */
+#define OPENCLAW_WS_EVENT_RUN_ABORTED 24
+
+/**
+ * Run stream: events of the run may have been lost (`gap_expected`, `gap_received`).
+ */
+#define OPENCLAW_WS_EVENT_RUN_GAP 25
 
 #ifdef __cplusplus
 extern "C" {
@@ -1881,6 +2127,271 @@ char *openclaw_stream_text(const struct openclaw_stream *stream, size_t *len_out
  * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_stream_free(struct openclaw_stream *stream);
+
+/**
+ * Makes connection options with the defaults (operator role; scopes `operator.read`,
+ * `operator.write`, `operator.approvals`; 30 s request timeout; 1024 queued events; no
+ * reconnect).
+ *
+ * Ownership: `*out` belongs to the caller (free with `openclaw_ws_options_free`; connecting
+ * copies it). Thread-safety: any thread; use one options object from one thread at a time.
+ */
+openclaw_result openclaw_ws_options_new(struct openclaw_ws_options **out);
+
+/**
+ * Frees options. NULL is accepted.
+ *
+ * Thread-safety: free it once, after every use of it has returned.
+ */
+void openclaw_ws_options_free(struct openclaw_ws_options *opts);
+
+/**
+ * Sets the scopes to request, comma-separated (e.g. `"operator.read,operator.write"`).
+ * Exec approvals raised by agent runs reach only connections that also hold `operator.admin`.
+ *
+ * Ownership: `scopes` is copied. Thread-safety: one thread at a time per options object.
+ */
+openclaw_result openclaw_ws_options_set_scopes(struct openclaw_ws_options *opts,
+                                               const char *scopes);
+
+/**
+ * Turns automatic reconnect on or off (default off). With it on, a lost connection is
+ * re-established with jittered back-off (1 s to 30 s) and session subscriptions are renewed;
+ * requests in flight fail with `OPENCLAW_RESULT_WS_DISCONNECTED` and are never replayed.
+ *
+ * Thread-safety: one thread at a time per options object.
+ */
+openclaw_result openclaw_ws_options_set_reconnect(struct openclaw_ws_options *opts, bool on);
+
+/**
+ * The default request deadline in milliseconds (0 = no limit; default 30000).
+ *
+ * Thread-safety: one thread at a time per options object.
+ */
+openclaw_result openclaw_ws_options_set_request_timeout_ms(struct openclaw_ws_options *opts,
+                                                           uint64_t ms);
+
+/**
+ * The capacity of the event queue (default 1024; at least 1). When it is full the oldest
+ * event is discarded and the next pull returns an `OPENCLAW_WS_EVENT_DROPPED` notice first.
+ *
+ * Thread-safety: one thread at a time per options object.
+ */
+openclaw_result openclaw_ws_options_set_event_queue_capacity(struct openclaw_ws_options *opts,
+                                                             size_t capacity);
+
+/**
+ * Presents a device identity: the Ed25519 key kept at `key_path` (created, mode 0600, when
+ * missing) signs the connect challenge; the device token the gateway issues is kept at
+ * `token_path` (nullable: not kept) and used when the client has no token/password.
+ *
+ * Ownership: the strings are copied. Thread-safety: one thread at a time per options object.
+ */
+openclaw_result openclaw_ws_options_set_device(struct openclaw_ws_options *opts,
+                                               const char *key_path,
+                                               const char *token_path);
+
+/**
+ * Whether to send the client's gateway token/password (default true; false = authenticate
+ * with the stored device token only).
+ *
+ * Thread-safety: one thread at a time per options object.
+ */
+openclaw_result openclaw_ws_options_set_use_shared_secret(struct openclaw_ws_options *opts,
+                                                          bool on);
+
+/**
+ * Connects to the client's gateway over WebSocket (same URL, token, TLS settings) and
+ * completes the handshake; starts the connection's thread.
+ *
+ * Returns `OPENCLAW_RESULT_WS_AUTH`, `_WS_PAIRING_REQUIRED`, `_WS_PROTOCOL_MISMATCH`,
+ * `_CONNECT`, `_TLS`, `_TIMEOUT`… on failure. Ownership: `client` and `opts` (nullable =
+ * defaults) are borrowed for the call; `*out` belongs to the caller (free with
+ * `openclaw_ws_free`). Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_connect(const struct openclaw_client *client,
+                                    const struct openclaw_ws_options *opts,
+                                    struct openclaw_ws **out);
+
+/**
+ * Closes the connection (idempotent) and waits for its thread; calls waiting on other
+ * threads fail with `OPENCLAW_RESULT_WS_DISCONNECTED`. The handle stays valid until freed.
+ *
+ * Thread-safety: any thread, but not from the event callback.
+ */
+openclaw_result openclaw_ws_close(const struct openclaw_ws *ws);
+
+/**
+ * Closes and frees a connection. NULL is accepted. Run handles opened from it stay valid
+ * (they then report `OPENCLAW_RESULT_WS_DISCONNECTED`).
+ *
+ * Thread-safety: free it once, after every call using it (on any thread) has returned; not
+ * from the event callback.
+ */
+void openclaw_ws_free(struct openclaw_ws *ws);
+
+/**
+ * The `hello-ok` payload of the current socket as JSON text (server version, granted
+ * `auth.scopes`, `policy`, `features`…).
+ *
+ * Ownership: `*out` belongs to the caller (free with `openclaw_string_free`). Thread-safety:
+ * any thread.
+ */
+openclaw_result openclaw_ws_hello_json(const struct openclaw_ws *ws, char **out);
+
+/**
+ * Calls any gateway method: `params_json` (nullable = `{}`) is sent as the params, the
+ * answer's payload is written to `*result_json` (nullable: discarded). `timeout_ms`: 0 = the
+ * connection's default request timeout, -1 = no limit.
+ *
+ * Errors: `OPENCLAW_RESULT_WS_RPC_ERROR` (`openclaw_last_error_type` = the gateway's
+ * `details.code` or `code`), `_WS_MISSING_SCOPE`, `_TIMEOUT`, `_WS_DISCONNECTED` (the
+ * request may have run), `_LIMIT_EXCEEDED` (larger than `policy.maxPayload`),
+ * `_INVALID_ARGUMENT` (bad JSON). Ownership: strings are copied; `*result_json` belongs to
+ * the caller (free with `openclaw_string_free`). Thread-safety: any thread, concurrently.
+ */
+openclaw_result openclaw_ws_call(const struct openclaw_ws *ws,
+                                 const char *method,
+                                 const char *params_json,
+                                 int64_t timeout_ms,
+                                 char **result_json);
+
+/**
+ * `chat.send` with a fresh idempotency key; the run id is written to `*run_id_out`
+ * (nullable). The run's events then arrive as `OPENCLAW_WS_EVENT_CHAT`/`_AGENT` events.
+ *
+ * Ownership: strings are copied; `*run_id_out` belongs to the caller (free with
+ * `openclaw_string_free`). Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_chat_send(const struct openclaw_ws *ws,
+                                      const char *session_key,
+                                      const char *message,
+                                      char **run_id_out);
+
+/**
+ * `chat.abort` for a session (all its active runs, or only `run_id` when not NULL);
+ * `*aborted_out` (nullable) tells whether a run was aborted.
+ *
+ * Ownership: strings are copied. Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_chat_abort(const struct openclaw_ws *ws,
+                                       const char *session_key,
+                                       const char *run_id,
+                                       bool *aborted_out);
+
+/**
+ * `exec.approval.resolve`: `decision` is `"allow-once"`, `"allow-always"` or `"deny"`.
+ *
+ * Ownership: strings are copied. Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_approval_resolve(const struct openclaw_ws *ws,
+                                             const char *approval_id,
+                                             const char *decision);
+
+/**
+ * `sessions.subscribe {}`: `sessions.changed` and `session.message` events for this
+ * connection (renewed after a reconnect).
+ *
+ * Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_sessions_subscribe(const struct openclaw_ws *ws);
+
+/**
+ * Pulls the next event, waiting at most `timeout_ms` (-1 = until one comes, 0 = do not
+ * wait). Returns `OPENCLAW_RESULT_OK` with `*out` set, `OPENCLAW_RESULT_TIMEOUT` when none
+ * came, `OPENCLAW_RESULT_WS_DISCONNECTED` once the connection is closed and the queue empty.
+ *
+ * Ownership: `*out` belongs to the caller (free with `openclaw_ws_event_free`).
+ * Thread-safety: any thread; several threads may pull (each event goes to one of them).
+ */
+openclaw_result openclaw_ws_next_event(const struct openclaw_ws *ws,
+                                       int64_t timeout_ms,
+                                       struct openclaw_ws_event **out);
+
+/**
+ * Frees an event from `openclaw_ws_next_event` or `openclaw_ws_run_next`. NULL is accepted.
+ *
+ * Thread-safety: any thread, once.
+ */
+void openclaw_ws_event_free(struct openclaw_ws_event *event);
+
+/**
+ * Delivers events to `callback` (on the connection thread) instead of the pull queue; NULL
+ * goes back to the queue.
+ *
+ * Ownership: `userdata` is passed back untouched and must stay valid until the callback is
+ * replaced or the connection is freed. Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_set_event_callback(const struct openclaw_ws *ws,
+                                               openclaw_ws_event_callback callback,
+                                               void *userdata);
+
+/**
+ * Sends `message` on `session_key` (`chat.send` with a fresh idempotency key) and opens a
+ * stream of the run's events.
+ *
+ * Ownership: strings are copied; `*out` belongs to the caller (free with
+ * `openclaw_ws_run_free`); it stays valid after the connection is freed. Thread-safety: any
+ * thread.
+ */
+openclaw_result openclaw_ws_chat_run_open(const struct openclaw_ws *ws,
+                                          const char *session_key,
+                                          const char *message,
+                                          struct openclaw_ws_run **out);
+
+/**
+ * The next event of a run, waiting at most `timeout_ms` (-1 = until one comes). Returns
+ * `OPENCLAW_RESULT_OK` with `*out` (the last is `OPENCLAW_WS_EVENT_RUN_FINAL` or
+ * `_RUN_ABORTED`), then `OPENCLAW_RESULT_END`; `OPENCLAW_RESULT_TIMEOUT` when nothing came in
+ * time; `OPENCLAW_RESULT_STREAM_ERROR` when the run failed (message = the gateway's error,
+ * partial text available); `OPENCLAW_RESULT_WS_DISCONNECTED` when the connection ended.
+ *
+ * Ownership: `*out` belongs to the caller (free with `openclaw_ws_event_free`).
+ * Thread-safety: one thread at a time per run (others may call `openclaw_ws_run_abort`).
+ */
+openclaw_result openclaw_ws_run_next(const struct openclaw_ws_run *run_handle,
+                                     int64_t timeout_ms,
+                                     struct openclaw_ws_event **out);
+
+/**
+ * Aborts the run on the gateway (`chat.abort` for its session and run id) and waits for the
+ * answer; the run's stream then ends with `OPENCLAW_WS_EVENT_RUN_ABORTED`. `*aborted_out`
+ * (nullable) tells whether the gateway aborted a run (false when it had already ended).
+ *
+ * Thread-safety: any thread, also while another thread waits in `openclaw_ws_run_next`.
+ */
+openclaw_result openclaw_ws_run_abort(const struct openclaw_ws_run *run_handle, bool *aborted_out);
+
+/**
+ * The run id. Owned by the run handle (valid until it is freed); never NULL for a live handle
+ * (NULL for a NULL handle).
+ *
+ * Thread-safety: any thread.
+ */
+const char *openclaw_ws_run_id(const struct openclaw_ws_run *run_handle);
+
+/**
+ * Frees a run handle (the run itself goes on on the gateway unless aborted). NULL is accepted.
+ *
+ * Thread-safety: free it once, after every call using it (on any thread) has returned.
+ */
+void openclaw_ws_run_free(struct openclaw_ws_run *run_handle);
+
+/**
+ * Sends `message` on `session_key` and calls `callback` on this thread for each event of the
+ * run until it ends. Returns `OPENCLAW_RESULT_OK` when the run finished
+ * (`OPENCLAW_WS_EVENT_RUN_FINAL`), `OPENCLAW_RESULT_CANCELLED` when it ended aborted (by the
+ * callback or anyone else), `OPENCLAW_RESULT_STREAM_ERROR` when it failed, or the error.
+ * `idle_timeout_ms`: longest wait for one event (0 = none).
+ *
+ * Ownership: strings and `userdata` are borrowed for the call. Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_chat_run(const struct openclaw_ws *ws,
+                                     const char *session_key,
+                                     const char *message,
+                                     uint64_t idle_timeout_ms,
+                                     openclaw_ws_run_callback callback,
+                                     void *userdata);
 
 #ifdef __cplusplus
 }  // extern "C"

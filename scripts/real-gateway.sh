@@ -8,6 +8,13 @@
 #                                     session_status denied) on free ports; prints `export` lines
 #   scripts/real-gateway.sh stop      stop everything started by `start` (by PID)
 #   scripts/real-gateway.sh env       print the `export` lines again
+#   scripts/real-gateway.sh start-extra NAME    (after start) one more gateway like A on a free
+#                                     port, for tests that restart a gateway; prints its URL
+#   scripts/real-gateway.sh restart-extra NAME  stop it (SIGTERM) and start it again, same port
+#   scripts/real-gateway.sh stop-extra NAME     stop it
+#
+# Gateway A (and extras) make host exec ask an operator (tools.exec host=gateway, mode=ask), so
+# the WebSocket tests can resolve exec approvals.
 #
 # Cache: $OPENCLAW_CACHE_DIR (default <repo>/.cache). Run state: $OPENCLAW_RUN_DIR
 # (default <cache>/run). The exported variables select the real-gateway tests:
@@ -72,6 +79,7 @@ write_config() { # dir gw_port model_port enabled extra_json
     $( [ "$enabled" = false ] && echo ', "tools": { "deny": ["session_status"] }' )
   },
   $( [ "$enabled" = true ] && echo "\"hooks\": { \"enabled\": true, \"token\": \"$HOOKS_TOKEN\" }," )
+  $( [ "$enabled" = true ] && echo '"tools": { "exec": { "host": "gateway", "mode": "ask" } },' )
   "logging": { "file": "$dir/logs/openclaw.log" },
   "models": {
     "mode": "merge",
@@ -138,6 +146,7 @@ start() {
     while [ "$bport" = "$aport" ] || [ "$bport" = "$mport" ]; do bport=$(free_port); done
     python3 "$ROOT/scripts/fake_provider.py" "$mport" "$RUN/provider.jsonl" > "$RUN/provider.out" 2>&1 &
     echo $! > "$RUN/provider.pid"
+    echo "$mport" > "$RUN/provider.port"
     for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$mport/health" 2>/dev/null && break; sleep 0.05; done
     write_config "$RUN/a" "$aport" "$mport" true ""
     write_config "$RUN/b" "$bport" "$mport" false ', "rateLimit": { "maxAttempts": 3, "windowMs": 60000, "lockoutMs": 30000, "exemptLoopback": false }'
@@ -158,6 +167,7 @@ export OPENCLAW_REAL_PROVIDER_LOG=$RUN/provider.jsonl
 export OPENCLAW_REAL_HOOKS_TOKEN=$HOOKS_TOKEN
 export OPENCLAW_GATEWAY_URL=http://127.0.0.1:$aport
 export OPENCLAW_GATEWAY_TOKEN=$TOKEN
+export OPENCLAW_REAL_RUN_DIR=$RUN
 ENV
     if [ "${OPENCLAW_RG_SINGLE:-0}" = 1 ]; then
         log "gateway $version ready at http://127.0.0.1:$aport"
@@ -180,7 +190,28 @@ stop_pid() {
     rm -f "$f"
 }
 
+start_extra() { # name
+    local name=x-$1 port mport
+    mport=$(cat "$RUN/provider.port")
+    port=$(free_port)
+    echo "$port" > "$RUN/$name.port"
+    write_config "$RUN/$name" "$port" "$mport" true ""
+    start_gateway "$RUN/$name" "$port" "$name"
+    wait_ready "http://127.0.0.1:$port" "$RUN/$name.pid" "$name"
+    echo "http://127.0.0.1:$port"
+}
+
+restart_extra() { # name
+    local name=x-$1 port
+    port=$(cat "$RUN/$name.port")
+    stop_pid "$RUN/$name.pid"
+    start_gateway "$RUN/$name" "$port" "$name"
+    wait_ready "http://127.0.0.1:$port" "$RUN/$name.pid" "$name"
+    echo "http://127.0.0.1:$port"
+}
+
 stop() {
+    for f in "$RUN"/x-*.pid; do [ -e "$f" ] && stop_pid "$f"; done
     stop_pid "$RUN/a.pid"
     stop_pid "$RUN/b.pid"
     stop_pid "$RUN/provider.pid"
@@ -193,5 +224,8 @@ case "${1:-}" in
     start) start ;;
     stop) stop ;;
     env) print_env ;;
-    *) echo "usage: $0 install|start|stop|env" >&2; exit 2 ;;
+    start-extra) start_extra "$2" ;;
+    restart-extra) restart_extra "$2" ;;
+    stop-extra) stop_pid "$RUN/x-$2.pid" ;;
+    *) echo "usage: $0 install|start|stop|env|start-extra NAME|restart-extra NAME|stop-extra NAME" >&2; exit 2 ;;
 esac

@@ -16,3 +16,4 @@ export OPENCLAW_RUN_DIR=${OPENCLAW_RUN_DIR:-$ROOT/.cache/test-run}
 trap '"$ROOT/scripts/real-gateway.sh" stop >/dev/null 2>&1 || true' EXIT
 eval "$("$ROOT/scripts/real-gateway.sh" start)"
 cargo test --test real_gateway -- --ignored --test-threads=4
+cargo test --test real_gateway_ws -- --ignored --test-threads=4

@@ -151,6 +151,18 @@ pub enum ErrorKind {
     ConnectionLost,
     /// [`Error::Io`]
     Io,
+    /// [`Error::WsAuth`]
+    WsAuth,
+    /// [`Error::MissingScope`]
+    MissingScope,
+    /// [`Error::ProtocolMismatch`]
+    ProtocolMismatch,
+    /// [`Error::PairingRequired`]
+    PairingRequired,
+    /// [`Error::Rpc`]
+    Rpc,
+    /// [`Error::Disconnected`]
+    Disconnected,
 }
 
 /// Every failure the library reports.
@@ -347,6 +359,94 @@ pub enum Error {
         /// The error text.
         message: String,
     },
+
+    /// WebSocket handshake: the gateway refused the credentials (`AUTH_TOKEN_MISMATCH`,
+    /// `AUTH_TOKEN_MISSING`, `AUTH_DEVICE_TOKEN_MISMATCH`, `DEVICE_AUTH_*`…).
+    #[error("the gateway refused the WebSocket credentials ({detail_code}): {message}{}", next_step_note(.next_step))]
+    WsAuth {
+        /// `error.details.code`, e.g. `AUTH_TOKEN_MISMATCH`.
+        detail_code: String,
+        /// The gateway's message.
+        message: String,
+        /// `error.details.recommendedNextStep`, e.g. `update_auth_credentials`.
+        next_step: Option<String>,
+    },
+
+    /// A WebSocket method needs an operator scope this connection was not granted.
+    #[error(
+        "missing scope {scope} for {method}: {message}. Request it in WsOptions::scopes (it must also be granted to the token or device)"
+    )]
+    MissingScope {
+        /// The method called.
+        method: String,
+        /// The missing scope (`error.details.missingScope`).
+        scope: String,
+        /// Every scope the method needs (`error.details.requiredScopes`).
+        required: Vec<String>,
+        /// The gateway's message.
+        message: String,
+    },
+
+    /// WebSocket handshake: no protocol version in common.
+    #[error(
+        "protocol mismatch: this client speaks {client_min}..={client_max}, the gateway expects {server}"
+    )]
+    ProtocolMismatch {
+        /// The lowest version offered.
+        client_min: u32,
+        /// The highest version offered.
+        client_max: u32,
+        /// The version the gateway expects (`details.expectedProtocol`; 0 when not sent).
+        server: u32,
+    },
+
+    /// WebSocket handshake: the device must be paired (or a device identity is required).
+    #[error("pairing required ({detail_code}): {message}{}", next_step_note(.next_step))]
+    PairingRequired {
+        /// `error.details.code`, e.g. `DEVICE_IDENTITY_REQUIRED` or `PAIRING_REQUIRED`.
+        detail_code: String,
+        /// The gateway's message.
+        message: String,
+        /// What to do next (`recommendedNextStep`, or this library's advice).
+        next_step: Option<String>,
+    },
+
+    /// A WebSocket request answered `ok:false` (any case without its own variant).
+    #[error("{method} failed ({code}{}): {message}{}", type_note(.detail_code), retry_note(*.retry_after))]
+    Rpc {
+        /// The method called.
+        method: Box<str>,
+        /// `error.code`, e.g. `INVALID_REQUEST`, `UNAVAILABLE`.
+        code: String,
+        /// `error.details.code` or `error.details.reason`, when sent.
+        detail_code: Option<String>,
+        /// The gateway's message.
+        message: String,
+        /// `error.details` as JSON text (empty when absent).
+        details: Box<str>,
+        /// `retryAfterMs`, when sent.
+        retry_after: Option<Duration>,
+    },
+
+    /// The WebSocket connection is closed or was lost. A request in flight when it broke may or
+    /// may not have run on the gateway; it is never replayed.
+    #[error("WebSocket connection lost: {reason}{}", close_note(*.close_code))]
+    Disconnected {
+        /// Why (close reason, I/O error, tick watchdog…).
+        reason: String,
+        /// The WebSocket close code, when the gateway sent one (1008 policy, 1012 restart…).
+        close_code: Option<u16>,
+    },
+}
+
+fn next_step_note(s: &Option<String>) -> String {
+    s.as_deref()
+        .map(|s| format!(" (next step: {s})"))
+        .unwrap_or_default()
+}
+
+fn close_note(c: Option<u16>) -> String {
+    c.map(|c| format!(" (close code {c})")).unwrap_or_default()
 }
 
 fn connect_hint(f: ConnectFailure) -> &'static str {
@@ -445,6 +545,12 @@ impl Error {
             Error::Cancelled { .. } => ErrorKind::Cancelled,
             Error::ConnectionLost { .. } => ErrorKind::ConnectionLost,
             Error::Io { .. } => ErrorKind::Io,
+            Error::WsAuth { .. } => ErrorKind::WsAuth,
+            Error::MissingScope { .. } => ErrorKind::MissingScope,
+            Error::ProtocolMismatch { .. } => ErrorKind::ProtocolMismatch,
+            Error::PairingRequired { .. } => ErrorKind::PairingRequired,
+            Error::Rpc { .. } => ErrorKind::Rpc,
+            Error::Disconnected { .. } => ErrorKind::Disconnected,
         }
     }
 
@@ -485,6 +591,14 @@ impl Error {
             | Error::NotFound { error_type, .. } => error_type.as_deref(),
             Error::Unauthorized { .. } => Some("unauthorized"),
             Error::RateLimited { .. } => Some("rate_limited"),
+            Error::WsAuth { detail_code, .. } | Error::PairingRequired { detail_code, .. } => {
+                Some(detail_code)
+            }
+            Error::MissingScope { .. } => Some("MISSING_SCOPE"),
+            Error::ProtocolMismatch { .. } => Some("PROTOCOL_MISMATCH"),
+            Error::Rpc {
+                detail_code, code, ..
+            } => Some(detail_code.as_deref().unwrap_or(code)),
             _ => None,
         }
     }
@@ -515,7 +629,9 @@ impl Error {
     /// `Retry-After`, when the gateway sent one.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            Error::RateLimited { retry_after, .. } | Error::Api { retry_after, .. } => *retry_after,
+            Error::RateLimited { retry_after, .. }
+            | Error::Api { retry_after, .. }
+            | Error::Rpc { retry_after, .. } => *retry_after,
             _ => None,
         }
     }

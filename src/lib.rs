@@ -8,6 +8,7 @@
 //! - [`client`]: configuration, transport, endpoints and connection diagnosis.
 //! - [`error`]: one error type with stable categories.
 //! - [`options`] and [`validate`]: per-call settings and input rules shared by every request.
+//! - [`ws`]: the WebSocket control plane (live events, abort, approvals, sessions).
 //!
 //! ```no_run
 //! use openclaw_client::{Client, ChatRequest, ChatEvent};
@@ -40,6 +41,7 @@ pub mod responses;
 pub mod sse;
 pub mod stream;
 pub mod validate;
+pub mod ws;
 
 pub use cancel::CancelToken;
 pub use chat::{

@@ -20,7 +20,7 @@ mod discovery;
 mod embeddings;
 mod endpoints;
 mod hooks;
-mod net;
+pub(crate) mod net;
 mod responses;
 mod retry;
 mod sessions;

@@ -294,62 +294,83 @@ impl<In: Transport> Connector<In> for TcpStep {
         if let Some(proxied) = chained {
             return Ok(Some(Either::A(proxied)));
         }
-        let deadline = deadline_of(&details.timeout);
         let addrs: Vec<SocketAddr> = details.addrs.iter().copied().collect();
-        let mut last = None;
-        for (i, addr) in addrs.iter().enumerate() {
-            // Each address but the last gets half of what is left.
-            let step_deadline = match deadline {
-                Some(d) if i + 1 < addrs.len() => {
-                    Some(Instant::now() + d.saturating_duration_since(Instant::now()) / 2)
-                }
-                other => other,
-            };
-            match connect_one(*addr, step_deadline, &self.cancel) {
-                Ok(stream) => {
-                    if details.config.no_delay() {
-                        let _ = stream.set_nodelay(true);
-                    }
-                    let tcp = Tcp {
-                        stream: Arc::new(stream),
-                        buffers: LazyBuffers::new(
-                            details.config.input_buffer_size(),
-                            details.config.output_buffer_size(),
-                        ),
-                        read_timeout: None,
-                        write_timeout: None,
-                    };
-                    // Only a cancellable call's agent is ever shut down.
-                    if self.cancel.is_some() {
-                        let weak: Weak<dyn ShutdownHandle> =
-                            Arc::downgrade(&tcp.stream) as Weak<dyn ShutdownHandle>;
-                        (details.register_shutdown)(weak)?;
-                    }
-                    return Ok(Some(Either::B(tcp)));
-                }
-                Err(e) if cancelled(&self.cancel) => {
-                    let _ = e;
-                    return Err(not_sent(io::ErrorKind::Interrupted, NotSent::Cancelled));
-                }
-                Err(e) if e.kind() == io::ErrorKind::TimedOut => {
-                    last = Some(ureq::Error::Timeout(ureq::Timeout::Connect));
-                    if deadline.is_some_and(|d| Instant::now() >= d) {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    let text = format!("{e} ({addr})");
-                    last = Some(not_sent(e.kind(), NotSent::Connect(text)));
+        let stream = connect_addrs(&addrs, deadline_of(&details.timeout), &self.cancel)?;
+        if details.config.no_delay() {
+            let _ = stream.set_nodelay(true);
+        }
+        let tcp = Tcp {
+            stream: Arc::new(stream),
+            buffers: LazyBuffers::new(
+                details.config.input_buffer_size(),
+                details.config.output_buffer_size(),
+            ),
+            read_timeout: None,
+            write_timeout: None,
+        };
+        // Only a cancellable call's agent is ever shut down.
+        if self.cancel.is_some() {
+            let weak: Weak<dyn ShutdownHandle> =
+                Arc::downgrade(&tcp.stream) as Weak<dyn ShutdownHandle>;
+            (details.register_shutdown)(weak)?;
+        }
+        Ok(Some(Either::B(tcp)))
+    }
+}
+
+/// Resolves `host` and connects to it within the deadline, watching the cancel flag: the same
+/// steps as an HTTP call, for the WebSocket client. Errors map with `Error::from_ureq`.
+pub(crate) fn connect_host(
+    host: &str,
+    port: u16,
+    deadline: Option<Instant>,
+    cancel: &CancelFlag,
+) -> Result<TcpStream, ureq::Error> {
+    let addrs = match literal_addrs(host, port) {
+        Some(a) => a,
+        None => lookup(host, port, deadline, cancel)?,
+    };
+    connect_addrs(&addrs, deadline, cancel)
+}
+
+/// Connects to the first address that answers; each address but the last gets half of what is
+/// left of the budget.
+fn connect_addrs(
+    addrs: &[SocketAddr],
+    deadline: Option<Instant>,
+    cancel: &CancelFlag,
+) -> Result<TcpStream, ureq::Error> {
+    let mut last = None;
+    for (i, addr) in addrs.iter().enumerate() {
+        let step_deadline = match deadline {
+            Some(d) if i + 1 < addrs.len() => {
+                Some(Instant::now() + d.saturating_duration_since(Instant::now()) / 2)
+            }
+            other => other,
+        };
+        match connect_one(*addr, step_deadline, cancel) {
+            Ok(stream) => return Ok(stream),
+            Err(_) if cancelled(cancel) => {
+                return Err(not_sent(io::ErrorKind::Interrupted, NotSent::Cancelled));
+            }
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                last = Some(ureq::Error::Timeout(ureq::Timeout::Connect));
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    break;
                 }
             }
+            Err(e) => {
+                let text = format!("{e} ({addr})");
+                last = Some(not_sent(e.kind(), NotSent::Connect(text)));
+            }
         }
-        Err(last.unwrap_or_else(|| {
-            not_sent(
-                io::ErrorKind::ConnectionRefused,
-                NotSent::Connect("no address to connect to".into()),
-            )
-        }))
     }
+    Err(last.unwrap_or_else(|| {
+        not_sent(
+            io::ErrorKind::ConnectionRefused,
+            NotSent::Connect("no address to connect to".into()),
+        )
+    }))
 }
 
 /// Connects to one address, giving up at the deadline or when the flag is set.

@@ -6,7 +6,8 @@ use std::ffi::{CString, c_char};
 use crate::error::{Error, ErrorKind};
 
 /// A result code. 0 is success; the numbers are stable and never reused, grouped in ranges:
-/// usage 1–19, transport 20–39, HTTP/API 40–59, control 60–79, internal 90–99.
+/// usage 1–19, transport 20–39, HTTP/API 40–59, control 60–79, internal 90–99, WebSocket control
+/// plane 100–119.
 pub type openclaw_result = u32;
 
 /// Success.
@@ -54,6 +55,21 @@ pub const OPENCLAW_RESULT_LIMIT_EXCEEDED: openclaw_result = 49;
 pub const OPENCLAW_RESULT_CANCELLED: openclaw_result = 60;
 /// The pull stream has no more events.
 pub const OPENCLAW_RESULT_END: openclaw_result = 61;
+/// WebSocket handshake: the gateway refused the credentials (token mismatch or missing, device
+/// signature or device token rejected); `openclaw_last_error_type` gives `details.code` and the
+/// message the recommended next step.
+pub const OPENCLAW_RESULT_WS_AUTH: openclaw_result = 100;
+/// A WebSocket method needs a scope the connection lacks; the message names it.
+pub const OPENCLAW_RESULT_WS_MISSING_SCOPE: openclaw_result = 101;
+/// WebSocket handshake: no common protocol version; the message names both.
+pub const OPENCLAW_RESULT_WS_PROTOCOL_MISMATCH: openclaw_result = 102;
+/// WebSocket handshake: pairing (or a device identity) is required; the message says what next.
+pub const OPENCLAW_RESULT_WS_PAIRING_REQUIRED: openclaw_result = 103;
+/// A WebSocket request answered `ok:false` (`openclaw_last_error_type` gives the code).
+pub const OPENCLAW_RESULT_WS_RPC_ERROR: openclaw_result = 104;
+/// The WebSocket connection is closed or was lost; a request in flight may have run (never
+/// replayed).
+pub const OPENCLAW_RESULT_WS_DISCONNECTED: openclaw_result = 105;
 /// A Rust panic was caught at the boundary (a bug: please report it).
 pub const OPENCLAW_RESULT_PANIC: openclaw_result = 90;
 /// An internal error.
@@ -79,6 +95,12 @@ pub fn code_of(e: &Error) -> openclaw_result {
         ErrorKind::LimitExceeded => OPENCLAW_RESULT_LIMIT_EXCEEDED,
         ErrorKind::Cancelled => OPENCLAW_RESULT_CANCELLED,
         ErrorKind::ConnectionLost => OPENCLAW_RESULT_CONNECTION_LOST,
+        ErrorKind::WsAuth => OPENCLAW_RESULT_WS_AUTH,
+        ErrorKind::MissingScope => OPENCLAW_RESULT_WS_MISSING_SCOPE,
+        ErrorKind::ProtocolMismatch => OPENCLAW_RESULT_WS_PROTOCOL_MISMATCH,
+        ErrorKind::PairingRequired => OPENCLAW_RESULT_WS_PAIRING_REQUIRED,
+        ErrorKind::Rpc => OPENCLAW_RESULT_WS_RPC_ERROR,
+        ErrorKind::Disconnected => OPENCLAW_RESULT_WS_DISCONNECTED,
     }
 }
 
@@ -289,6 +311,12 @@ pub extern "C" fn openclaw_result_name(code: openclaw_result) -> *const c_char {
         OPENCLAW_RESULT_LIMIT_EXCEEDED => c"OPENCLAW_RESULT_LIMIT_EXCEEDED",
         OPENCLAW_RESULT_CANCELLED => c"OPENCLAW_RESULT_CANCELLED",
         OPENCLAW_RESULT_END => c"OPENCLAW_RESULT_END",
+        OPENCLAW_RESULT_WS_AUTH => c"OPENCLAW_RESULT_WS_AUTH",
+        OPENCLAW_RESULT_WS_MISSING_SCOPE => c"OPENCLAW_RESULT_WS_MISSING_SCOPE",
+        OPENCLAW_RESULT_WS_PROTOCOL_MISMATCH => c"OPENCLAW_RESULT_WS_PROTOCOL_MISMATCH",
+        OPENCLAW_RESULT_WS_PAIRING_REQUIRED => c"OPENCLAW_RESULT_WS_PAIRING_REQUIRED",
+        OPENCLAW_RESULT_WS_RPC_ERROR => c"OPENCLAW_RESULT_WS_RPC_ERROR",
+        OPENCLAW_RESULT_WS_DISCONNECTED => c"OPENCLAW_RESULT_WS_DISCONNECTED",
         OPENCLAW_RESULT_PANIC => c"OPENCLAW_RESULT_PANIC",
         OPENCLAW_RESULT_INTERNAL => c"OPENCLAW_RESULT_INTERNAL",
         _ => c"OPENCLAW_RESULT_UNKNOWN",

@@ -2,7 +2,8 @@
 //!
 //! Mirrors the Rust modules: [`error`] (result codes, last error), [`client`] (builder, client,
 //! discovery, token), [`chat`] (requests, non-stream results), [`stream`] (callback and pull
-//! streaming), [`cancel`], [`endpoints`] (models, tools, probes) and [`diagnosis`].
+//! streaming), [`cancel`], [`endpoints`] (models, tools, probes), [`diagnosis`] and [`ws`] (the
+//! WebSocket control plane).
 //!
 //! Rules that hold for every function:
 //! - every exported function catches panics (`OPENCLAW_RESULT_PANIC`, or NULL / 0 / false);
@@ -20,6 +21,7 @@ pub mod endpoints;
 pub mod error;
 pub mod responses;
 pub mod stream;
+pub mod ws;
 
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -79,7 +79,17 @@ pub fn examples() -> &'static PathBuf {
         );
         let out = out_dir();
         let inc = format!("-I{ROOT}/include");
-        for name in ["chat", "stream", "tools", "cancel", "check", "responses"] {
+        for name in [
+            "chat",
+            "stream",
+            "tools",
+            "cancel",
+            "check",
+            "responses",
+            "ws_chat",
+            "ws_abort",
+            "approvals",
+        ] {
             run_ok(
                 Command::new("cc")
                     .args([
