@@ -32,10 +32,20 @@ cargo_args=(build --release --lib --manifest-path "$ROOT/Cargo.toml")
 plat=""
 if [ -n "$triple" ]; then
     command -v musl-gcc >/dev/null || { say "musl-gcc not found: apt-get install musl-tools"; exit 1; }
-    # A cdylib for musl must link libc dynamically (the Python process brings musl itself).
+    sysroot=$(rustc --print sysroot)
+    unwind=$sysroot/lib/rustlib/$triple/lib/self-contained/libunwind.a
+    [ -f "$unwind" ] || { say "the Rust musl target is missing: rustup target add $triple"; exit 1; }
+    # A cdylib for musl must link musl's libc dynamically (the Python process brings musl), so
+    # crt-static is off and musl-gcc links. Rust then asks for libgcc_s for unwinding; the
+    # glibc host has no musl libgcc_s, so the Rust toolchain's own musl libunwind.a stands in
+    # for it, linked statically (the .so then needs only musl's libc).
+    shim=$target_dir/musl-unwind-shim
+    mkdir -p "$shim"
+    cp "$unwind" "$shim/libgcc_s.a"
     cargo_args+=(--target "$triple")
     export CC_x86_64_unknown_linux_musl=musl-gcc
-    export CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="-C target-feature=-crt-static"
+    export CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=musl-gcc
+    export CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="-C target-feature=-crt-static -L native=$shim"
     so=$target_dir/$triple/release/libopenclaw_client.so
     plat=musllinux_1_2_x86_64
 else
@@ -45,6 +55,9 @@ fi
 say "cargo ${cargo_args[*]} (a cold release build takes 2-5 minutes on 2 cores)"
 cargo "${cargo_args[@]}"
 [ -f "$so" ] || { say "$so missing after the build"; exit 1; }
+if [ -n "$triple" ] && readelf -d "$so" | grep -E 'NEEDED.*(libc\.so\.6|ld-linux|libgcc_s)'; then
+    say "$so depends on glibc or libgcc_s: not a musl library"; exit 1
+fi
 cp "$so" "$HERE/src/openclaw_client/libopenclaw_client.so"
 
 say "building the wheel into $HERE/dist"
