@@ -62,7 +62,8 @@ __version__: str = _lib.openclaw_version().decode()
 
 def library_version() -> str:
     """The version reported by the loaded ``libopenclaw_client.so``."""
-    return _lib.openclaw_version().decode()
+    version: bytes = _lib.openclaw_version()
+    return version.decode()
 
 
 __all__ = [

@@ -86,9 +86,10 @@ class AsyncChatStream:
         if isinstance(item, BaseException):
             self._finished = True
             raise item
-        if item.kind == EventKind.CONTENT:
-            self._text_parts.append(item.text)
-        return item
+        event: StreamEvent = item
+        if event.kind == EventKind.CONTENT:
+            self._text_parts.append(event.text)
+        return event
 
     @property
     def text(self) -> str:

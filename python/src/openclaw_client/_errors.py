@@ -76,7 +76,8 @@ class OpenClawError(Exception):
     @property
     def code_name(self) -> str:
         """The symbolic name of :attr:`code`, e.g. ``"OPENCLAW_RESULT_TIMEOUT"``."""
-        return lib.openclaw_result_name(int(self.code)).decode()
+        name: bytes = lib.openclaw_result_name(int(self.code))
+        return name.decode()
 
     def __str__(self) -> str:
         return f"{self.code_name}: {self.message}"

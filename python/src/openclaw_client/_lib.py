@@ -182,7 +182,7 @@ _SIGNATURES = {
 }
 
 
-def _candidates() -> list:
+def _candidates() -> "list[str]":
     env = os.environ.get("OPENCLAW_CLIENT_LIB")
     here = os.path.join(os.path.dirname(os.path.abspath(__file__)), LIB_NAME)
     return [p for p in (env, here) if p]
