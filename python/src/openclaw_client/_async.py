@@ -131,8 +131,11 @@ class AsyncClient:
     on a worker thread too) or wrap an existing blocking client: ``AsyncClient(client)``. Use
     it as ``async with`` or call :meth:`aclose`.
 
-    Every call gets its own cancel token: cancel the task (``task.cancel()``,
-    ``asyncio.timeout``…) and the underlying C call stops.
+    Chat, chat streams, responses and tool calls get their own cancel token: cancel the task
+    (``task.cancel()``, ``asyncio.timeout``…) and the underlying C call stops. The probes,
+    ``models``, ``check_connection`` and ``capabilities`` take no cancel token in the C API:
+    cancelling their task returns at once, while the worker thread finishes the call within the
+    client's timeouts (connect 10 s by default).
 
     Args:
         client: the blocking client to use.
