@@ -10,6 +10,8 @@ Special user messages:
   ``stall``      streams the role and ``thinking...``, then waits (up to 20 s) until the client
                  closes the connection; a non-stream call waits the same way before answering.
   ``ratelimit``  HTTP 429 with ``Retry-After: 120``.
+  ``use a tool`` asks the client to call ``get_weather`` with ``{"city":"Paris"}`` (finish
+                 reason ``tool_calls``), whole or streamed in argument fragments.
 """
 
 from __future__ import annotations
@@ -233,6 +235,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._sse_chunk(chunk({"role": "assistant"}))
                 self._sse_chunk(chunk({"content": "thinking..."}))
             return self._wait_for_close()
+        if text == "use a tool":
+            return self._tool_call(bool(req.get("stream")))
         reply = f"echo: {text}"
         if not req.get("stream"):
             return self._json(
@@ -259,6 +263,45 @@ class _Handler(BaseHTTPRequestHandler):
         self._sse_chunk(chunk({}, "stop"))
         if (req.get("stream_options") or {}).get("include_usage"):
             self._sse_chunk(USAGE)
+        self._sse_chunk(DONE)
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def _tool_call(self, stream: bool) -> None:
+        args = '{"city":"Paris"}'
+        if not stream:
+            return self._json(
+                200,
+                {
+                    "id": "chatcmpl_1",
+                    "object": "chat.completion",
+                    "model": "openclaw",
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {
+                                "role": "assistant",
+                                "content": None,
+                                "tool_calls": [
+                                    {
+                                        "id": "call_1",
+                                        "type": "function",
+                                        "function": {"name": "get_weather", "arguments": args},
+                                    }
+                                ],
+                            },
+                            "finish_reason": "tool_calls",
+                        }
+                    ],
+                },
+            )
+        self._sse_start()
+        self._sse_chunk(chunk({"role": "assistant"}))
+        first = {"index": 0, "id": "call_1", "type": "function"}
+        first["function"] = {"name": "get_weather", "arguments": args[:8]}
+        self._sse_chunk(chunk({"tool_calls": [first]}))
+        self._sse_chunk(chunk({"tool_calls": [{"index": 0, "function": {"arguments": args[8:]}}]}))
+        self._sse_chunk(chunk({}, "tool_calls"))
         self._sse_chunk(DONE)
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()

@@ -216,6 +216,28 @@ def test_responses_and_tools(gw: MockGateway) -> None:
         assert "Tool not available" in e.value.message
 
 
+def test_tool_calls_whole_and_streamed(gw: MockGateway) -> None:
+    tool = {
+        "name": "get_weather",
+        "description": "Weather for a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+    }
+    with oc.Client(gw.url, "tok") as c:
+        r = c.chat("use a tool", tools=[tool])
+        assert r.finish_reason == "tool_calls"
+        assert r.tool_calls == (oc.ToolCall("call_1", "get_weather", '{"city":"Paris"}'),)
+        sent = gw.last("/v1/chat/completions").json()["tools"]
+        assert sent[0]["function"]["name"] == "get_weather"
+        assert sent[0]["function"]["parameters"]["properties"]["city"] == {"type": "string"}
+        with c.chat_stream("use a tool", tools=[tool]) as s:
+            calls = [e for e in s if e.kind == oc.EventKind.TOOL_CALL]
+    assert [(e.tool_index, e.tool_id, e.tool_name) for e in calls] == [
+        (0, "call_1", "get_weather"),
+        (0, None, None),
+    ]
+    assert "".join(e.text for e in calls) == '{"city":"Paris"}'
+
+
 def test_invalid_arguments_raise_value_errors(gw: MockGateway) -> None:
     with pytest.raises(oc.InvalidArgumentError) as e:
         oc.Client("not a url", "tok")
