@@ -150,6 +150,13 @@ struct Usage {
     uint64_t total_tokens = 0;       ///< total tokens
 };
 
+/** A tool call the reply asks the client to run; the views live as long as the ChatResult. */
+struct ToolCall {
+    std::string_view id;         ///< the call id (answer it with this id)
+    std::string_view name;       ///< the function name
+    std::string_view arguments;  ///< the JSON arguments
+};
+
 /** A cancel token: cancel() ends every call it is attached to, from any thread. Move-only. */
 class CancelToken {
   public:
@@ -202,6 +209,16 @@ class ChatRequest {
     ChatRequest &agent(std::string_view agent_id) {
         check(openclaw_chat_request_set_agent(r_.get(), detail::c_string(agent_id, "set_agent").c_str()),
               "set_agent");
+        return *this;
+    }
+    /** Adds a client-side function tool; `parameters_json` (a JSON schema) may be "". */
+    ChatRequest &tool(std::string_view name, std::string_view description = {},
+                      std::string_view parameters_json = {}) {
+        std::string n = detail::c_string(name, "add_tool"), d = detail::c_string(description, "add_tool"),
+                    p = detail::c_string(parameters_json, "add_tool");
+        check(openclaw_chat_request_add_tool(r_.get(), n.c_str(), d.empty() ? nullptr : d.c_str(),
+                                             p.empty() ? nullptr : p.c_str()),
+              "add_tool");
         return *this;
     }
     /** Adds an extra HTTP header. */
@@ -262,6 +279,12 @@ class ChatResult {
     }
     /** How many tool calls the reply asks the client to run. */
     std::size_t tool_call_count() const noexcept { return openclaw_chat_result_tool_call_count(r_.get()); }
+    /** Tool call `index`; throws Error(OPENCLAW_RESULT_INVALID_ARGUMENT) when out of range. */
+    ToolCall tool_call(std::size_t index) const {
+        const char *id = nullptr, *name = nullptr, *args = nullptr;
+        check(openclaw_chat_result_tool_call(r_.get(), index, &id, &name, &args), "chat_result_tool_call");
+        return ToolCall{detail::view(id), detail::view(name), detail::view(args)};
+    }
     /** The C handle (nullptr after a move). */
     const openclaw_chat_result *get() const noexcept { return r_.get(); }
 

@@ -117,6 +117,13 @@ fn echo_reply(r: &Recorded) -> Reply {
                     r#"{"error":{"message":"Missing user message in `messages`.","type":"invalid_request_error"}}"#,
                 );
             };
+            if text == "use a tool" && body["stream"] != true {
+                assert_eq!(body["tools"][0]["function"]["name"], "get_weather");
+                return Reply::json(
+                    200,
+                    r#"{"id":"c","object":"chat.completion","model":"openclaw","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},"finish_reason":"tool_calls"}]}"#,
+                );
+            }
             if text == "stall" {
                 return Reply::sse_timed(vec![
                     (Duration::ZERO, ROLE_CHUNK.as_bytes().to_vec()),

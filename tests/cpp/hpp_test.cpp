@@ -1,6 +1,6 @@
 // hpp_test.cpp — exercises include/openclaw_client.hpp against the mock gateway of
 // tests/c_examples.rs: exceptions with their details, moves of every owning type, cancellation
-// from another thread, an idle timeout, and range-for streaming. Run under valgrind by the test.
+// from another thread, an idle timeout, tool calls, and range-for streaming. Run under valgrind by the test.
 //
 // Usage: hpp_test GATEWAY_URL DISABLED_URL DEAD_URL   (the gateway wants the token "tok")
 // Exit status 0 when every check passed; each failed check is printed to stderr.
@@ -76,6 +76,19 @@ void test_chat(const std::string &url) {
     CHECK(c.invoke_tool("sessions_list", "{\"limit\":2}").find("\"content\"") != std::string::npos);
     openclaw::Diagnosis d = c.check_connection();
     CHECK(d.ok() && d.version() == "2026.9.6");
+}
+
+void test_tool_calls(const std::string &url) {
+    openclaw::Client c = make(url);
+    openclaw::ChatRequest req;
+    req.user("use a tool").tool("get_weather", "Weather for a city", "{\"type\":\"object\"}");
+    openclaw::ChatResult r = c.chat(req);
+    CHECK(r.finish_reason() == "tool_calls");
+    CHECK(r.tool_call_count() == 1);
+    openclaw::ToolCall call = r.tool_call(0);
+    CHECK(call.id == "call_1" && call.name == "get_weather" && call.arguments == "{\"city\":\"Paris\"}");
+    auto e = THROWN(r.tool_call(1));
+    CHECK(e && e->code() == OPENCLAW_RESULT_INVALID_ARGUMENT);
 }
 
 void test_stream(const std::string &url) {
@@ -223,6 +236,7 @@ int main(int argc, char **argv) {
     const std::string url = argv[1], disabled = argv[2], dead = argv[3];
     try {
         test_chat(url);
+        test_tool_calls(url);
         test_stream(url);
         test_moves(url);
         test_errors(url, disabled, dead);
