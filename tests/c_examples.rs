@@ -39,78 +39,114 @@ fn valgrind_available() -> bool {
 }
 
 fn echo_gateway() -> MockGateway {
+    MockGateway::start(echo_reply)
+}
+
+/// The echo gateway behind token auth (`Bearer tok`), as a real gateway: 401 with the JSON
+/// envelope on the API routes, probes open.
+fn auth_gateway() -> MockGateway {
     MockGateway::start(|r| {
-        let body = r.json();
-        match r.path.as_str() {
-            "/health" => Reply::json(200, r#"{"ok":true,"status":"live"}"#),
-            "/startupz" => Reply::json(
-                200,
-                r#"{"ok":true,"status":"started","version":"2026.9.6"}"#,
-            ),
-            "/v1/models" => Reply::json(
-                200,
-                r#"{"object":"list","data":[{"id":"openclaw"},{"id":"openclaw/main"}]}"#,
-            ),
-            "/v1/responses" if body["stream"] == true => {
-                let text = format!(
-                    "echo: {}",
-                    body["input"][0]["content"][0]["text"]
-                        .as_str()
-                        .unwrap_or("")
-                );
-                let done = serde_json::json!({"type":"response.completed","response":{"id":"resp_1","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":text}]}],"usage":{"input_tokens":7,"output_tokens":2,"total_tokens":9}}});
-                Reply::sse(&[
+        let api = r.path.starts_with("/v1/") || r.path == "/tools/invoke";
+        if api && r.header("authorization") != Some("Bearer tok") {
+            return Reply::json(
+                401,
+                r#"{"error":{"message":"Unauthorized","type":"unauthorized"}}"#,
+            );
+        }
+        echo_reply(r)
+    })
+}
+
+/// A gateway with the /v1 endpoints disabled: plain-text 404 there, as the real one.
+fn disabled_gateway() -> MockGateway {
+    MockGateway::start(|r| {
+        if r.path.starts_with("/v1/") {
+            return Reply::text(404, "Not Found");
+        }
+        echo_reply(r)
+    })
+}
+
+/// The echo gateway's answers (no auth check): probes, models, responses, embeddings, tools,
+/// chat (`stall` streams "thinking..." then stays silent for 20 s).
+fn echo_reply(r: &Recorded) -> Reply {
+    let body = r.json();
+    match r.path.as_str() {
+        "/health" => Reply::json(200, r#"{"ok":true,"status":"live"}"#),
+        "/startupz" => Reply::json(
+            200,
+            r#"{"ok":true,"status":"started","version":"2026.9.6"}"#,
+        ),
+        "/v1/models" => Reply::json(
+            200,
+            r#"{"object":"list","data":[{"id":"openclaw"},{"id":"openclaw/main"}]}"#,
+        ),
+        "/v1/responses" if body["stream"] == true => {
+            let text = format!(
+                "echo: {}",
+                body["input"][0]["content"][0]["text"]
+                    .as_str()
+                    .unwrap_or("")
+            );
+            let done = serde_json::json!({"type":"response.completed","response":{"id":"resp_1","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":text}]}],"usage":{"input_tokens":7,"output_tokens":2,"total_tokens":9}}});
+            Reply::sse(&[
                     "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"output\":[]}}\n\n".to_string(),
                     format!("event: response.output_text.delta\ndata: {}\n\n", serde_json::json!({"type":"response.output_text.delta","delta":text})),
                     format!("event: response.completed\ndata: {done}\n\n"),
                     "data: [DONE]\n\n".to_string(),
                 ])
-            }
-            "/v1/embeddings" => Reply::json(
-                200,
-                r#"{"object":"list","data":[{"object":"embedding","index":0,"embedding":"AADAPwAAAMA="}],"model":"openclaw/main"}"#,
-            ),
-            "/v1/responses" => Reply::text(404, "Not Found"),
-            "/tools/invoke" => Reply::json(
-                200,
-                r#"{"ok":true,"result":{"content":[{"type":"text","text":"[]"}]}}"#,
-            ),
-            "/v1/chat/completions" => {
-                let msgs = body["messages"].as_array().cloned().unwrap_or_default();
-                let Some(text) = msgs
-                    .last()
-                    .and_then(|m| m["content"].as_str())
-                    .map(str::to_owned)
-                else {
-                    return Reply::json(
-                        400,
-                        r#"{"error":{"message":"Missing user message in `messages`.","type":"invalid_request_error"}}"#,
-                    );
-                };
-                if text == "stall" {
-                    return Reply::sse_timed(vec![
-                        (Duration::ZERO, ROLE_CHUNK.as_bytes().to_vec()),
-                        (Duration::ZERO, content_chunk("thinking...").into_bytes()),
-                        (Duration::from_secs(20), DONE.as_bytes().to_vec()),
-                    ]);
-                }
-                if body["stream"] == true {
-                    let words: Vec<String> = format!("echo: {text}")
-                        .split_inclusive(' ')
-                        .map(str::to_owned)
-                        .collect();
-                    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
-                    Reply::sse(&gateway_stream(
-                        &refs,
-                        body["stream_options"]["include_usage"] == true,
-                    ))
-                } else {
-                    Reply::json(200, &serde_json::json!({"id":"c","object":"chat.completion","model":"openclaw/main","choices":[{"index":0,"message":{"role":"assistant","content":format!("echo: {text}")},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}).to_string())
-                }
-            }
-            _ => Reply::text(404, "Not Found"),
         }
-    })
+        "/v1/embeddings" => Reply::json(
+            200,
+            r#"{"object":"list","data":[{"object":"embedding","index":0,"embedding":"AADAPwAAAMA="}],"model":"openclaw/main"}"#,
+        ),
+        "/v1/responses" => Reply::text(404, "Not Found"),
+        "/tools/invoke" => Reply::json(
+            200,
+            r#"{"ok":true,"result":{"content":[{"type":"text","text":"[]"}]}}"#,
+        ),
+        "/v1/chat/completions" => {
+            let msgs = body["messages"].as_array().cloned().unwrap_or_default();
+            let Some(text) = msgs
+                .last()
+                .and_then(|m| m["content"].as_str())
+                .map(str::to_owned)
+            else {
+                return Reply::json(
+                    400,
+                    r#"{"error":{"message":"Missing user message in `messages`.","type":"invalid_request_error"}}"#,
+                );
+            };
+            if text == "use a tool" && body["stream"] != true {
+                assert_eq!(body["tools"][0]["function"]["name"], "get_weather");
+                return Reply::json(
+                    200,
+                    r#"{"id":"c","object":"chat.completion","model":"openclaw","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},"finish_reason":"tool_calls"}]}"#,
+                );
+            }
+            if text == "stall" {
+                return Reply::sse_timed(vec![
+                    (Duration::ZERO, ROLE_CHUNK.as_bytes().to_vec()),
+                    (Duration::ZERO, content_chunk("thinking...").into_bytes()),
+                    (Duration::from_secs(20), DONE.as_bytes().to_vec()),
+                ]);
+            }
+            if body["stream"] == true {
+                let words: Vec<String> = format!("echo: {text}")
+                    .split_inclusive(' ')
+                    .map(str::to_owned)
+                    .collect();
+                let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+                Reply::sse(&gateway_stream(
+                    &refs,
+                    body["stream_options"]["include_usage"] == true,
+                ))
+            } else {
+                Reply::json(200, &serde_json::json!({"id":"c","object":"chat.completion","model":"openclaw/main","choices":[{"index":0,"message":{"role":"assistant","content":format!("echo: {text}")},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}).to_string())
+            }
+        }
+        _ => Reply::text(404, "Not Found"),
+    }
 }
 
 #[test]
@@ -485,4 +521,95 @@ fn pkg_config_install_builds_and_links_an_example() {
     assert_eq!(stdout(&o), "echo: shared lib\n");
     // And the dynamic one no longer starts: the .so really was what it used.
     assert!(!run(&dynamic, true).status.success());
+}
+
+#[test]
+fn cpp_header_compiles_alone_with_pedantic_warnings_as_errors() {
+    run_ok(Command::new("c++").args([
+        "-std=c++17",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-pedantic",
+        "-fsyntax-only",
+        &format!("-I{ROOT}/include"),
+        "-x",
+        "c++",
+        &format!("{ROOT}/include/openclaw_client.hpp"),
+    ]));
+}
+
+/// Builds tests/cpp/hpp_test.cpp against the static library with strict flags.
+fn hpp_test_binary() -> std::path::PathBuf {
+    examples(); // builds the library
+    let bin = out_dir().join("hpp_test");
+    run_ok(
+        Command::new("c++")
+            .args([
+                "-std=c++17",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-pedantic",
+                "-g",
+                "-pthread",
+                &format!("-I{ROOT}/include"),
+            ])
+            .arg(format!("{ROOT}/tests/cpp/hpp_test.cpp"))
+            .arg("-o")
+            .arg(&bin)
+            .arg(target_dir().join("libopenclaw_client.a"))
+            .args(NATIVE_LIBS),
+    );
+    bin
+}
+
+#[test]
+fn cpp_header_exceptions_moves_cancellation_and_streams_pass_under_valgrind() {
+    let bin = hpp_test_binary();
+    let gw = auth_gateway();
+    let off = disabled_gateway();
+    let dead = dead_url();
+    let args = [gw.url.as_str(), off.url.as_str(), dead.as_str()];
+    let o = run_example(&bin, &args);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).ends_with(" checks, 0 failed\n"),
+        "{}",
+        stdout(&o)
+    );
+    // The cancelled stream was really cancelled: its partial text came from the stall reply.
+    assert!(
+        gw.requests()
+            .iter()
+            .any(|r| r.path == "/v1/chat/completions"
+                && r.json()["messages"][0]["content"] == "stall")
+    );
+    if !valgrind_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "valgrind must be installed in CI"
+        );
+        eprintln!("valgrind not installed: memcheck of hpp_test skipped on this machine");
+        return;
+    }
+    let o = Command::new("valgrind")
+        .args([
+            "--error-exitcode=99",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect",
+            "--quiet",
+        ])
+        .arg(&bin)
+        .args(args)
+        .env("OPENCLAW_CONFIG_PATH", "/nonexistent/openclaw.json")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "hpp_test under valgrind (99 = memcheck errors):\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
 }

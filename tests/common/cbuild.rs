@@ -110,7 +110,15 @@ pub fn examples() -> &'static PathBuf {
         }
         run_ok(
             Command::new("c++")
-                .args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-g", &inc])
+                .args([
+                    "-std=c++17",
+                    "-Wall",
+                    "-Wextra",
+                    "-Werror",
+                    "-pedantic",
+                    "-g",
+                    &inc,
+                ])
                 .arg(format!("{ROOT}/examples-c/stream.cpp"))
                 .arg("-o")
                 .arg(out.join("stream_cpp"))

@@ -1,0 +1,60 @@
+"""Fixtures: a mock gateway per test, a clean discovery environment, and the real-gateway
+marker (tests marked ``real_gateway`` are deselected unless OPENCLAW_REAL_GATEWAY_URL and
+OPENCLAW_REAL_GATEWAY_TOKEN are set; when they are set, those tests run and fail for real)."""
+
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+import pytest
+
+from mock_gateway import MockGateway
+
+REAL_VARS = ("OPENCLAW_REAL_GATEWAY_URL", "OPENCLAW_REAL_GATEWAY_TOKEN")
+
+
+def real_gateway_configured() -> bool:
+    """Whether the real-gateway variables are set (scripts/real-gateway.sh start prints them)."""
+    return all(os.environ.get(v) for v in REAL_VARS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    if real_gateway_configured():
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("real_gateway") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def clean_discovery(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's gateway settings."""
+    for var in (
+        "OPENCLAW_GATEWAY_URL",
+        "OPENCLAW_GATEWAY_TOKEN",
+        "OPENCLAW_GATEWAY_PASSWORD",
+        "OPENCLAW_GATEWAY_PORT",
+        "OPENCLAW_STATE_DIR",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("OPENCLAW_CONFIG_PATH", "/nonexistent/openclaw.json")
+
+
+@pytest.fixture
+def gw() -> Iterator[MockGateway]:
+    """A mock gateway with token ``tok`` and both endpoints on."""
+    g = MockGateway()
+    yield g
+    g.stop()
+
+
+@pytest.fixture
+def disabled_gw() -> Iterator[MockGateway]:
+    """A mock gateway whose /v1 endpoints are disabled (plain-text 404, as the real one)."""
+    g = MockGateway(chat_enabled=False)
+    yield g
+    g.stop()
