@@ -6,7 +6,8 @@
 #   scripts/header.sh --check   exit 1 (with a diff) when include/openclaw_client.h differs from
 #                               what the sources generate; changes nothing
 #
-# build.rs never writes into the source tree; this script is the only writer of include/.
+# build.rs never writes into the source tree; this script is the only writer of the generated
+# include/openclaw_client.h (include/openclaw_client.hpp is written by hand).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

@@ -17,3 +17,5 @@ trap '"$ROOT/scripts/real-gateway.sh" stop >/dev/null 2>&1 || true' EXIT
 eval "$("$ROOT/scripts/real-gateway.sh" start)"
 cargo test --test real_gateway -- --ignored --test-threads=4
 cargo test --test real_gateway_ws -- --ignored --test-threads=4
+# The Python package (its wheel, mypy --strict, pytest against the mock and this real gateway).
+bash "$ROOT/python/test.sh" -q
