@@ -24,7 +24,7 @@ pub(crate) mod net;
 mod responses;
 mod retry;
 mod sessions;
-mod transport;
+pub(crate) mod transport;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};

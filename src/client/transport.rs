@@ -7,7 +7,9 @@ use ureq::http;
 
 use super::{CallOptions, Client, Timeouts};
 use crate::cancel::Registration;
-use crate::error::{Endpoint, Error, Result};
+use std::fmt;
+
+use crate::error::{ConnectFailure, Endpoint, Error, Result, TimeoutPhase};
 
 /// Maximum bytes of an error body read to build the message.
 pub(crate) const MAX_ERROR_BODY: u64 = 64 * 1024;
@@ -425,7 +427,7 @@ impl Client {
                         partial: String::new(),
                     });
                 }
-                let err = Error::from_ureq(e, &inner.base.full, &timeouts);
+                let err = map_ureq(e, &inner.base.full, &timeouts);
                 log::debug!("{} failed after {:?}: {err}", call.path, started.elapsed());
                 return Err(err);
             }
@@ -496,10 +498,7 @@ impl Client {
         &self,
         endpoint: Endpoint,
         sent: Sent,
-    ) -> Result<(
-        std::io::BufReader<ureq::BodyReader<'static>>,
-        crate::stream::ReadContext,
-    )> {
+    ) -> Result<(crate::stream::Body, crate::stream::ReadContext)> {
         let ct = sent.content_type();
         if media_type(&ct) != "text/event-stream" {
             return Err(unexpected_content(endpoint, sent.status, &ct));
@@ -508,9 +507,13 @@ impl Client {
             registration: sent.registration,
             timeouts: sent.timeouts,
             url: self.inner.base.full.clone(),
+            map_io: Some(|e, url, t| map_ureq(ureq::Error::from(e), url, t)),
         };
         Ok((
-            std::io::BufReader::with_capacity(32 * 1024, sent.response.into_body().into_reader()),
+            crate::stream::Body::new(std::io::BufReader::with_capacity(
+                32 * 1024,
+                sent.response.into_body().into_reader(),
+            )),
             ctx,
         ))
     }
@@ -594,7 +597,7 @@ fn read_error_body(sent: &mut Sent, limit: u64) -> Vec<u8> {
 fn read_limited(sent: &mut Sent, limit: u64) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     read_body_into(sent, limit, &mut out)
-        .map_err(|e| Error::from_ureq(ureq::Error::from(e), "the gateway", &sent.timeouts))?;
+        .map_err(|e| map_ureq(ureq::Error::from(e), "the gateway", &sent.timeouts))?;
     if out.len() as u64 > limit {
         return Err(Error::LimitExceeded {
             what: "the response body",
@@ -755,3 +758,171 @@ pub(crate) fn classify(
         },
     }
 }
+/// Maps a ureq error, given the base URL and the timeouts in force for the call. The only place
+/// that knows ureq's and rustls' error types.
+pub(crate) fn map_ureq(e: ureq::Error, url: &str, t: &Timeouts) -> Error {
+    use ureq::Timeout as T;
+    let connect = |failure, message: String| Error::Connect {
+        url: url.to_owned(),
+        failure,
+        message,
+    };
+    match e {
+        ureq::Error::Timeout(which) => {
+            let (phase, limit) = match which {
+                T::Resolve | T::Connect => (TimeoutPhase::Connect, t.connect),
+                T::SendRequest | T::Await100 | T::SendBody | T::RecvResponse => {
+                    (TimeoutPhase::Response, t.response)
+                }
+                T::PerRead | T::PerWrite | T::RecvBody => (TimeoutPhase::Idle, t.idle),
+                _ => (TimeoutPhase::Total, t.total),
+            };
+            Error::Timeout {
+                phase,
+                limit,
+                partial: String::new(),
+            }
+        }
+        ureq::Error::HostNotFound => {
+            connect(ConnectFailure::Dns, "the host name did not resolve".into())
+        }
+        ureq::Error::ConnectionFailed => {
+            connect(ConnectFailure::Refused, "the connection failed".into())
+        }
+        ureq::Error::ConnectProxyFailed(m) => connect(ConnectFailure::Proxy, m),
+        ureq::Error::InvalidProxyUrl => Error::invalid("the proxy URL is not valid"),
+        ureq::Error::Io(io)
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>()) =>
+        {
+            // rustls reports handshake and certificate failures through io::Error. A first
+            // record that is not TLS at all is a plain-text (HTTP) answer.
+            let plain_http = io
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<rustls::Error>())
+                .is_some_and(|r| {
+                    matches!(
+                        r,
+                        rustls::Error::InvalidMessage(
+                            rustls::InvalidMessage::InvalidContentType
+                                | rustls::InvalidMessage::UnknownProtocolVersion
+                        )
+                    )
+                });
+            let message = if plain_http {
+                format!("the server answered in plain text, not TLS ({io})")
+            } else {
+                io.to_string()
+            };
+            Error::Tls {
+                url: url.to_owned(),
+                message,
+                plain_http,
+            }
+        }
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|i| i.is::<NotSent>()) => {
+            let failure = failure_of(io.kind());
+            match io.into_inner().and_then(|i| i.downcast::<NotSent>().ok()) {
+                Some(b) => match *b {
+                    NotSent::Connect(message) => connect(failure, message),
+                    NotSent::Handshake(message) => Error::Tls {
+                        url: url.to_owned(),
+                        message,
+                        plain_http: true,
+                    },
+                    NotSent::Cancelled => Error::Cancelled {
+                        partial: String::new(),
+                    },
+                },
+                None => connect(failure, "the connection failed".into()),
+            }
+        }
+        ureq::Error::Io(io) => match failure_of(io.kind()) {
+            // After the connect step every break may have come after the request left.
+            ConnectFailure::Closed => Error::ConnectionLost {
+                url: url.to_owned(),
+                message: io.to_string(),
+                partial: String::new(),
+            },
+            failure => connect(failure, io.to_string()),
+        },
+        ureq::Error::Tls(m) => Error::Tls {
+            url: url.to_owned(),
+            message: m.to_owned(),
+            plain_http: false,
+        },
+        ureq::Error::Rustls(r) => Error::Tls {
+            url: url.to_owned(),
+            message: r.to_string(),
+            plain_http: false,
+        },
+        ureq::Error::Pem(p) => Error::Tls {
+            url: url.to_owned(),
+            message: format!("bad PEM: {p}"),
+            plain_http: false,
+        },
+        ureq::Error::TlsRequired => Error::Tls {
+            url: url.to_owned(),
+            message: "TLS is required".into(),
+            plain_http: false,
+        },
+        ureq::Error::BadUri(m) => Error::invalid(format!("bad URL: {m}")),
+        ureq::Error::Http(h) => Error::invalid(format!("bad request: {h}")),
+        ureq::Error::BodyExceedsLimit(n) => Error::LimitExceeded {
+            what: "the response body",
+            limit: n,
+            partial: String::new(),
+        },
+        ureq::Error::LargeResponseHeader(_, limit) => Error::LimitExceeded {
+            what: "the response header",
+            limit: limit as u64,
+            partial: String::new(),
+        },
+        ureq::Error::Protocol(p) => {
+            Error::protocol(format!("malformed HTTP from the gateway: {p}"))
+        }
+        ureq::Error::Decompress(alg, io) => {
+            Error::protocol(format!("cannot decode the {alg} response body: {io}"))
+        }
+        other => Error::Io {
+            message: other.to_string(),
+        },
+    }
+}
+
+fn failure_of(kind: std::io::ErrorKind) -> ConnectFailure {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::ConnectionRefused => ConnectFailure::Refused,
+        K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe => {
+            ConnectFailure::Closed
+        }
+        K::NotFound => ConnectFailure::Dns,
+        _ => ConnectFailure::Other,
+    }
+}
+
+/// Marks a transport error raised before any byte of the request was written (resolve,
+/// connect, TLS handshake): such a failure is a connect or TLS error, safe to retry, and never
+/// a [`Error::ConnectionLost`].
+#[derive(Debug)]
+pub(crate) enum NotSent {
+    /// The TCP connect failed (the OS error text).
+    Connect(String),
+    /// The server closed or reset the connection during the TLS handshake.
+    Handshake(String),
+    /// The call was cancelled before the request was sent.
+    Cancelled,
+}
+
+impl fmt::Display for NotSent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotSent::Connect(m) | NotSent::Handshake(m) => f.write_str(m),
+            NotSent::Cancelled => f.write_str("cancelled"),
+        }
+    }
+}
+
+impl std::error::Error for NotSent {}

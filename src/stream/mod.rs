@@ -34,9 +34,14 @@ use crate::chat::{ChatCompletion, FinishReason, ToolCall, Usage};
 use crate::error::{Error, Result, capped_text};
 use crate::json::{error_text, is_object};
 use crate::options::Timeouts;
-use crate::sse::{EventReader, EventRef, Limits, SseError};
+use crate::sse::{EventRef, Limits, SseError};
 
+pub mod history;
 pub mod responses;
+mod session;
+
+pub use session::Body;
+use session::{Decode, Keep, Session};
 
 /// One fragment of a streamed tool call. The first fragment of call `index` carries `id` and
 /// `name`; later ones append to `arguments`.
@@ -111,12 +116,19 @@ impl ChatEventRef<'_> {
     }
 }
 
-/// What the HTTP layer hands to a stream: cancellation and the timeouts in force (for errors).
+/// Turns a read error of the transport into the library's error (given the base URL and the
+/// timeouts in force). The HTTP layer provides it; the stream never knows the transport.
+pub(crate) type MapIo = fn(io::Error, &str, &Timeouts) -> Error;
+
+/// What the HTTP layer hands to a stream: cancellation, the timeouts in force and how to read
+/// its I/O errors.
 #[derive(Default)]
 pub(crate) struct ReadContext {
     pub(crate) registration: Option<Registration>,
     pub(crate) timeouts: Timeouts,
     pub(crate) url: String,
+    /// `None` (a stream over any reader, no HTTP): I/O errors are reported as they are.
+    pub(crate) map_io: Option<MapIo>,
 }
 
 impl ReadContext {
@@ -147,7 +159,13 @@ impl ReadContext {
                 partial: String::new(),
             };
         }
-        match Error::from_ureq(ureq::Error::from(e), &self.url, &self.timeouts) {
+        let mapped = match self.map_io {
+            Some(map) => map(e, &self.url, &self.timeouts),
+            None => Error::Io {
+                message: e.to_string(),
+            },
+        };
+        match mapped {
             t @ Error::Timeout { .. } => t,
             l @ Error::LimitExceeded { .. } => l,
             p @ Error::Protocol { .. } => p,
@@ -873,23 +891,63 @@ fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
 /// [`Limits::max_event_bytes`]) plus what it keeps across events ([`ChatStream::reply`]),
 /// which is bounded by [`Limits::max_kept_bytes`] (64 MiB by default; see
 /// [`ChatStream::keep_text`] for a stream that keeps no text at all).
-pub struct ChatStream<R = std::io::BufReader<ureq::BodyReader<'static>>> {
-    events: EventReader<R>,
-    ctx: ReadContext,
+pub struct ChatStream<R = Body> {
+    session: Session<R, ChatDecoder>,
+    status: u16,
+}
+
+/// The chat-completions decoder plugged into the stream engine.
+#[derive(Default)]
+struct ChatDecoder {
     pending: Pending,
     scratch: Pending,
     reply: ChatCompletion,
-    keep_text: bool,
-    budget: Budget,
-    finished: bool,
-    status: u16,
+}
+
+impl Decode for ChatDecoder {
+    type Event<'a> = ChatEventRef<'a>;
+
+    fn decode(&mut self, ev: &EventRef<'_>, keep: &mut Keep) -> Result<()> {
+        decode(
+            ev,
+            Sink {
+                pending: &mut self.pending,
+                scratch: &mut self.scratch,
+                reply: &mut self.reply,
+                keep_text: keep.text,
+                budget: &mut keep.budget,
+            },
+        )
+        .map(|_| ())
+    }
+    fn ready(&mut self) -> bool {
+        self.pending.seek()
+    }
+    fn emit(&mut self) -> ChatEventRef<'_> {
+        self.pending.emit()
+    }
+    fn done(&self) -> bool {
+        self.pending.done.is_some()
+    }
+    fn at_end(&self) -> Result<()> {
+        Err(Error::Truncated {
+            partial: String::new(),
+            reason: "the stream ended before [DONE]".into(),
+        })
+    }
+    fn clear(&mut self) {
+        self.pending.reset();
+    }
+    fn kept_text(&self) -> &str {
+        &self.reply.content
+    }
 }
 
 impl<R> fmt::Debug for ChatStream<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ChatStream")
-            .field("finished", &self.finished)
-            .field("received_bytes", &self.reply.received_bytes)
+            .field("finished", &self.session.finished())
+            .field("received_bytes", &self.session.decoder.reply.received_bytes)
             .finish()
     }
 }
@@ -902,14 +960,7 @@ impl<R: BufRead> ChatStream<R> {
 
     pub(crate) fn with_context(reader: R, limits: Limits, ctx: ReadContext, status: u16) -> Self {
         ChatStream {
-            events: EventReader::with_limits(reader, limits),
-            ctx,
-            pending: Pending::default(),
-            scratch: Pending::default(),
-            reply: ChatCompletion::default(),
-            keep_text: true,
-            budget: Budget::new(limits.max_kept_bytes),
-            finished: false,
+            session: Session::new(reader, limits, ctx, ChatDecoder::default()),
             status,
         }
     }
@@ -923,7 +974,7 @@ impl<R: BufRead> ChatStream<R> {
     /// id and name, and errors carry no partial text. [`ChatStream::collect_reply`] and
     /// [`ChatStream::for_each_text`] turn it back on. C: `openclaw_chat_request_set_keep_text`.
     pub fn keep_text(&mut self, keep: bool) {
-        self.keep_text = keep;
+        self.session.keep.text = keep;
     }
 
     /// Sets the bound on what this stream keeps across events, in bytes (default: the
@@ -931,7 +982,7 @@ impl<R: BufRead> ChatStream<R> {
     /// pass it, the stream keeps the part that fits, hands out the events of that chunk, and
     /// then ends with [`Error::LimitExceeded`] carrying the text kept.
     pub fn max_kept_bytes(&mut self, max: usize) {
-        self.budget.set_max(max);
+        self.session.keep.budget.set_max(max);
     }
 
     /// The HTTP status of the response (200).
@@ -941,103 +992,35 @@ impl<R: BufRead> ChatStream<R> {
 
     /// The reply assembled so far (text, reasoning, tool calls, finish reason, usage).
     pub fn reply(&self) -> &ChatCompletion {
-        &self.reply
+        &self.session.decoder.reply
     }
 
     /// The text received so far.
     pub fn text_so_far(&self) -> &str {
-        &self.reply.content
-    }
-
-    fn fail(&mut self, e: Error) -> Error {
-        self.finished = true;
-        self.pending.reset();
-        // Release the cancel registration now: the stream is over.
-        self.ctx.registration = None;
-        e.with_partial(&self.reply.content)
+        &self.session.decoder.reply.content
     }
 
     /// The next event, borrowed until the next call; `None` after the end.
     pub fn next_ref(&mut self) -> Option<Result<ChatEventRef<'_>>> {
-        if self.pending.seek() {
-            return Some(Ok(self.pending.emit()));
-        }
-        if self.finished {
-            return None;
-        }
-        loop {
-            if self.ctx.cancelled() {
-                return Some(Err(self.fail(Error::Cancelled {
-                    partial: String::new(),
-                })));
-            }
-            if self.budget.full() {
-                let e = self.budget.error();
-                return Some(Err(self.fail(e)));
-            }
-            self.pending.reset();
-            let step = match self.events.next_event() {
-                Ok(Some(ev)) => decode(
-                    &ev,
-                    Sink {
-                        pending: &mut self.pending,
-                        scratch: &mut self.scratch,
-                        reply: &mut self.reply,
-                        keep_text: self.keep_text,
-                        budget: &mut self.budget,
-                    },
-                ),
-                Ok(None) => {
-                    let e = if self.ctx.cancelled() {
-                        Error::Cancelled {
-                            partial: String::new(),
-                        }
-                    } else {
-                        Error::Truncated {
-                            partial: String::new(),
-                            reason: "the stream ended before [DONE]".into(),
-                        }
-                    };
-                    return Some(Err(self.fail(e)));
-                }
-                Err(e) => Err(self.ctx.map_sse(e)),
-            };
-            match step {
-                Err(e) => return Some(Err(self.fail(e))),
-                Ok(Step::Skip) => continue,
-                Ok(Step::Events) => {
-                    if self.pending.done.is_some() {
-                        self.finished = true;
-                        self.ctx.registration = None;
-                    }
-                    if self.pending.seek() {
-                        return Some(Ok(self.pending.emit()));
-                    }
-                }
-            }
-        }
+        self.session.next_ref()
     }
 
     /// Reads the stream to its end and returns the whole reply. On error, the error carries
     /// the text that arrived ([`Error::partial_text`]). A reply larger than
     /// [`Limits::max_kept_bytes`] is [`Error::LimitExceeded`] with the part that fitted.
-    pub fn collect_reply(mut self) -> Result<ChatCompletion> {
-        self.keep_text = true;
-        while let Some(r) = self.next_ref() {
-            r?;
-        }
-        Ok(std::mem::take(&mut self.reply))
+    pub fn collect_reply(self) -> Result<ChatCompletion> {
+        self.for_each_text(|_| {})
     }
 
     /// Like [`ChatStream::collect_reply`], calling `on_text` with each content delta as it arrives.
     pub fn for_each_text(mut self, mut on_text: impl FnMut(&str)) -> Result<ChatCompletion> {
-        self.keep_text = true;
+        self.keep_text(true);
         while let Some(r) = self.next_ref() {
             if let ChatEventRef::Content(t) = r? {
                 on_text(t);
             }
         }
-        Ok(std::mem::take(&mut self.reply))
+        Ok(std::mem::take(&mut self.session.decoder.reply))
     }
 }
 

@@ -10,11 +10,12 @@ use std::io::BufRead;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::session::{Body, Decode, Keep, Session};
 use super::{Budget, ReadContext, stream_error};
 use crate::error::{Error, Result};
 use crate::json::{Text, is_object};
 use crate::responses::{OutputItem, Response};
-use crate::sse::{EventReader, Limits};
+use crate::sse::{EventRef, Limits};
 
 /// A streamed OpenResponses event.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,20 +52,69 @@ pub enum ResponseEvent {
 ///
 /// Memory: one SSE line and one event, the text kept (bounded) and the terminal response
 /// (one event).
-pub struct ResponseStream<R = std::io::BufReader<ureq::BodyReader<'static>>> {
-    events: EventReader<R>,
-    ctx: ReadContext,
+pub struct ResponseStream<R = Body> {
+    session: Session<R, ResponsesDecoder>,
+}
+
+/// The responses decoder plugged into the stream engine.
+#[derive(Default)]
+struct ResponsesDecoder {
     text: String,
-    keep_text: bool,
-    budget: Budget,
     response: Option<Response>,
-    finished: bool,
+    queued: Option<ResponseEvent>,
+    done: bool,
+}
+
+impl Decode for ResponsesDecoder {
+    type Event<'a> = ResponseEvent;
+
+    fn decode(&mut self, ev: &EventRef<'_>, keep: &mut Keep) -> Result<()> {
+        let step = decode(
+            ev.event_type,
+            ev.data,
+            Kept {
+                text: &mut self.text,
+                keep_text: keep.text,
+                budget: &mut keep.budget,
+                response: &mut self.response,
+            },
+        )?;
+        match step {
+            Some(event) => self.queued = Some(event),
+            None => self.done = true,
+        }
+        Ok(())
+    }
+    fn ready(&mut self) -> bool {
+        self.queued.is_some()
+    }
+    fn emit(&mut self) -> ResponseEvent {
+        self.queued.take().expect("emit after ready")
+    }
+    fn done(&self) -> bool {
+        self.done
+    }
+    fn at_end(&self) -> Result<()> {
+        if self.response.is_some() {
+            return Ok(());
+        }
+        Err(Error::Truncated {
+            partial: String::new(),
+            reason: "the stream ended before response.completed".into(),
+        })
+    }
+    fn clear(&mut self) {
+        self.queued = None;
+    }
+    fn kept_text(&self) -> &str {
+        &self.text
+    }
 }
 
 impl<R> fmt::Debug for ResponseStream<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseStream")
-            .field("finished", &self.finished)
+            .field("finished", &self.session.finished())
             .finish()
     }
 }
@@ -77,13 +127,7 @@ impl<R: BufRead> ResponseStream<R> {
 
     pub(crate) fn with_context(reader: R, limits: Limits, ctx: ReadContext) -> Self {
         ResponseStream {
-            events: EventReader::with_limits(reader, limits),
-            ctx,
-            text: String::new(),
-            keep_text: true,
-            budget: Budget::new(limits.max_kept_bytes),
-            response: None,
-            finished: false,
+            session: Session::new(reader, limits, ctx, ResponsesDecoder::default()),
         }
     }
 
@@ -92,35 +136,29 @@ impl<R: BufRead> ResponseStream<R> {
     /// however long the stream runs (every delta is still handed out as an event). C:
     /// `openclaw_responses_request_set_keep_text`.
     pub fn keep_text(&mut self, keep: bool) {
-        self.keep_text = keep;
+        self.session.keep.text = keep;
     }
 
     /// Sets the bound on the text this stream keeps, in bytes (default: the client's
     /// [`Limits::max_kept_bytes`], 64 MiB unless changed). Reaching it ends the stream with
     /// [`Error::LimitExceeded`] carrying the text that fitted.
     pub fn max_kept_bytes(&mut self, max: usize) {
-        self.budget.set_max(max);
+        self.session.keep.budget.set_max(max);
     }
 
     /// The text received so far (empty with [`ResponseStream::keep_text`] off).
     pub fn text_so_far(&self) -> &str {
-        &self.text
+        &self.session.decoder.text
     }
 
     /// The terminal response, once received.
     pub fn response(&self) -> Option<&Response> {
-        self.response.as_ref()
-    }
-
-    fn fail(&mut self, e: Error) -> Error {
-        self.finished = true;
-        self.ctx.registration = None;
-        e.with_partial(&self.text)
+        self.session.decoder.response.as_ref()
     }
 }
 
 /// What the stream keeps while decoding.
-struct Keep<'a> {
+struct Kept<'a> {
     text: &'a mut String,
     keep_text: bool,
     budget: &'a mut Budget,
@@ -128,7 +166,7 @@ struct Keep<'a> {
 }
 
 /// Decodes one SSE event into the text and terminal response; `Ok(None)` at `[DONE]`.
-fn decode(event_type: &str, data: &str, keep: Keep<'_>) -> Result<Option<ResponseEvent>> {
+fn decode(event_type: &str, data: &str, keep: Kept<'_>) -> Result<Option<ResponseEvent>> {
     /// The fields of the events used here, borrowed from the event data.
     #[derive(Deserialize)]
     struct Wire<'a> {
@@ -235,10 +273,14 @@ impl<R: BufRead> ResponseStream<R> {
         for ev in &mut self {
             ev?;
         }
-        self.response.ok_or_else(|| Error::Truncated {
-            partial: String::new(),
-            reason: "no terminal response event".into(),
-        })
+        self.session
+            .decoder
+            .response
+            .take()
+            .ok_or_else(|| Error::Truncated {
+                partial: String::new(),
+                reason: "no terminal response event".into(),
+            })
     }
 }
 
@@ -246,58 +288,6 @@ impl<R: BufRead> Iterator for ResponseStream<R> {
     type Item = Result<ResponseEvent>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.finished {
-            return None;
-        }
-        if self.ctx.cancelled() {
-            return Some(Err(self.fail(Error::Cancelled {
-                partial: String::new(),
-            })));
-        }
-        if self.budget.full() {
-            let e = self.budget.error();
-            return Some(Err(self.fail(e)));
-        }
-        let step = match self.events.next_event() {
-            Ok(Some(ev)) => {
-                let step = decode(
-                    ev.event_type,
-                    ev.data,
-                    Keep {
-                        text: &mut self.text,
-                        keep_text: self.keep_text,
-                        budget: &mut self.budget,
-                        response: &mut self.response,
-                    },
-                );
-                if matches!(step, Ok(None)) {
-                    self.finished = true;
-                    self.ctx.registration = None;
-                }
-                step
-            }
-            Ok(None) => {
-                if self.response.is_some() {
-                    self.finished = true;
-                    return None;
-                }
-                Err(if self.ctx.cancelled() {
-                    Error::Cancelled {
-                        partial: String::new(),
-                    }
-                } else {
-                    Error::Truncated {
-                        partial: String::new(),
-                        reason: "the stream ended before response.completed".into(),
-                    }
-                })
-            }
-            Err(e) => Err(self.ctx.map_sse(e)),
-        };
-        match step {
-            Ok(Some(ev)) => Some(Ok(ev)),
-            Ok(None) => None,
-            Err(e) => Some(Err(self.fail(e))),
-        }
+        self.session.next_ref()
     }
 }

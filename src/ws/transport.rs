@@ -101,7 +101,7 @@ pub(crate) fn open(client: &Client, t: &Target, deadline: Instant) -> Result<Str
     // localhost, a non-blocking connect bounded by the deadline).
     let tcp =
         crate::client::net::connect_host(&t.host, t.port, Some(deadline), &None).map_err(|e| {
-            match Error::from_ureq(e, &base, &client.timeouts()) {
+            match crate::client::transport::map_ureq(e, &base, &client.timeouts()) {
                 Error::Timeout { .. } => timeout(client),
                 other => other,
             }

@@ -1,0 +1,165 @@
+//! The one stream engine: an SSE session (reader, cancellation, end of stream, limits, what is
+//! kept across events) into which each kind of stream plugs a [`Decode`]r — chat completions,
+//! responses, session history.
+//!
+//! The session owns everything the stream kinds share; a decoder only turns one SSE event into
+//! zero or more events of its kind and says what the end of the body means.
+
+use std::fmt;
+use std::io::{self, BufRead, Read};
+
+use super::{Budget, ReadContext};
+use crate::error::{Error, Result};
+use crate::sse::{EventReader, EventRef, Limits};
+
+/// The body of an HTTP response as the streams read it: the transport's reader, buffered.
+/// Streams know nothing else of the transport.
+pub struct Body(Box<dyn BufRead + Send>);
+
+impl Body {
+    pub(crate) fn new(reader: impl BufRead + Send + 'static) -> Self {
+        Body(Box::new(reader))
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Body")
+    }
+}
+
+impl Read for Body {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl BufRead for Body {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.0.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        self.0.consume(amt)
+    }
+}
+
+/// What a stream keeps across events: whether it keeps text at all, and the bound on it.
+#[derive(Debug)]
+pub(crate) struct Keep {
+    pub(crate) text: bool,
+    pub(crate) budget: Budget,
+}
+
+/// One kind of stream: turns SSE events into its own events.
+pub(crate) trait Decode {
+    /// The event handed out, borrowed from the decoder until the next call.
+    type Event<'a>
+    where
+        Self: 'a;
+
+    /// Decodes one SSE event, queueing zero or more events.
+    fn decode(&mut self, event: &EventRef<'_>, keep: &mut Keep) -> Result<()>;
+    /// Whether an event is queued.
+    fn ready(&mut self) -> bool;
+    /// Hands out the next queued event (only after [`Decode::ready`] said yes).
+    fn emit(&mut self) -> Self::Event<'_>;
+    /// Whether the stream's own end marker arrived (`[DONE]`, a terminal event).
+    fn done(&self) -> bool;
+    /// What the end of the body before [`Decode::done`] means: a normal end, or the error.
+    fn at_end(&self) -> Result<()>;
+    /// Forgets what is queued (before each SSE event, and when the stream fails).
+    fn clear(&mut self);
+    /// The text kept so far: the partial text of errors.
+    fn kept_text(&self) -> &str;
+}
+
+/// An SSE session driving one decoder.
+pub(crate) struct Session<R, D> {
+    events: EventReader<R>,
+    ctx: ReadContext,
+    pub(crate) keep: Keep,
+    finished: bool,
+    pub(crate) decoder: D,
+}
+
+impl<R, D> Session<R, D> {
+    pub(crate) fn finished(&self) -> bool {
+        self.finished
+    }
+}
+
+impl<R: BufRead, D: Decode> Session<R, D> {
+    pub(crate) fn new(reader: R, limits: Limits, ctx: ReadContext, decoder: D) -> Self {
+        Session {
+            events: EventReader::with_limits(reader, limits),
+            ctx,
+            keep: Keep {
+                text: true,
+                budget: Budget::new(limits.max_kept_bytes),
+            },
+            finished: false,
+            decoder,
+        }
+    }
+
+    /// Ends the stream with `e`, carrying the text kept so far.
+    fn fail(&mut self, e: Error) -> Error {
+        self.finished = true;
+        self.decoder.clear();
+        // Release the cancel registration now: the stream is over.
+        self.ctx.registration = None;
+        e.with_partial(self.decoder.kept_text())
+    }
+
+    fn cancelled() -> Error {
+        Error::Cancelled {
+            partial: String::new(),
+        }
+    }
+
+    /// The next event, borrowed until the next call; `None` after the end.
+    pub(crate) fn next_ref(&mut self) -> Option<Result<D::Event<'_>>> {
+        if self.decoder.ready() {
+            return Some(Ok(self.decoder.emit()));
+        }
+        if self.finished {
+            return None;
+        }
+        loop {
+            if self.ctx.cancelled() {
+                return Some(Err(self.fail(Self::cancelled())));
+            }
+            if self.keep.budget.full() {
+                let e = self.keep.budget.error();
+                return Some(Err(self.fail(e)));
+            }
+            self.decoder.clear();
+            let step = match self.events.next_event() {
+                Ok(Some(ev)) => self.decoder.decode(&ev, &mut self.keep),
+                Ok(None) if self.ctx.cancelled() => Err(Self::cancelled()),
+                Ok(None) => match self.decoder.at_end() {
+                    Ok(()) => {
+                        self.finished = true;
+                        self.ctx.registration = None;
+                        return None;
+                    }
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(self.ctx.map_sse(e)),
+            };
+            if let Err(e) = step {
+                return Some(Err(self.fail(e)));
+            }
+            if self.decoder.done() {
+                self.finished = true;
+                self.ctx.registration = None;
+            }
+            if self.decoder.ready() {
+                return Some(Ok(self.decoder.emit()));
+            }
+            if self.finished {
+                return None;
+            }
+        }
+    }
+}
