@@ -8,6 +8,7 @@ cd "$ROOT"
 
 cargo fmt --all -- --check
 scripts/header.sh --check
+python3 scripts/check_layers.py
 cargo clippy --all-targets --quiet -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo test
