@@ -96,6 +96,64 @@ pub(crate) fn error_text(raw: &RawValue) -> Option<String> {
     Some(capped_text(s))
 }
 
+/// The texts of a gateway error, every one capped: from an object `{message, type, code,
+/// requiresApproval}`; any other value (a string…) is the message itself.
+#[derive(Debug, Default)]
+pub(crate) struct ErrorFields {
+    pub(crate) message: Option<String>,
+    pub(crate) error_type: Option<String>,
+    pub(crate) code: Option<String>,
+    pub(crate) requires_approval: bool,
+}
+
+/// Reads the texts of a gateway error value, borrowed.
+pub(crate) fn error_fields(raw: &RawValue) -> ErrorFields {
+    #[derive(Deserialize)]
+    struct Fields<'a> {
+        #[serde(default, borrow)]
+        message: Option<&'a RawValue>,
+        #[serde(default, borrow, rename = "type")]
+        error_type: Option<&'a RawValue>,
+        #[serde(default, borrow)]
+        code: Option<&'a RawValue>,
+        #[serde(default, borrow, rename = "requiresApproval")]
+        requires_approval: Option<&'a RawValue>,
+    }
+    if !is_object(raw) {
+        return ErrorFields {
+            message: error_text(raw),
+            ..ErrorFields::default()
+        };
+    }
+    match serde_json::from_str::<Fields<'_>>(raw.get()) {
+        Ok(f) => ErrorFields {
+            message: f.message.and_then(error_text),
+            error_type: f.error_type.and_then(error_text),
+            code: f.code.and_then(error_text),
+            requires_approval: f.requires_approval.is_some_and(|r| r.get() == "true"),
+        },
+        Err(_) => ErrorFields::default(),
+    }
+}
+
+/// The `error` member of a JSON object body, borrowed; `None` when the body is not a JSON
+/// object or has no `error`.
+pub(crate) fn error_member(body: &str) -> Option<&RawValue> {
+    #[derive(Deserialize)]
+    struct Envelope<'a> {
+        #[serde(default, borrow)]
+        error: Option<&'a RawValue>,
+    }
+    let raw = serde_json::from_str::<&RawValue>(body).ok()?;
+    if !is_object(raw) {
+        return None;
+    }
+    serde_json::from_str::<Envelope<'_>>(raw.get())
+        .ok()?
+        .error
+        .filter(|e| e.get() != "null")
+}
+
 /// Whether a raw value is a JSON object.
 pub(crate) fn is_object(raw: &RawValue) -> bool {
     raw.get().starts_with('{')

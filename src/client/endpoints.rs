@@ -356,17 +356,6 @@ fn tool_result(status: u16, bytes: &[u8]) -> Result<Box<RawValue>> {
         #[serde(default, borrow)]
         error: Option<&'a RawValue>,
     }
-    #[derive(Deserialize)]
-    struct Fields<'a> {
-        #[serde(default, borrow)]
-        message: Option<&'a RawValue>,
-        #[serde(default, borrow, rename = "type")]
-        error_type: Option<&'a RawValue>,
-        #[serde(default, borrow)]
-        code: Option<&'a RawValue>,
-        #[serde(default, borrow, rename = "requiresApproval")]
-        requires_approval: Option<&'a RawValue>,
-    }
     let reply: Reply<'_> = serde_json::from_slice(bytes)
         .map_err(|e| Error::protocol(format!("/tools/invoke answered invalid JSON: {e}")))?;
     if reply.ok.is_some_and(|ok| ok.get() == "true") {
@@ -381,21 +370,18 @@ fn tool_result(status: u16, bytes: &[u8]) -> Result<Box<RawValue>> {
     let text = |r: Option<&RawValue>| r.and_then(crate::json::error_text).map(Value::String);
     let envelope = match reply.error {
         Some(e) if crate::json::is_object(e) => {
-            let f: Fields<'_> = serde_json::from_str(e.get()).map_err(|err| {
-                Error::protocol(format!("/tools/invoke answered an invalid error: {err}"))
-            })?;
+            let f = crate::json::error_fields(e);
             let mut m = serde_json::Map::new();
             for (k, v) in [
-                ("message", text(f.message)),
-                ("type", text(f.error_type)),
-                ("code", text(f.code)),
+                ("message", f.message),
+                ("type", f.error_type),
+                ("code", f.code),
             ] {
                 if let Some(v) = v {
-                    m.insert(k.into(), v);
+                    m.insert(k.into(), Value::String(v));
                 }
             }
-            let approval = f.requires_approval.is_some_and(|r| r.get() == "true");
-            m.insert("requiresApproval".into(), Value::Bool(approval));
+            m.insert("requiresApproval".into(), Value::Bool(f.requires_approval));
             serde_json::json!({ "error": m })
         }
         Some(e) => serde_json::json!({ "error": text(Some(e)) }),

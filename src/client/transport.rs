@@ -2,7 +2,6 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
 use ureq::http;
 
 use super::{CallOptions, Client, Timeouts};
@@ -637,42 +636,14 @@ fn show_ct(ct: &str) -> String {
 }
 
 /// The fields of any of the gateway's error envelopes.
-#[derive(Debug, Default)]
-pub(crate) struct Envelope {
-    pub(crate) message: Option<String>,
-    pub(crate) error_type: Option<String>,
-    pub(crate) code: Option<String>,
-    pub(crate) requires_approval: bool,
-}
-
-fn value_string(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => Some(s.clone()),
-        Value::Null => None,
-        other => Some(other.to_string()),
-    }
-}
+pub(crate) type Envelope = crate::json::ErrorFields;
 
 /// Parses `{error:{message,type,code}}`, `{ok:false,error:{type,message,requiresApproval}}`,
-/// `{ok:false,error:"…"}` and a failed response resource `{object:"response",error:{code,message}}`.
+/// `{ok:false,error:"…"}` and a failed response resource `{object:"response",error:{code,message}}`,
+/// borrowed, every text capped.
 pub(crate) fn parse_envelope(body: &[u8]) -> Option<Envelope> {
-    let v: Value = serde_json::from_slice(body).ok()?;
-    match v.get("error") {
-        Some(Value::Object(e)) => Some(Envelope {
-            message: value_string(e.get("message")),
-            error_type: value_string(e.get("type")),
-            code: value_string(e.get("code")),
-            requires_approval: e
-                .get("requiresApproval")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-        }),
-        Some(Value::String(s)) => Some(Envelope {
-            message: Some(s.clone()),
-            ..Envelope::default()
-        }),
-        _ => None,
-    }
+    let text = std::str::from_utf8(body).ok()?;
+    crate::json::error_member(text).map(crate::json::error_fields)
 }
 
 fn body_text(ct: &str, body: &[u8]) -> String {

@@ -32,7 +32,7 @@ use serde_json::value::RawValue;
 use crate::cancel::Registration;
 use crate::chat::{ChatCompletion, FinishReason, ToolCall, Usage};
 use crate::error::{Error, Result, capped_text};
-use crate::json::{error_text, is_object};
+use crate::json::{error_fields, error_member, error_text};
 use crate::options::Timeouts;
 use crate::sse::{EventRef, Limits, SseError};
 
@@ -694,32 +694,12 @@ fn fast_content(data: &str) -> Option<(&str, &str, &str)> {
 /// string), reading it borrowed and keeping every text capped at
 /// [`crate::error::MAX_ERROR_TEXT_BYTES`].
 pub(crate) fn stream_error(raw: &RawValue) -> Error {
-    #[derive(Deserialize)]
-    struct Fields<'a> {
-        #[serde(default, borrow)]
-        message: Option<&'a RawValue>,
-        #[serde(default, borrow, rename = "type")]
-        error_type: Option<&'a RawValue>,
-        #[serde(default, borrow)]
-        code: Option<&'a RawValue>,
-    }
-    let fields = if is_object(raw) {
-        serde_json::from_str::<Fields<'_>>(raw.get()).ok()
-    } else {
-        None
-    };
-    let (message, error_type, code) = match fields {
-        Some(f) => (
-            f.message.and_then(error_text),
-            f.error_type.and_then(error_text),
-            f.code.and_then(error_text),
-        ),
-        None => (None, None, None),
-    };
+    let f = error_fields(raw);
     Error::Stream {
-        error_type,
-        code,
-        message: message
+        error_type: f.error_type,
+        code: f.code,
+        message: f
+            .message
             .or_else(|| error_text(raw))
             .unwrap_or_else(|| "the gateway sent an empty error".into()),
         partial: String::new(),
@@ -728,27 +708,18 @@ pub(crate) fn stream_error(raw: &RawValue) -> Error {
 
 /// The error of an `event: error` payload: `{"error": …}`, the error object itself, or text.
 pub(crate) fn error_event(data: &str) -> Error {
-    #[derive(Deserialize)]
-    struct Envelope<'a> {
-        #[serde(default, borrow)]
-        error: Option<&'a RawValue>,
+    if let Some(inner) = error_member(data) {
+        return stream_error(inner);
     }
-    let Ok(raw) = serde_json::from_str::<&RawValue>(data) else {
-        return Error::Stream {
+    match serde_json::from_str::<&RawValue>(data) {
+        Ok(raw) => stream_error(raw),
+        Err(_) => Error::Stream {
             error_type: None,
             code: None,
             message: capped_text(data.trim()),
             partial: String::new(),
-        };
-    };
-    let inner = if is_object(raw) {
-        serde_json::from_str::<Envelope<'_>>(raw.get())
-            .ok()
-            .and_then(|e| e.error)
-    } else {
-        None
-    };
-    stream_error(inner.unwrap_or(raw))
+        },
+    }
 }
 
 /// Where one chunk is decoded and what the stream keeps of it.

@@ -273,15 +273,7 @@ pub(crate) fn approval_request(p: &Value) -> ApprovalRequest {
         command: s(&req, "command"),
         session_key: os(&req, "sessionKey"),
         run_id: os(&req, "runId"),
-        allowed_decisions: req
-            .get("allowedDecisions")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
+        allowed_decisions: crate::ws::protocol::strings(req.get("allowedDecisions"))
             .unwrap_or_default(),
         created_at_ms: p.get("createdAtMs").and_then(Value::as_u64).unwrap_or(0),
         expires_at_ms: p.get("expiresAtMs").and_then(Value::as_u64).unwrap_or(0),

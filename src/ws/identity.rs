@@ -188,16 +188,7 @@ pub(crate) fn load_token(path: &Path, device_id: &str, role: &str) -> Result<Opt
         device_id: get("deviceId"),
         role: get("role"),
         token: get("token"),
-        scopes: v
-            .get("scopes")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        scopes: crate::ws::protocol::strings(v.get("scopes")).unwrap_or_default(),
     };
     // A token for another key or role is not ours to use.
     Ok((t.device_id == device_id && t.role == role && !t.token.is_empty()).then_some(t))

@@ -998,16 +998,7 @@ pub(crate) fn abort_shared(
     let r = call_shared(shared, "chat.abort", p, shared.opts.request_timeout)?;
     Ok(AbortResult {
         aborted: r.get("aborted").and_then(Value::as_bool).unwrap_or(false),
-        run_ids: r
-            .get("runIds")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        run_ids: protocol::strings(r.get("runIds")).unwrap_or_default(),
     })
 }
 

@@ -158,6 +158,16 @@ impl Hello {
     }
 }
 
+/// The strings of a JSON array (other elements skipped); `None` when `v` is not an array.
+pub(crate) fn strings(v: Option<&Value>) -> Option<Vec<String>> {
+    v.and_then(Value::as_array).map(|a| {
+        a.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
 fn str_at<'a>(v: &'a Value, path: &str) -> Option<&'a str> {
     v.pointer(path).and_then(Value::as_str)
 }
@@ -183,16 +193,8 @@ pub(crate) fn error_from(method: &str, err: &Value, connect: bool) -> Error {
         let scope = str_at(err, "/details/missingScope")
             .map(str::to_owned)
             .unwrap_or_else(|| message.trim_start_matches("missing scope: ").to_owned());
-        let required = err
-            .pointer("/details/requiredScopes")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_else(|| vec![scope.clone()]);
+        let required =
+            strings(err.pointer("/details/requiredScopes")).unwrap_or_else(|| vec![scope.clone()]);
         return Error::MissingScope {
             method: method.to_owned(),
             scope,
