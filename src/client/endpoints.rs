@@ -366,42 +366,26 @@ fn tool_result(status: u16, bytes: &[u8]) -> Result<Box<RawValue>> {
             }
         });
     }
-    // The envelope handed to the shared classification: small, whatever the body's size.
-    let text = |r: Option<&RawValue>| r.and_then(crate::json::error_text).map(Value::String);
-    let envelope = match reply.error {
-        Some(e) if crate::json::is_object(e) => {
-            let f = crate::json::error_fields(e);
-            let mut m = serde_json::Map::new();
-            for (k, v) in [
-                ("message", f.message),
-                ("type", f.error_type),
-                ("code", f.code),
-            ] {
-                if let Some(v) = v {
-                    m.insert(k.into(), Value::String(v));
-                }
-            }
-            m.insert("requiresApproval".into(), Value::Bool(f.requires_approval));
-            serde_json::json!({ "error": m })
-        }
-        Some(e) => serde_json::json!({ "error": text(Some(e)) }),
-        None => Value::String(crate::error::capped_bytes(bytes)),
-    };
-    let body = match &envelope {
-        // No envelope: the (start of the) body as text.
-        Value::String(s) => s.clone().into_bytes(),
-        other => other.to_string().into_bytes(),
-    };
-    Err(super::transport::classify(
-        Endpoint::ToolsInvoke,
-        if status == 200 { 500 } else { status },
-        if envelope.is_string() {
-            "text/plain"
-        } else {
-            "application/json"
-        },
-        None,
-        None,
-        &body,
-    ))
+    // The envelope read borrowed and capped, whatever the body's size.
+    let status = if status == 200 { 500 } else { status };
+    Err(match reply.error {
+        Some(e) => super::transport::classify_parsed(
+            Endpoint::ToolsInvoke,
+            status,
+            "application/json",
+            None,
+            None,
+            Some(crate::json::error_fields(e)),
+            b"",
+        ),
+        None => super::transport::classify_parsed(
+            Endpoint::ToolsInvoke,
+            status,
+            "text/plain",
+            None,
+            None,
+            None,
+            crate::error::capped_bytes(bytes).as_bytes(),
+        ),
+    })
 }

@@ -677,8 +677,25 @@ pub(crate) fn classify(
     location: Option<&str>,
     body: &[u8],
 ) -> Error {
+    let env = if is_json(ct) {
+        parse_envelope(body)
+    } else {
+        None
+    };
+    classify_parsed(endpoint, status, ct, retry_after, location, env, body)
+}
+
+/// [`classify`] with the envelope already read (`None`: the body is not an error envelope).
+pub(crate) fn classify_parsed(
+    endpoint: Endpoint,
+    status: u16,
+    ct: &str,
+    retry_after: Option<&str>,
+    location: Option<&str>,
+    env: Option<Envelope>,
+    body: &[u8],
+) -> Error {
     let json = is_json(ct);
-    let env = if json { parse_envelope(body) } else { None };
     let message = env
         .as_ref()
         .and_then(|e| e.message.clone())
