@@ -557,7 +557,7 @@ struct WireFn<'a> {
 /// The events decoded from one chunk, emitted one by one.
 #[derive(Default)]
 struct Pending {
-    stage: u8,
+    stage: Stage,
     role: Option<String>,
     reasoning: String,
     content: String,
@@ -567,6 +567,36 @@ struct Pending {
     finish: Option<FinishReason>,
     usage: Option<Usage>,
     done: Option<bool>,
+}
+
+/// The order in which one chunk's events are handed out; `Pending` walks it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    #[default]
+    Role,
+    Reasoning,
+    Content,
+    /// One event per tool-call fragment (`tool_idx` walks them).
+    ToolCalls,
+    Finish,
+    Usage,
+    Done,
+    /// Everything handed out.
+    End,
+}
+
+impl Stage {
+    fn next(self) -> Stage {
+        match self {
+            Stage::Role => Stage::Reasoning,
+            Stage::Reasoning => Stage::Content,
+            Stage::Content => Stage::ToolCalls,
+            Stage::ToolCalls => Stage::Finish,
+            Stage::Finish => Stage::Usage,
+            Stage::Usage => Stage::Done,
+            Stage::Done | Stage::End => Stage::End,
+        }
+    }
 }
 
 impl Pending {
@@ -585,7 +615,7 @@ impl Pending {
     }
 
     fn reset(&mut self) {
-        self.stage = 0;
+        self.stage = Stage::Role;
         self.role = None;
         self.reasoning.clear();
         self.content.clear();
@@ -601,40 +631,43 @@ impl Pending {
     fn seek(&mut self) -> bool {
         loop {
             let present = match self.stage {
-                0 => self.role.is_some(),
-                1 => !self.reasoning.is_empty(),
-                2 => self.has_content,
-                3 => self.tool_idx < self.tools.len(),
-                4 => self.finish.is_some(),
-                5 => self.usage.is_some(),
-                6 => self.done.is_some(),
-                _ => return false,
+                Stage::Role => self.role.is_some(),
+                Stage::Reasoning => !self.reasoning.is_empty(),
+                Stage::Content => self.has_content,
+                Stage::ToolCalls => self.tool_idx < self.tools.len(),
+                Stage::Finish => self.finish.is_some(),
+                Stage::Usage => self.usage.is_some(),
+                Stage::Done => self.done.is_some(),
+                Stage::End => return false,
             };
             if present {
                 return true;
             }
-            self.stage += 1;
+            self.stage = self.stage.next();
         }
     }
 
     /// Emits the item `seek` found.
     fn emit(&mut self) -> ChatEventRef<'_> {
         let stage = self.stage;
-        if stage != 3 {
-            self.stage += 1;
+        // Tool calls stay on their stage until `seek` finds no fragment left.
+        if stage != Stage::ToolCalls {
+            self.stage = stage.next();
         }
         match stage {
-            0 => ChatEventRef::Role(self.role.as_deref().unwrap_or("assistant")),
-            1 => ChatEventRef::Reasoning(&self.reasoning),
-            2 => ChatEventRef::Content(&self.content),
-            3 => {
+            Stage::Role => ChatEventRef::Role(self.role.as_deref().unwrap_or("assistant")),
+            Stage::Reasoning => ChatEventRef::Reasoning(&self.reasoning),
+            Stage::Content => ChatEventRef::Content(&self.content),
+            Stage::ToolCalls => {
                 self.tool_idx += 1;
                 &self.tools[self.tool_idx - 1]
             }
             .into(),
-            4 => ChatEventRef::Finish(self.finish.as_ref().unwrap_or(&FinishReason::Stop)),
-            5 => ChatEventRef::Usage(self.usage.as_ref().unwrap_or(&ZERO_USAGE)),
-            _ => ChatEventRef::Done {
+            Stage::Finish => {
+                ChatEventRef::Finish(self.finish.as_ref().unwrap_or(&FinishReason::Stop))
+            }
+            Stage::Usage => ChatEventRef::Usage(self.usage.as_ref().unwrap_or(&ZERO_USAGE)),
+            Stage::Done | Stage::End => ChatEventRef::Done {
                 empty: self.done.unwrap_or(false),
             },
         }
