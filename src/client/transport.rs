@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use ureq::http;
 
 use super::{CallOptions, Client, Timeouts};
-use crate::cancel::Registration;
+use crate::cancel::{CancelToken, Registration};
 use std::fmt;
 
 use crate::error::{ConnectFailure, Endpoint, Error, Result, TimeoutPhase};
@@ -320,13 +320,64 @@ impl Client {
                 partial: String::new(),
             });
         }
-        let url = format!("{}{}", inner.base.full, call.path);
+        let request = self.request_head(call)?;
+        let (agent, registration) = self.agent_for(cancel);
+        let started = Instant::now();
+        log::debug!(
+            "{} {} agent={} (stream={})",
+            if call.method == Method::Get {
+                "GET"
+            } else {
+                "POST"
+            },
+            call.path,
+            inner.agent_id,
+            call.streaming
+        );
+        let built = |e: http::Error| Error::invalid(format!("cannot build the request: {e}"));
+        let result = match call.body {
+            Some(body) => {
+                let req = request.body(body).map_err(built)?;
+                agent.run(configure(&agent, req, &timeouts, call.streaming))
+            }
+            None => {
+                let req = request.body(()).map_err(built)?;
+                agent.run(configure(&agent, req, &timeouts, call.streaming))
+            }
+        };
+        let response = match result {
+            Ok(r) => r,
+            Err(_) if cancel.is_some_and(|c| c.is_cancelled()) => {
+                return Err(Error::Cancelled {
+                    partial: String::new(),
+                });
+            }
+            Err(e) => {
+                let err = map_ureq(e, &inner.base.full, &timeouts);
+                log::debug!("{} failed after {:?}: {err}", call.path, started.elapsed());
+                return Err(err);
+            }
+        };
+        let status = response.status().as_u16();
+        log::debug!("{} -> {status} in {:?}", call.path, started.elapsed());
+        Ok(Sent {
+            response,
+            registration,
+            timeouts,
+            status,
+        })
+    }
+
+    /// The request line and headers of a call: the credential, content negotiation, and the
+    /// call's own headers, each sent once.
+    fn request_head(&self, call: &Call<'_>) -> Result<http::request::Builder> {
+        let inner = &self.inner;
         let mut b = http::Request::builder()
             .method(match call.method {
                 Method::Get => http::Method::GET,
                 Method::Post => http::Method::POST,
             })
-            .uri(&url);
+            .uri(format!("{}{}", inner.base.full, call.path));
         let secret = match call.auth {
             Auth::None => None,
             Auth::Gateway => inner
@@ -336,15 +387,13 @@ impl Client {
                 .clone(),
             Auth::Hooks => inner.hooks_token.clone(),
         };
-        {
-            if let Some(s) = secret.as_ref() {
-                let mut v = http::HeaderValue::from_str(&format!("Bearer {}", s.expose()))
-                    .map_err(|_| {
-                        Error::invalid("the gateway token/password cannot be sent in a header")
-                    })?;
-                v.set_sensitive(true);
-                b = b.header(http::header::AUTHORIZATION, v);
-            }
+        if let Some(s) = secret.as_ref() {
+            let mut v =
+                http::HeaderValue::from_str(&format!("Bearer {}", s.expose())).map_err(|_| {
+                    Error::invalid("the gateway token/password cannot be sent in a header")
+                })?;
+            v.set_sensitive(true);
+            b = b.header(http::header::AUTHORIZATION, v);
         }
         b = b.header(
             http::header::ACCEPT,
@@ -370,75 +419,32 @@ impl Client {
             if sent_names.iter().any(|s| s.eq_ignore_ascii_case(n)) {
                 continue;
             }
-            crate::chat::validate_header_name(n)?;
-            crate::chat::validate_header_value(&format!("header {n}"), v)?;
+            crate::validate::validate_header_name(n)?;
+            crate::validate::validate_header_value(&format!("header {n}"), v)?;
             sent_names.push(n);
             b = b.header(*n, *v);
         }
-        // A call with a cancel token gets its own agent (own connection) so that cancelling can
-        // close it and interrupt a blocked read.
-        let (agent, registration) = match cancel {
+        Ok(b)
+    }
+
+    /// The agent a call runs on: the shared pool, or for a call with a cancel token an agent
+    /// (own connection) of its own, registered with the token so that cancelling can close it
+    /// and its connect and resolve steps watch the token's flag.
+    fn agent_for(&self, cancel: Option<&CancelToken>) -> (ureq::Agent, Option<Registration>) {
+        let inner = &self.inner;
+        match cancel {
             Some(token) => {
                 let flag = Some(token.flag());
-                let a = ureq::Agent::with_parts(
+                let agent = ureq::Agent::with_parts(
                     inner.config.clone(),
                     super::net::connector(&inner.tls, flag.clone()),
                     super::net::resolver(flag),
                 );
-                let reg = token.register(&a);
-                (a, Some(reg))
+                let reg = token.register(&agent);
+                (agent, Some(reg))
             }
             None => (inner.agent.clone(), None),
-        };
-        let started = Instant::now();
-        log::debug!(
-            "{} {} agent={} (stream={})",
-            if call.method == Method::Get {
-                "GET"
-            } else {
-                "POST"
-            },
-            call.path,
-            inner.agent_id,
-            call.streaming
-        );
-        let result = match call.body {
-            Some(body) => {
-                let req = b
-                    .body(body)
-                    .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
-                let req = configure(&agent, req, &timeouts, call.streaming);
-                agent.run(req)
-            }
-            None => {
-                let req = b
-                    .body(())
-                    .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
-                let req = configure(&agent, req, &timeouts, call.streaming);
-                agent.run(req)
-            }
-        };
-        let response = match result {
-            Ok(r) => r,
-            Err(e) => {
-                if cancel.is_some_and(|c| c.is_cancelled()) {
-                    return Err(Error::Cancelled {
-                        partial: String::new(),
-                    });
-                }
-                let err = map_ureq(e, &inner.base.full, &timeouts);
-                log::debug!("{} failed after {:?}: {err}", call.path, started.elapsed());
-                return Err(err);
-            }
-        };
-        let status = response.status().as_u16();
-        log::debug!("{} -> {status} in {:?}", call.path, started.elapsed());
-        Ok(Sent {
-            response,
-            registration,
-            timeouts,
-            status,
-        })
+        }
     }
 
     /// Sends a call, retrying per the client's [`super::RetryPolicy`] (only before any response
@@ -749,28 +755,22 @@ pub(crate) fn classify_parsed(
 /// Maps a ureq error, given the base URL and the timeouts in force for the call. The only place
 /// that knows ureq's and rustls' error types.
 pub(crate) fn map_ureq(e: ureq::Error, url: &str, t: &Timeouts) -> Error {
-    use ureq::Timeout as T;
     let connect = |failure, message: String| Error::Connect {
         url: url.to_owned(),
         failure,
         message,
     };
     match e {
-        ureq::Error::Timeout(which) => {
-            let (phase, limit) = match which {
-                T::Resolve | T::Connect => (TimeoutPhase::Connect, t.connect),
-                T::SendRequest | T::Await100 | T::SendBody | T::RecvResponse => {
-                    (TimeoutPhase::Response, t.response)
-                }
-                T::PerRead | T::PerWrite | T::RecvBody => (TimeoutPhase::Idle, t.idle),
-                _ => (TimeoutPhase::Total, t.total),
-            };
-            Error::Timeout {
-                phase,
-                limit,
-                partial: String::new(),
-            }
-        }
+        ureq::Error::Timeout(which) => Error::Timeout {
+            phase: phase_of(which),
+            limit: match phase_of(which) {
+                TimeoutPhase::Connect => t.connect,
+                TimeoutPhase::Response => t.response,
+                TimeoutPhase::Idle => t.idle,
+                TimeoutPhase::Total => t.total,
+            },
+            partial: String::new(),
+        },
         ureq::Error::HostNotFound => {
             connect(ConnectFailure::Dns, "the host name did not resolve".into())
         }
@@ -779,62 +779,7 @@ pub(crate) fn map_ureq(e: ureq::Error, url: &str, t: &Timeouts) -> Error {
         }
         ureq::Error::ConnectProxyFailed(m) => connect(ConnectFailure::Proxy, m),
         ureq::Error::InvalidProxyUrl => Error::invalid("the proxy URL is not valid"),
-        ureq::Error::Io(io)
-            if io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>()) =>
-        {
-            // rustls reports handshake and certificate failures through io::Error. A first
-            // record that is not TLS at all is a plain-text (HTTP) answer.
-            let plain_http = io
-                .get_ref()
-                .and_then(|i| i.downcast_ref::<rustls::Error>())
-                .is_some_and(|r| {
-                    matches!(
-                        r,
-                        rustls::Error::InvalidMessage(
-                            rustls::InvalidMessage::InvalidContentType
-                                | rustls::InvalidMessage::UnknownProtocolVersion
-                        )
-                    )
-                });
-            let message = if plain_http {
-                format!("the server answered in plain text, not TLS ({io})")
-            } else {
-                io.to_string()
-            };
-            Error::Tls {
-                url: url.to_owned(),
-                message,
-                plain_http,
-            }
-        }
-        ureq::Error::Io(io) if io.get_ref().is_some_and(|i| i.is::<NotSent>()) => {
-            let failure = failure_of(io.kind());
-            match io.into_inner().and_then(|i| i.downcast::<NotSent>().ok()) {
-                Some(b) => match *b {
-                    NotSent::Connect(message) => connect(failure, message),
-                    NotSent::Handshake(message) => Error::Tls {
-                        url: url.to_owned(),
-                        message,
-                        plain_http: true,
-                    },
-                    NotSent::Cancelled => Error::Cancelled {
-                        partial: String::new(),
-                    },
-                },
-                None => connect(failure, "the connection failed".into()),
-            }
-        }
-        ureq::Error::Io(io) => match failure_of(io.kind()) {
-            // After the connect step every break may have come after the request left.
-            ConnectFailure::Closed => Error::ConnectionLost {
-                url: url.to_owned(),
-                message: io.to_string(),
-                partial: String::new(),
-            },
-            failure => connect(failure, io.to_string()),
-        },
+        ureq::Error::Io(io) => map_io(io, url),
         ureq::Error::Tls(m) => Error::Tls {
             url: url.to_owned(),
             message: m.to_owned(),
@@ -875,6 +820,84 @@ pub(crate) fn map_ureq(e: ureq::Error, url: &str, t: &Timeouts) -> Error {
         }
         other => Error::Io {
             message: other.to_string(),
+        },
+    }
+}
+
+/// Which timeout phase a ureq timeout belongs to.
+fn phase_of(which: ureq::Timeout) -> TimeoutPhase {
+    use ureq::Timeout as T;
+    match which {
+        T::Resolve | T::Connect => TimeoutPhase::Connect,
+        T::SendRequest | T::Await100 | T::SendBody | T::RecvResponse => TimeoutPhase::Response,
+        T::PerRead | T::PerWrite | T::RecvBody => TimeoutPhase::Idle,
+        _ => TimeoutPhase::Total,
+    }
+}
+
+/// Maps an I/O error: TLS failures (rustls reports them through io::Error), failures marked
+/// [`NotSent`] (resolve, connect, handshake), and breaks after the request left.
+fn map_io(io: std::io::Error, url: &str) -> Error {
+    let connect = |failure, message: String| Error::Connect {
+        url: url.to_owned(),
+        failure,
+        message,
+    };
+    match io {
+        io if io
+            .get_ref()
+            .is_some_and(|inner| inner.is::<rustls::Error>()) =>
+        {
+            // rustls reports handshake and certificate failures through io::Error. A first
+            // record that is not TLS at all is a plain-text (HTTP) answer.
+            let plain_http = io
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<rustls::Error>())
+                .is_some_and(|r| {
+                    matches!(
+                        r,
+                        rustls::Error::InvalidMessage(
+                            rustls::InvalidMessage::InvalidContentType
+                                | rustls::InvalidMessage::UnknownProtocolVersion
+                        )
+                    )
+                });
+            let message = if plain_http {
+                format!("the server answered in plain text, not TLS ({io})")
+            } else {
+                io.to_string()
+            };
+            Error::Tls {
+                url: url.to_owned(),
+                message,
+                plain_http,
+            }
+        }
+        io if io.get_ref().is_some_and(|i| i.is::<NotSent>()) => {
+            let failure = failure_of(io.kind());
+            match io.into_inner().and_then(|i| i.downcast::<NotSent>().ok()) {
+                Some(b) => match *b {
+                    NotSent::Connect(message) => connect(failure, message),
+                    NotSent::Handshake(message) => Error::Tls {
+                        url: url.to_owned(),
+                        message,
+                        plain_http: true,
+                    },
+                    NotSent::Cancelled => Error::Cancelled {
+                        partial: String::new(),
+                    },
+                },
+                None => connect(failure, "the connection failed".into()),
+            }
+        }
+        io => match failure_of(io.kind()) {
+            // After the connect step every break may have come after the request left.
+            ConnectFailure::Closed => Error::ConnectionLost {
+                url: url.to_owned(),
+                message: io.to_string(),
+                partial: String::new(),
+            },
+            failure => connect(failure, io.to_string()),
         },
     }
 }
