@@ -124,6 +124,8 @@ impl<R: BufRead> LineReader<R> {
     /// The next complete line without its terminator, `Ok(None)` at end of stream. A final line
     /// with no terminator is not returned (the event-stream rules discard it).
     pub fn next_line(&mut self) -> Result<Option<&[u8]>, SseError> {
+        // One function on purpose (~90 lines): the hot path of every stream; the scanner's state
+        // (CR pending, line length, limit) lives in locals the optimiser keeps in registers.
         if self.failed {
             return Ok(None);
         }
@@ -315,6 +317,8 @@ impl<R: BufRead> EventReader<R> {
     /// The next event, `Ok(None)` at end of stream (an unterminated final block is discarded).
     /// The returned view borrows the reader until the next call.
     pub fn next_event(&mut self) -> Result<Option<EventRef<'_>>, SseError> {
+        // One function on purpose (~80 lines): the WHATWG field rules in spec order, read top to
+        // bottom against the spec; every stream event passes through here.
         let st = &mut self.state;
         if self.dispatched {
             self.dispatched = false;

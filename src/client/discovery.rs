@@ -269,6 +269,8 @@ fn http_of(url: &str) -> String {
 
 /// Runs discovery against an environment.
 pub(crate) fn discover(env: Env<'_>) -> Result<Discovered> {
+    // Long on purpose (~110 lines): the gateway CLI's precedence order (env URL, token,
+    // password, port, then the config file's keys) reads top to bottom in one place.
     let (path, chosen_by) = config_path(env);
     let cfg = read_config(&path, chosen_by)?;
     let config_found = cfg.is_some();

@@ -311,6 +311,8 @@ impl ClientBuilder {
     /// Builds the client. Fails with [`Error::InvalidInput`] on a bad URL, agent id, secret,
     /// proxy or CA bundle.
     pub fn build(self) -> Result<Client> {
+        // Long on purpose (~100 lines): every setting is validated here, in one pass, before the
+        // client exists (TLS roots, proxy, limits, hooks path), so a built client is always valid.
         let base = transport::BaseUrl::parse(&self.base_url)?;
         let secret = match &self.secret {
             Some(s) => Secret::new(s)?,

@@ -25,6 +25,8 @@ pub(crate) struct BaseUrl {
 
 impl BaseUrl {
     pub(crate) fn parse(input: &str) -> Result<BaseUrl> {
+        // Long on purpose (~85 lines): every rule a base URL must meet, in the order of its parts
+        // (scheme, credentials, host, port, path), each with its own error text.
         // The input may carry a password or a token: only its redacted form is shown.
         let bad = |why: &str| {
             Error::invalid(format!(

@@ -765,6 +765,9 @@ struct Sink<'a> {
 }
 
 fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
+    // Long on purpose (~120 lines): one table of the gateway's frame shapes (error event,
+    // [DONE], the literal fast path, the full decoder, choice routing), in the order they are
+    // tried; each arm is short.
     let Sink {
         pending,
         scratch,

@@ -69,6 +69,8 @@ impl Decode for ResponsesDecoder {
     type Event<'a> = ResponseEvent;
 
     fn decode(&mut self, ev: &EventRef<'_>, keep: &mut Keep) -> Result<()> {
+        // Long on purpose (~100 lines): one match over the responses stream's event names; each
+        // arm is a few lines.
         let step = decode(
             ev.event_type,
             ev.data,

@@ -467,6 +467,9 @@ fn connect_once(
     target: &Target,
     deadline: Instant,
 ) -> Result<(Ws, Hello)> {
+    // Long on purpose (~140 lines): the handshake is one sequence (challenge, signed connect
+    // request, answer or typed refusal, hello); split into steps it would thread the socket,
+    // deadline and a dozen locals through every call.
     let stream = transport::open(client, target, deadline)?;
     let config = WebSocketConfig::default()
         .max_message_size(Some(opts.max_frame))
@@ -1174,6 +1177,9 @@ enum Ended {
 
 /// Runs one connection until it ends.
 fn pump(shared: &Shared, ws: &mut Ws, tick: Duration) -> Ended {
+    // Long on purpose (~110 lines): the connection thread's loop (poll, read frames, write
+    // queued requests, watchdog, reconnect), kept in one place so the order of its steps is
+    // visible.
     use std::os::fd::AsRawFd;
     let fd = ws.get_ref().tcp().as_raw_fd();
     let wake = shared.wake_rx.as_raw_fd();

@@ -189,6 +189,7 @@ impl ChatRun {
     /// The next event, waiting at most `timeout` (`Ok(None)` on timeout or after the end).
     /// Use this for polling; the iterator waits up to the idle timeout instead.
     pub fn next_timeout(&mut self, timeout: Option<Duration>) -> Result<Option<RunEvent>> {
+        // Long on purpose (~85 lines): one match over the run's event kinds in protocol order.
         loop {
             if self.done {
                 return Ok(None);
