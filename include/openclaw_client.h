@@ -266,6 +266,41 @@ typedef uint32_t openclaw_result;
 typedef uint32_t openclaw_event_kind;
 
 /**
+ * Where the time of a streamed call went, as of the latest event (or the end). Times are in
+ * microseconds from the start of the call (its first attempt). Plain data: copy it freely.
+ */
+typedef struct openclaw_stream_timing {
+  /**
+   * Opening the connection (DNS, TCP, TLS); -1 when a pooled connection was reused.
+   */
+  int64_t connect_us;
+  /**
+   * Until the response headers arrived.
+   */
+  uint64_t headers_us;
+  /**
+   * Until the first content (reply text) arrived; -1 before any.
+   */
+  int64_t first_content_us;
+  /**
+   * Until the latest event (or the end of the stream).
+   */
+  uint64_t elapsed_us;
+  /**
+   * Events received (one per gateway chunk).
+   */
+  uint64_t events;
+  /**
+   * Bytes of content (reply text) received.
+   */
+  uint64_t content_bytes;
+  /**
+   * The longest silence between two events (from the headers on).
+   */
+  uint64_t max_gap_us;
+} openclaw_stream_timing;
+
+/**
  * One stream event, **borrowed**: valid only during the callback (or until the next
  * `openclaw_stream_next` / `openclaw_stream_free`). Copy what you need. Never allocate or copy
  * this struct yourself: fields may be appended in later versions.
@@ -323,6 +358,10 @@ typedef struct openclaw_event {
    * otherwise (never NULL).
    */
   const char *event_type;
+  /**
+   * The call's timing as of this event (never NULL; same lifetime as the event).
+   */
+  const struct openclaw_stream_timing *timing;
 } openclaw_event;
 
 /**
@@ -2119,6 +2158,15 @@ openclaw_result openclaw_stream_next(struct openclaw_stream *stream,
  * Thread-safety: use a stream from one thread at a time.
  */
 char *openclaw_stream_text(const struct openclaw_stream *stream, size_t *len_out);
+
+/**
+ * Writes the stream's timing as of its latest event (or its end) to `*out`.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL stream or `out`. Ownership: `*out` is
+ * plain data owned by the caller. Thread-safety: use a stream from one thread at a time.
+ */
+openclaw_result openclaw_stream_timing_get(const struct openclaw_stream *stream,
+                                           struct openclaw_stream_timing *out);
 
 /**
  * Frees a pull stream; an unfinished stream's connection is closed (which aborts the agent

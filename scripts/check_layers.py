@@ -14,7 +14,7 @@ LAYERS = [
     ["redact"],
     ["error"],
     ["cancel"],
-    ["options", "validate", "json"],
+    ["options", "validate", "json", "timing"],
     ["sse"],
     ["chat"],
     ["responses"],

@@ -40,6 +40,7 @@ mod redact;
 pub mod responses;
 pub mod sse;
 pub mod stream;
+pub mod timing;
 pub mod validate;
 pub mod ws;
 
@@ -60,6 +61,7 @@ pub use responses::{
 };
 pub use stream::responses::{ResponseEvent, ResponseStream};
 pub use stream::{ChatEvent, ChatEventRef, ChatStream, ToolCallDelta};
+pub use timing::StreamTiming;
 
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

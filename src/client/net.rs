@@ -38,6 +38,27 @@ use ureq::unversioned::transport::{
     ShutdownHandle, Transport,
 };
 
+thread_local! {
+    /// When the connection of the call running on this thread was opened (TCP, then TLS).
+    /// ureq runs a call's connect on the caller's thread; `send_raw` clears it before and reads
+    /// it after, so a call that reused a pooled connection finds `None`.
+    static CONNECTED: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// Clears the connect stamp of this thread (before a call).
+pub(crate) fn clear_connected() {
+    CONNECTED.with(|c| c.set(None));
+}
+
+/// When this thread's last call opened its connection, `None` when it opened none.
+pub(crate) fn connected_at() -> Option<Instant> {
+    CONNECTED.with(|c| c.get())
+}
+
+fn stamp_connected() {
+    CONNECTED.with(|c| c.set(Some(Instant::now())));
+}
+
 /// How often a blocked connect or lookup looks at the cancel flag.
 const SLICE: Duration = Duration::from_millis(10);
 
@@ -296,6 +317,7 @@ impl<In: Transport> Connector<In> for TcpStep {
         }
         let addrs: Vec<SocketAddr> = details.addrs.iter().copied().collect();
         let stream = connect_addrs(&addrs, deadline_of(&details.timeout), &self.cancel)?;
+        stamp_connected();
         if details.config.no_delay() {
             let _ = stream.set_nodelay(true);
         }
@@ -573,7 +595,11 @@ impl<In: Transport> Connector<In> for TlsStep {
         chained: Option<In>,
     ) -> Result<Option<Self::Out>, ureq::Error> {
         let tls = details.needs_tls();
-        match self.0.connect(details, chained) {
+        let result = self.0.connect(details, chained);
+        if tls && result.is_ok() {
+            stamp_connected();
+        }
+        match result {
             Err(ureq::Error::Io(io))
                 if tls
                     && !io

@@ -282,6 +282,11 @@ pub(crate) struct Sent {
     pub(crate) registration: Option<Registration>,
     pub(crate) timeouts: Timeouts,
     pub(crate) status: u16,
+    /// When the call started (its first attempt), opened its connection (`None`: reused), and
+    /// got the response headers.
+    pub(crate) started: Instant,
+    pub(crate) connected: Option<Instant>,
+    pub(crate) headers_at: Instant,
 }
 
 impl Sent {
@@ -337,6 +342,7 @@ impl Client {
             call.streaming
         );
         let built = |e: http::Error| Error::invalid(format!("cannot build the request: {e}"));
+        super::net::clear_connected();
         let result = match call.body {
             Some(body) => {
                 let req = request.body(body).map_err(built)?;
@@ -367,6 +373,9 @@ impl Client {
             registration,
             timeouts,
             status,
+            started,
+            connected: super::net::connected_at(),
+            headers_at: Instant::now(),
         })
     }
 
@@ -464,9 +473,13 @@ impl Client {
             self.inner.retry
         };
         let mut attempt = 0;
+        let started = Instant::now();
         loop {
             let (failure, err) = match self.send_raw(call) {
-                Ok(sent) if (200..300).contains(&sent.status) || accept.contains(&sent.status) => {
+                Ok(mut sent)
+                    if (200..300).contains(&sent.status) || accept.contains(&sent.status) =>
+                {
+                    sent.started = started;
                     return Ok(sent);
                 }
                 Ok(mut sent) => {
@@ -515,6 +528,7 @@ impl Client {
             timeouts: sent.timeouts,
             url: self.inner.base.full.clone(),
             map_io: Some(|e, url, t| map_ureq(ureq::Error::from(e), url, t)),
+            clock: crate::timing::Clock::new(sent.started, sent.connected, sent.headers_at),
         };
         Ok((
             crate::stream::Body::new(std::io::BufReader::with_capacity(

@@ -72,6 +72,47 @@ pub struct openclaw_event {
     /// The SSE event name for HISTORY (`history`/`message`) and LIFECYCLE events; `""`
     /// otherwise (never NULL).
     pub event_type: *const c_char,
+    /// The call's timing as of this event (never NULL; same lifetime as the event).
+    pub timing: *const openclaw_stream_timing,
+}
+
+/// Where the time of a streamed call went, as of the latest event (or the end). Times are in
+/// microseconds from the start of the call (its first attempt). Plain data: copy it freely.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct openclaw_stream_timing {
+    /// Opening the connection (DNS, TCP, TLS); -1 when a pooled connection was reused.
+    pub connect_us: i64,
+    /// Until the response headers arrived.
+    pub headers_us: u64,
+    /// Until the first content (reply text) arrived; -1 before any.
+    pub first_content_us: i64,
+    /// Until the latest event (or the end of the stream).
+    pub elapsed_us: u64,
+    /// Events received (one per gateway chunk).
+    pub events: u64,
+    /// Bytes of content (reply text) received.
+    pub content_bytes: u64,
+    /// The longest silence between two events (from the headers on).
+    pub max_gap_us: u64,
+}
+
+impl From<crate::timing::StreamTiming> for openclaw_stream_timing {
+    fn from(t: crate::timing::StreamTiming) -> Self {
+        let us = |d: std::time::Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        let signed = |d: Option<std::time::Duration>| {
+            d.map_or(-1, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+        };
+        openclaw_stream_timing {
+            connect_us: signed(t.connect),
+            headers_us: us(t.headers),
+            first_content_us: signed(t.first_content),
+            elapsed_us: us(t.elapsed),
+            events: t.events,
+            content_bytes: t.content_bytes,
+            max_gap_us: us(t.max_gap),
+        }
+    }
 }
 
 /// The callback of `openclaw_chat_stream`: return 0 to continue, non-zero to cancel (the call
@@ -112,6 +153,7 @@ impl EventBuf {
             empty: false,
             error_code: 0,
             event_type: c"".as_ptr(),
+            timing: std::ptr::null(),
         }
     }
 
@@ -242,6 +284,7 @@ pub struct openclaw_stream {
     source: StreamSource,
     buf: EventBuf,
     event: openclaw_event,
+    timing: openclaw_stream_timing,
     ended: bool,
     calls: u32,
 }
@@ -261,13 +304,30 @@ impl openclaw_stream {
             source,
             buf,
             event,
+            timing: openclaw_stream_timing::default(),
             ended: false,
             calls: 0,
         }
     }
 
-    /// Reads the next event into `self.event`; `Ok(false)` at the end.
+    fn source_timing(&self) -> crate::timing::StreamTiming {
+        match &self.source {
+            StreamSource::Chat(s) => s.timing(),
+            StreamSource::Responses(s) => s.timing(),
+            StreamSource::History(s) => s.timing(),
+        }
+    }
+
+    /// Reads the next event into `self.event` (with the timing as of it); `Ok(false)` at the
+    /// end.
     fn advance(&mut self) -> Result<bool, Error> {
+        let r = self.read_event();
+        self.timing = self.source_timing().into();
+        self.event.timing = &self.timing;
+        r
+    }
+
+    fn read_event(&mut self) -> Result<bool, Error> {
         match &mut self.source {
             StreamSource::Chat(s) => match s.next_ref() {
                 Some(Ok(ev)) => {
@@ -315,7 +375,8 @@ impl openclaw_stream {
                 Ok(true) => {}
                 Ok(false) => return Ok(()),
                 Err(e) => {
-                    let ev = self.buf.error(&e);
+                    let mut ev = self.buf.error(&e);
+                    ev.timing = &self.timing;
                     // SAFETY: the caller's callback with its own userdata.
                     unsafe { cb(userdata, &ev) };
                     return Err(e.into());
@@ -420,6 +481,25 @@ pub unsafe extern "C" fn openclaw_stream_text(
             unsafe { *len_out = t.len() };
         }
         super::give_string(t)
+    })
+}
+
+/// Writes the stream's timing as of its latest event (or its end) to `*out`.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL stream or `out`. Ownership: `*out` is
+/// plain data owned by the caller. Thread-safety: use a stream from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_stream_timing_get(
+    stream: *const openclaw_stream,
+    out: *mut openclaw_stream_timing,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live stream or NULL.
+        let s = unsafe { handle(stream, "stream") }?;
+        out_arg(out, "out")?;
+        // SAFETY: checked non-NULL; the caller passes writable memory for the struct.
+        unsafe { *out = s.source_timing().into() };
+        Ok(())
     })
 }
 

@@ -69,6 +69,9 @@ impl Decode for HistoryDecoder {
     fn kept_text(&self) -> &str {
         ""
     }
+    fn content_bytes(&self) -> usize {
+        0
+    }
 }
 
 impl<R> fmt::Debug for HistoryStream<R> {
@@ -89,6 +92,12 @@ impl<R: std::io::BufRead> HistoryStream<R> {
         HistoryStream {
             session: Session::new(reader, limits, ctx, HistoryDecoder::default()),
         }
+    }
+
+    /// Where the time of this call went so far (see [`crate::StreamTiming`]; history events
+    /// carry no content bytes).
+    pub fn timing(&self) -> crate::timing::StreamTiming {
+        self.session.timing()
     }
 }
 

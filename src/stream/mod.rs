@@ -129,6 +129,8 @@ pub(crate) struct ReadContext {
     pub(crate) url: String,
     /// `None` (a stream over any reader, no HTTP): I/O errors are reported as they are.
     pub(crate) map_io: Option<MapIo>,
+    /// The call's timing so far (started, connected, headers).
+    pub(crate) clock: crate::timing::Clock,
 }
 
 impl ReadContext {
@@ -948,6 +950,9 @@ impl Decode for ChatDecoder {
     fn kept_text(&self) -> &str {
         &self.reply.content
     }
+    fn content_bytes(&self) -> usize {
+        self.pending.content.len()
+    }
 }
 
 impl<R> fmt::Debug for ChatStream<R> {
@@ -1005,6 +1010,12 @@ impl<R: BufRead> ChatStream<R> {
     /// The text received so far.
     pub fn text_so_far(&self) -> &str {
         &self.session.decoder.reply.content
+    }
+
+    /// Where the time of this call went so far (or in all, once the stream ended): connect,
+    /// headers, first content, events and content bytes per second, gaps.
+    pub fn timing(&self) -> crate::timing::StreamTiming {
+        self.session.timing()
     }
 
     /// The next event, borrowed until the next call; `None` after the end.

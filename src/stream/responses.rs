@@ -111,6 +111,12 @@ impl Decode for ResponsesDecoder {
     fn kept_text(&self) -> &str {
         &self.text
     }
+    fn content_bytes(&self) -> usize {
+        match &self.queued {
+            Some(ResponseEvent::TextDelta(t)) => t.len(),
+            _ => 0,
+        }
+    }
 }
 
 impl<R> fmt::Debug for ResponseStream<R> {
@@ -156,6 +162,11 @@ impl<R: BufRead> ResponseStream<R> {
     /// The terminal response, once received.
     pub fn response(&self) -> Option<&Response> {
         self.session.decoder.response.as_ref()
+    }
+
+    /// Where the time of this call went so far (see [`crate::StreamTiming`]).
+    pub fn timing(&self) -> crate::timing::StreamTiming {
+        self.session.timing()
     }
 }
 

@@ -11,6 +11,7 @@ use std::io::{self, BufRead, Read};
 use super::{Budget, ReadContext};
 use crate::error::{Error, Result};
 use crate::sse::{EventReader, EventRef, Limits};
+use crate::timing::StreamTiming;
 
 /// The body of an HTTP response as the streams read it: the transport's reader, buffered.
 /// Streams know nothing else of the transport.
@@ -71,6 +72,8 @@ pub(crate) trait Decode {
     fn clear(&mut self);
     /// The text kept so far: the partial text of errors.
     fn kept_text(&self) -> &str;
+    /// Bytes of content (reply text) in the events the last [`Decode::decode`] queued.
+    fn content_bytes(&self) -> usize;
 }
 
 /// An SSE session driving one decoder.
@@ -85,6 +88,34 @@ pub(crate) struct Session<R, D> {
 impl<R, D> Session<R, D> {
     pub(crate) fn finished(&self) -> bool {
         self.finished
+    }
+
+    /// The call's timing so far (or at its end).
+    pub(crate) fn timing(&self) -> StreamTiming {
+        self.ctx.clock.timing()
+    }
+
+    /// Marks the stream over: stops its clock, logs its timing, releases the cancel
+    /// registration.
+    fn end(&mut self) {
+        self.finished = true;
+        self.ctx.registration = None;
+        self.ctx.clock.end();
+        let t = self.ctx.clock.timing();
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        log::debug!(
+            "stream ended: connect {}, headers {:.1} ms, first content {}, {} events, {} content bytes ({:.0} B/s), longest gap {:.1} ms, {:.1} ms in all",
+            t.connect
+                .map_or("reused".to_owned(), |d| format!("{:.1} ms", ms(d))),
+            ms(t.headers),
+            t.first_content
+                .map_or("none".to_owned(), |d| format!("{:.1} ms", ms(d))),
+            t.events,
+            t.content_bytes,
+            t.content_bytes_per_second(),
+            ms(t.max_gap),
+            ms(t.elapsed)
+        );
     }
 }
 
@@ -104,10 +135,8 @@ impl<R: BufRead, D: Decode> Session<R, D> {
 
     /// Ends the stream with `e`, carrying the text kept so far.
     fn fail(&mut self, e: Error) -> Error {
-        self.finished = true;
         self.decoder.clear();
-        // Release the cancel registration now: the stream is over.
-        self.ctx.registration = None;
+        self.end();
         e.with_partial(self.decoder.kept_text())
     }
 
@@ -135,12 +164,15 @@ impl<R: BufRead, D: Decode> Session<R, D> {
             }
             self.decoder.clear();
             let step = match self.events.next_event() {
-                Ok(Some(ev)) => self.decoder.decode(&ev, &mut self.keep),
+                Ok(Some(ev)) => {
+                    let r = self.decoder.decode(&ev, &mut self.keep);
+                    self.ctx.clock.event(self.decoder.content_bytes());
+                    r
+                }
                 Ok(None) if self.ctx.cancelled() => Err(Self::cancelled()),
                 Ok(None) => match self.decoder.at_end() {
                     Ok(()) => {
-                        self.finished = true;
-                        self.ctx.registration = None;
+                        self.end();
                         return None;
                     }
                     Err(e) => Err(e),
@@ -151,8 +183,7 @@ impl<R: BufRead, D: Decode> Session<R, D> {
                 return Some(Err(self.fail(e)));
             }
             if self.decoder.done() {
-                self.finished = true;
-                self.ctx.registration = None;
+                self.end();
             }
             if self.decoder.ready() {
                 return Some(Ok(self.decoder.emit()));
