@@ -643,6 +643,7 @@ impl ChatRequest {
 
 /// Token usage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[non_exhaustive]
 pub struct Usage {
     /// Input tokens (including cache reads).
     #[serde(default)]
@@ -730,6 +731,7 @@ pub const EMPTY_REPLY_TEXT: &str = "No response from OpenClaw.";
 
 /// A complete chat reply (from [`crate::Client::chat`] or a collected stream).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChatCompletion {
     /// `chatcmpl_…` id.
     pub id: String,

@@ -427,6 +427,7 @@ impl ResponsesRequest {
 
 /// Token usage of a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[non_exhaustive]
 pub struct ResponseUsage {
     /// Input tokens.
     #[serde(default)]
@@ -624,6 +625,7 @@ impl OutputItem {
 
 /// A response resource.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Response {
     /// `resp_…`
     pub id: String,

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 
 /// What the connected gateway supports.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Capabilities {
     /// The gateway version (2026.8 and later report it).
     pub version: Option<String>,

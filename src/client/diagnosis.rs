@@ -58,6 +58,7 @@ pub enum DiagnosisCode {
 
 /// The result of [`Client::check_connection`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Diagnosis {
     /// The category.
     pub code: DiagnosisCode,

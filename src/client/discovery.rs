@@ -61,6 +61,7 @@ impl fmt::Display for SettingSource {
 /// The outcome of discovery: the settings and their sources (its `Debug` and `Display` never
 /// show the secret, nor the user-info or query values of the URL).
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Discovered {
     /// The base URL chosen, as found. A URL with user-info, a query or a fragment fails the
     /// build; `Display` and `Debug` show it with those parts hidden.

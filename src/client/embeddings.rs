@@ -50,6 +50,7 @@ impl EmbeddingsRequest {
 
 /// The vectors, in input order.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Embeddings {
     /// One vector per input.
     pub vectors: Vec<Vec<f32>>,

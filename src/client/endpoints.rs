@@ -12,6 +12,7 @@ use crate::stream::ChatStream;
 
 /// One agent target from `/v1/models`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct Model {
     /// `openclaw`, `openclaw/default` or `openclaw/<agent>`.
     pub id: String,
@@ -28,6 +29,7 @@ pub struct Model {
 
 /// `/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct Health {
     /// `true`.
     #[serde(default)]
@@ -39,6 +41,7 @@ pub struct Health {
 
 /// `/readyz`. A gateway that is not ready answers 503; that is reported here, not as an error.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct Readiness {
     /// Ready to serve.
     pub ready: bool,
@@ -52,6 +55,7 @@ pub struct Readiness {
 
 /// `/startupz`. 503 while starting or draining is reported here, not as an error.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct Startup {
     /// `started`, `starting` or `draining`.
     #[serde(default)]

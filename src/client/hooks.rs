@@ -34,6 +34,7 @@ impl WakeRequest {
 
 /// The answer of `/hooks/wake`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WakeResult {
     /// `now` or `next-heartbeat`.
     pub mode: String,
@@ -88,6 +89,7 @@ impl HookAgentRequest {
 
 /// The answer of `/hooks/agent`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HookAgentResult {
     /// The run id.
     pub run_id: String,

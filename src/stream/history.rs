@@ -13,6 +13,7 @@ use crate::sse::{EventRef, Limits};
 /// One event of a history stream (`event: history` with the backlog, then `event: message`
 /// for each new message; keep-alive comments are skipped).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct HistoryEvent {
     /// `history` or `message`.
     pub event_type: String,

@@ -46,6 +46,7 @@ use session::{Decode, Keep, Session};
 /// One fragment of a streamed tool call. The first fragment of call `index` carries `id` and
 /// `name`; later ones append to `arguments`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ToolCallDelta {
     /// Which call (0-based).
     pub index: u32,
