@@ -99,6 +99,23 @@
 #define OPENCLAW_TOOL_CHOICE_FUNCTION 3
 
 /**
+ * The default bound on one line of an event stream, in bytes (32 MiB; see
+ * `openclaw_client_builder_set_max_line_bytes`).
+ */
+#define OPENCLAW_DEFAULT_MAX_LINE_BYTES ((32 * 1024) * 1024)
+
+/**
+ * The default bound on one event's data, in bytes (64 MiB; see
+ * `openclaw_client_builder_set_max_event_bytes`).
+ */
+#define OPENCLAW_DEFAULT_MAX_EVENT_BYTES ((64 * 1024) * 1024)
+
+/**
+ * The WebSocket protocol version this library speaks (`openclaw_ws_connect`).
+ */
+#define OPENCLAW_WS_PROTOCOL_VERSION 4
+
+/**
  * Diagnosis: reachable, authorized, chat completions enabled.
  */
 #define OPENCLAW_DIAGNOSIS_OK 0
@@ -150,23 +167,9 @@
 #define OPENCLAW_DIAGNOSIS_ERROR 9
 
 /**
- * Default maximum length of one line, in bytes (32 MiB: a base64 image in one `data:` line fits).
- */
-#define DEFAULT_MAX_LINE_BYTES ((32 * 1024) * 1024)
-
-/**
- * Default maximum size of one event's data, in bytes (64 MiB).
- */
-#define DEFAULT_MAX_EVENT_BYTES ((64 * 1024) * 1024)
-
-/**
- * The protocol version this client speaks (`minProtocol` = `maxProtocol` = 4).
- */
-#define PROTOCOL_VERSION 4
-
-/**
- * A cancel token (opaque). Create with `openclaw_cancel_token_new`, attach to a request with
- * `openclaw_chat_request_set_cancel_token` or `openclaw_tool_call_set_cancel_token`, fire
+ * A cancel token (opaque, reference-counted, thread-safe). Create with `openclaw_cancel_token_new`, attach to a request with
+ * `openclaw_chat_request_set_cancel_token`, `openclaw_responses_request_set_cancel_token`
+ * or `openclaw_tool_call_set_cancel_token`, fire
  * with `openclaw_cancel_token_cancel` from any thread. Thread-safe.
  */
 typedef struct openclaw_cancel_token openclaw_cancel_token;
@@ -886,7 +889,9 @@ openclaw_result openclaw_chat_request_add_tool_result(struct openclaw_chat_reque
 
 /**
  * Sets the `model` field verbatim (an agent target: `openclaw`, `openclaw/<agent>`); NULL
- * restores the default (`openclaw/<agent>` with the per-call or client agent).
+ * restores the default (`openclaw/<agent>` with the per-call or client agent). CR/LF/NUL give
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT` here (routing values are checked when set, by the same
+ * rule for every request kind).
  *
  * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
  * strings. Inputs are copied. Thread-safety: one thread at a time per request.
@@ -896,7 +901,8 @@ openclaw_result openclaw_chat_request_set_target(struct openclaw_chat_request *r
 
 /**
  * Selects the agent for this call (`x-openclaw-agent-id`, wins over the target); NULL =
- * the client's agent. Checked when sent.
+ * the client's agent. An id outside `[a-z0-9][a-z0-9_-]{0,63}` gives
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT` here (checked when set).
  *
  * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
  * strings. Inputs are copied. Thread-safety: one thread at a time per request.
@@ -934,7 +940,8 @@ openclaw_result openclaw_chat_request_set_agent_session_key(struct openclaw_chat
                                                             const char *key);
 
 /**
- * Sets `x-openclaw-message-channel`; NULL clears it.
+ * Sets `x-openclaw-message-channel`; NULL clears it. CR/LF/NUL give
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT` here.
  *
  * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
  * strings. Inputs are copied. Thread-safety: one thread at a time per request.
@@ -943,7 +950,8 @@ openclaw_result openclaw_chat_request_set_channel(struct openclaw_chat_request *
                                                   const char *channel);
 
 /**
- * Sets `x-openclaw-model` (backend model override, `provider/model`); NULL clears it.
+ * Sets `x-openclaw-model` (backend model override, `provider/model`); NULL clears it. CR/LF/NUL
+ * give `OPENCLAW_RESULT_INVALID_ARGUMENT` here.
  *
  * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
  * strings. Inputs are copied. Thread-safety: one thread at a time per request.
@@ -952,8 +960,9 @@ openclaw_result openclaw_chat_request_set_model_override(struct openclaw_chat_re
                                                          const char *model);
 
 /**
- * Adds an extra header. A name that is not an HTTP token, or CR/LF/NUL in the value, gives
- * `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+ * Adds an extra header. A name that is not an HTTP token or that the library writes itself
+ * (`Authorization`, `Content-Type`…), or CR/LF/NUL in the value, gives
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT` here.
  *
  * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
  * strings. Inputs are copied. Thread-safety: one thread at a time per request.
@@ -1068,7 +1077,7 @@ openclaw_result openclaw_chat_request_set_include_usage(struct openclaw_chat_req
  * strings. Inputs are copied. Thread-safety: one thread at a time per request.
  */
 openclaw_result openclaw_chat_request_set_connect_timeout_ms(struct openclaw_chat_request *req,
-                                                             uint64_t ms_);
+                                                             uint64_t ms);
 
 /**
  * Overrides the response-headers timeout for calls with this request (ms, 0 = no limit).
@@ -1077,7 +1086,7 @@ openclaw_result openclaw_chat_request_set_connect_timeout_ms(struct openclaw_cha
  * strings. Inputs are copied. Thread-safety: one thread at a time per request.
  */
 openclaw_result openclaw_chat_request_set_response_timeout_ms(struct openclaw_chat_request *req,
-                                                              uint64_t ms_);
+                                                              uint64_t ms);
 
 /**
  * Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
@@ -1086,7 +1095,7 @@ openclaw_result openclaw_chat_request_set_response_timeout_ms(struct openclaw_ch
  * strings. Inputs are copied. Thread-safety: one thread at a time per request.
  */
 openclaw_result openclaw_chat_request_set_idle_timeout_ms(struct openclaw_chat_request *req,
-                                                          uint64_t ms_);
+                                                          uint64_t ms);
 
 /**
  * Overrides the total timeout for calls with this request (ms, 0 = no limit).
@@ -1095,7 +1104,7 @@ openclaw_result openclaw_chat_request_set_idle_timeout_ms(struct openclaw_chat_r
  * strings. Inputs are copied. Thread-safety: one thread at a time per request.
  */
 openclaw_result openclaw_chat_request_set_total_timeout_ms(struct openclaw_chat_request *req,
-                                                           uint64_t ms_);
+                                                           uint64_t ms);
 
 /**
  * Attaches a cancel token (the request keeps its own reference; the token may be freed
@@ -1106,6 +1115,15 @@ openclaw_result openclaw_chat_request_set_total_timeout_ms(struct openclaw_chat_
  */
 openclaw_result openclaw_chat_request_set_cancel_token(struct openclaw_chat_request *req,
                                                        const struct openclaw_cancel_token *token);
+
+/**
+ * Turns the client's retry policy off (`no_retry` true) or back on for calls with this request.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL request. Thread-safety: one thread at a
+ * time per request.
+ */
+openclaw_result openclaw_chat_request_set_no_retry(struct openclaw_chat_request *req,
+                                                   bool no_retry);
 
 /**
  * Runs one agent turn without streaming and writes the whole reply to `*out`.
@@ -1396,11 +1414,14 @@ void openclaw_client_builder_free(struct openclaw_client_builder *builder);
 void openclaw_client_free(const struct openclaw_client *client);
 
 /**
- * Replaces the token/password for later requests (calls in flight keep the old one).
- * NULL or `""` removes it. Thread-safe: may run while other threads use the client.
+ * Replaces the secret (token or password, as `openclaw_client_builder_set_secret`) for later
+ * requests (calls in flight keep the old one). NULL or `""` removes it; CR/LF/NUL give
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT`. The string is copied.
+ *
+ * Thread-safety: may run while other threads use the client.
  */
-openclaw_result openclaw_client_update_token(const struct openclaw_client *client,
-                                             const char *secret);
+openclaw_result openclaw_client_update_secret(const struct openclaw_client *client,
+                                              const char *secret);
 
 /**
  * The client's normalized base URL as a new string: free it with `openclaw_string_free`.
@@ -1409,6 +1430,33 @@ openclaw_result openclaw_client_update_token(const struct openclaw_client *clien
  * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 char *openclaw_client_base_url(const struct openclaw_client *client);
+
+/**
+ * Whether the client has a secret (token or password) set. False for NULL.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
+ */
+bool openclaw_client_has_secret(const struct openclaw_client *client);
+
+/**
+ * The client's default agent id (`""` = the gateway's default agent) as a new string: free it
+ * with `openclaw_string_free`. NULL for a NULL client.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
+ */
+char *openclaw_client_agent_id(const struct openclaw_client *client);
+
+/**
+ * Writes the client's default timeouts in milliseconds (0 = no limit); each out-pointer may be
+ * NULL. `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL client.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
+ */
+openclaw_result openclaw_client_timeouts(const struct openclaw_client *client,
+                                         uint64_t *connect_ms,
+                                         uint64_t *response_ms,
+                                         uint64_t *idle_ms,
+                                         uint64_t *total_ms);
 
 /**
  * Where discovery found each setting (URL, port, secret, config file), as text, never
@@ -1515,6 +1563,18 @@ openclaw_result openclaw_models(const struct openclaw_client *client,
                                 struct openclaw_model_list **out);
 
 /**
+ * One agent target (`GET /v1/models/{id}`, e.g. `openclaw/default`) into `*out`, as a list of
+ * one (read it with `openclaw_model_list_id(list, 0)`; free it with `openclaw_model_list_free`).
+ * `OPENCLAW_RESULT_NOT_FOUND` for an unknown id, `OPENCLAW_RESULT_INVALID_ARGUMENT` for an
+ * empty one. `id` is copied.
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
+ */
+openclaw_result openclaw_model(const struct openclaw_client *client,
+                               const char *id,
+                               struct openclaw_model_list **out);
+
+/**
  * Number of models in the list (0 for NULL).
  *
  * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
@@ -1606,6 +1666,54 @@ openclaw_result openclaw_tool_call_set_message_to(struct openclaw_tool_call *cal
  */
 openclaw_result openclaw_tool_call_set_thread_id(struct openclaw_tool_call *call,
                                                  const char *value);
+
+/**
+ * Overrides the connect timeout for this tool call (ms, 0 = no limit).
+ *
+ * Thread-safety: change a tool call from one thread at a time.
+ */
+openclaw_result openclaw_tool_call_set_connect_timeout_ms(struct openclaw_tool_call *call,
+                                                          uint64_t ms);
+
+/**
+ * Overrides the response-headers timeout for this tool call (ms, 0 = no limit).
+ *
+ * Thread-safety: change a tool call from one thread at a time.
+ */
+openclaw_result openclaw_tool_call_set_response_timeout_ms(struct openclaw_tool_call *call,
+                                                           uint64_t ms);
+
+/**
+ * Overrides the idle (per-read) timeout for this tool call (ms, 0 = no limit).
+ *
+ * Thread-safety: change a tool call from one thread at a time.
+ */
+openclaw_result openclaw_tool_call_set_idle_timeout_ms(struct openclaw_tool_call *call,
+                                                       uint64_t ms);
+
+/**
+ * Overrides the total timeout for this tool call (ms, 0 = no limit).
+ *
+ * Thread-safety: change a tool call from one thread at a time.
+ */
+openclaw_result openclaw_tool_call_set_total_timeout_ms(struct openclaw_tool_call *call,
+                                                        uint64_t ms);
+
+/**
+ * Turns the client's retry policy off (`no_retry` true) or back on for this tool call.
+ *
+ * Thread-safety: change a tool call from one thread at a time.
+ */
+openclaw_result openclaw_tool_call_set_no_retry(struct openclaw_tool_call *call, bool no_retry);
+
+/**
+ * Sets `sessionKey` to `agent:<agent_id>:<key>`, checked when set. Strings are copied.
+ *
+ * Thread-safety: change a tool call from one thread at a time.
+ */
+openclaw_result openclaw_tool_call_set_agent_session_key(struct openclaw_tool_call *call,
+                                                         const char *agent_id,
+                                                         const char *key);
 
 /**
  * Attaches a cancel token to the tool call (a reference is kept).
@@ -1738,15 +1846,17 @@ openclaw_result openclaw_hook_agent(const struct openclaw_client *client,
                                     char **completion_json_out);
 
 /**
- * A session's history as JSON (`GET /sessions/{key}/history`; `limit` 0 = the gateway's
- * default) into `*json_out` (free with `openclaw_string_free`). Unknown sessions give
- * `OPENCLAW_RESULT_NOT_FOUND`.
+ * A session's history as JSON (`GET /sessions/{key}/history`) into `*json_out` (free with
+ * `openclaw_string_free`). `limit` 0 = the gateway's default; `cursor` (nullable) continues
+ * from the cursor a previous page returned (its `nextCursor`). Unknown sessions give
+ * `OPENCLAW_RESULT_NOT_FOUND`. Strings are copied; nothing is kept after the call.
  *
  * Thread-safety: any thread; the client may be shared by many threads at once.
  */
 openclaw_result openclaw_session_history(const struct openclaw_client *client,
                                          const char *session_key,
                                          uint32_t limit,
+                                         const char *cursor,
                                          char **json_out);
 
 /**
@@ -1761,6 +1871,17 @@ openclaw_result openclaw_capabilities(const struct openclaw_client *client,
                                       char **version_out,
                                       int32_t *chat_out,
                                       int32_t *responses_out);
+
+/**
+ * Detects what the gateway supports again, replacing the cached answer (see
+ * `openclaw_capabilities` for the out-parameters, all nullable).
+ *
+ * Thread-safety: any thread; the client may be shared by many threads at once.
+ */
+openclaw_result openclaw_refresh_capabilities(const struct openclaw_client *client,
+                                              char **version_out,
+                                              int32_t *chat_out,
+                                              int32_t *responses_out);
 
 /**
  * Follows a session's history live (`Accept: text/event-stream`), calling `callback` on this
@@ -1952,19 +2073,6 @@ openclaw_result openclaw_responses_request_set_tool_choice(struct openclaw_respo
                                                            const char *function_name);
 
 /**
- * Sets one optional string field of the request by name: `instructions`,
- * `previous_response_id`, `user`, `target` (the `model` agent target), `agent`
- * (`x-openclaw-agent-id`), `session_key`, `channel` or `model_override`; NULL `value` clears
- * it. `OPENCLAW_RESULT_INVALID_ARGUMENT` for an unknown field or a value with CR/LF/NUL where
- * it goes into a header (checked again when sent).
- *
- * Thread-safety: change a request from one thread at a time; calls may share a finished request.
- */
-openclaw_result openclaw_responses_request_set(struct openclaw_responses_request *req,
-                                               const char *field,
-                                               const char *value);
-
-/**
  * Sets `max_output_tokens` (0 clears it).
  *
  * Thread-safety: change a request from one thread at a time; calls may share a finished request.
@@ -2007,6 +2115,154 @@ openclaw_result openclaw_responses_request_set_idle_timeout_ms(struct openclaw_r
  */
 openclaw_result openclaw_responses_request_set_cancel_token(struct openclaw_responses_request *req,
                                                             const struct openclaw_cancel_token *token);
+
+/**
+ * Sets `instructions` (added to the system prompt); NULL clears it. The string is copied.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_instructions(struct openclaw_responses_request *req,
+                                                            const char *value);
+
+/**
+ * Sets `previous_response_id` (continue the session of that response); NULL clears it. The
+ * string is copied.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_previous_response_id(struct openclaw_responses_request *req,
+                                                                    const char *value);
+
+/**
+ * Sets `user` (a stable session per user string); NULL clears it. The string is copied.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_user(struct openclaw_responses_request *req,
+                                                    const char *value);
+
+/**
+ * Sets the `model` agent target (`openclaw`, `openclaw/<agent>`); NULL restores the default
+ * (`openclaw/<agent>` with the per-call or client agent). CR/LF/NUL are refused.
+ * Checked when set, by the rule every request kind shares:
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT` for a refused value. The string is copied.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_target(struct openclaw_responses_request *req,
+                                                      const char *value);
+
+/**
+ * Selects the agent (`x-openclaw-agent-id`, wins over the target); NULL = the client's agent.
+ * An id outside `[a-z0-9][a-z0-9_-]{0,63}` is refused.
+ * Checked when set, by the rule every request kind shares:
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT` for a refused value. The string is copied.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_agent(struct openclaw_responses_request *req,
+                                                     const char *value);
+
+/**
+ * Sets `x-openclaw-session-key`; NULL clears it. Reserved namespaces (`subagent:`, `cron:`,
+ * `acp:`) and CR/LF/NUL are refused.
+ * Checked when set, by the rule every request kind shares:
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT` for a refused value. The string is copied.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_session_key(struct openclaw_responses_request *req,
+                                                           const char *value);
+
+/**
+ * Sets `x-openclaw-message-channel`; NULL clears it. CR/LF/NUL are refused.
+ * Checked when set, by the rule every request kind shares:
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT` for a refused value. The string is copied.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_channel(struct openclaw_responses_request *req,
+                                                       const char *value);
+
+/**
+ * Sets `x-openclaw-model` (backend model override, `provider/model`); NULL clears it. CR/LF/NUL
+ * are refused.
+ * Checked when set, by the rule every request kind shares:
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT` for a refused value. The string is copied.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_model_override(struct openclaw_responses_request *req,
+                                                              const char *value);
+
+/**
+ * Sets `x-openclaw-session-key` to `agent:<agent_id>:<key>`, checked when set
+ * (`OPENCLAW_RESULT_INVALID_ARGUMENT` for a bad agent id or a reserved key). Strings are copied.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_agent_session_key(struct openclaw_responses_request *req,
+                                                                 const char *agent_id,
+                                                                 const char *key);
+
+/**
+ * Adds an extra header, checked when set: a name that is not an HTTP token or that the
+ * library writes itself, or CR/LF/NUL in the value, gives `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+ * Strings are copied.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_add_header(struct openclaw_responses_request *req,
+                                                      const char *name,
+                                                      const char *value);
+
+/**
+ * Sets `temperature` (0–2; the gateway validates it).
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_temperature(struct openclaw_responses_request *req,
+                                                           double temperature);
+
+/**
+ * Sets `top_p` (0–1).
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_top_p(struct openclaw_responses_request *req,
+                                                     double top_p);
+
+/**
+ * Overrides the connect timeout for calls with this request (ms, 0 = no limit).
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_connect_timeout_ms(struct openclaw_responses_request *req,
+                                                                  uint64_t ms);
+
+/**
+ * Overrides the response-headers timeout for calls with this request (ms, 0 = no limit).
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_response_timeout_ms(struct openclaw_responses_request *req,
+                                                                   uint64_t ms);
+
+/**
+ * Overrides the total timeout for calls with this request (ms, 0 = no limit).
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_total_timeout_ms(struct openclaw_responses_request *req,
+                                                                uint64_t ms);
+
+/**
+ * Turns the client's retry policy off (`no_retry` true) or back on for calls with this request.
+ *
+ * Thread-safety: change a request from one thread at a time; calls may share a finished request.
+ */
+openclaw_result openclaw_responses_request_set_no_retry(struct openclaw_responses_request *req,
+                                                        bool no_retry);
 
 /**
  * Runs one turn through `/v1/responses` and writes the response to `*out` (free with

@@ -204,6 +204,17 @@ impl Message {
             name: None,
         }
     }
+    /// Appends a content part, turning text content into parts (an empty text becomes no part).
+    pub fn push_part(&mut self, part: ContentPart) {
+        let mut parts = match self.content.take() {
+            Some(Content::Parts(p)) => p,
+            Some(Content::Text(t)) if t.is_empty() => Vec::new(),
+            Some(Content::Text(t)) => vec![ContentPart::text(t)],
+            None => Vec::new(),
+        };
+        parts.push(part);
+        self.content = Some(Content::Parts(parts));
+    }
     /// A system message.
     pub fn system(text: impl Into<String>) -> Self {
         Self::new(Role::System, text)
@@ -327,6 +338,7 @@ pub use crate::validate::{
     RESERVED_SESSION_PREFIXES, agent_session_key, validate_agent_id, validate_header_name,
     validate_header_value, validate_session_key,
 };
+use crate::validate::{RouteField, validate_extra_header, validate_route};
 
 /// The `model` target for an agent: `openclaw/<agent>`, or `openclaw` (the gateway's default
 /// agent) for an empty id.
@@ -349,26 +361,22 @@ pub(crate) struct Routing<'a> {
 }
 
 impl<'a> Routing<'a> {
-    /// Checks ids and header values before anything is sent.
+    /// Checks ids and header values before anything is sent, by the one rule of
+    /// [`crate::validate::validate_route`].
     pub(crate) fn validate(&self) -> Result<()> {
-        if let Some(a) = self.agent_id {
-            validate_agent_id(a)?;
-        }
-        if let Some(k) = self.session_key {
-            validate_session_key(k)?;
-        }
-        for (what, v) in [
-            ("the model target", self.target),
-            ("the message channel", self.channel),
-            ("the x-openclaw-model override", self.model_override),
+        for (field, v) in [
+            (RouteField::Agent, self.agent_id),
+            (RouteField::SessionKey, self.session_key),
+            (RouteField::Target, self.target),
+            (RouteField::Channel, self.channel),
+            (RouteField::ModelOverride, self.model_override),
         ] {
             if let Some(v) = v {
-                validate_header_value(what, v)?;
+                validate_route(field, v)?;
             }
         }
         for (n, v) in self.extra_headers {
-            validate_header_name(n)?;
-            validate_header_value(&format!("header {n}"), v)?;
+            validate_extra_header(n, v)?;
         }
         Ok(())
     }
@@ -567,6 +575,28 @@ impl ChatRequest {
     pub fn max_kept_bytes(mut self, max: usize) -> Self {
         self.max_kept_bytes = Some(max);
         self
+    }
+
+    /// Appends a content part to the last message, turning its text content into parts.
+    /// [`Error::InvalidInput`] when the request has no message yet.
+    pub fn push_part(&mut self, part: ContentPart) -> Result<()> {
+        self.last_message()?.push_part(part);
+        Ok(())
+    }
+    /// Adds a tool call to the last message, which must be an assistant message (the history
+    /// of a tool follow-up turn). [`Error::InvalidInput`] otherwise.
+    pub fn push_tool_call(&mut self, call: ToolCall) -> Result<()> {
+        let m = self.last_message()?;
+        if m.role != Role::Assistant {
+            return Err(Error::invalid("tool calls belong to an assistant message"));
+        }
+        m.tool_calls.push(call);
+        Ok(())
+    }
+    fn last_message(&mut self) -> Result<&mut Message> {
+        self.messages
+            .last_mut()
+            .ok_or_else(|| Error::invalid("the request has no message yet: add one first"))
     }
 
     pub(crate) fn routing(&self) -> Routing<'_> {

@@ -246,17 +246,59 @@ impl ResponsesRequest {
     }
     /// Appends an item (turning a text input into a user message item first).
     pub fn item(mut self, item: InputItem) -> Self {
-        if let Input::Text(t) = &self.input {
-            let first = InputItem::Message {
-                role: Role::User,
-                content: vec![InputPart::text(t.clone())],
-            };
-            self.input = Input::Items(vec![first]);
-        }
-        if let Input::Items(v) = &mut self.input {
-            v.push(item);
-        }
+        self.push_item(item);
         self
+    }
+    /// The input as items: a non-empty text input becomes one user message item first (an
+    /// empty text becomes no item).
+    pub fn items_mut(&mut self) -> &mut Vec<InputItem> {
+        if let Input::Text(t) = &mut self.input {
+            let t = std::mem::take(t);
+            self.input = Input::Items(if t.is_empty() {
+                Vec::new()
+            } else {
+                vec![InputItem::Message {
+                    role: Role::User,
+                    content: vec![InputPart::text(t)],
+                }]
+            });
+        }
+        match &mut self.input {
+            Input::Items(v) => v,
+            Input::Text(_) => unreachable!("the text input was turned into items above"),
+        }
+    }
+    /// Appends an item in place (see [`ResponsesRequest::items_mut`]).
+    pub fn push_item(&mut self, item: InputItem) {
+        self.items_mut().push(item);
+    }
+    /// Appends a message item with one text part. A tool role is
+    /// [`Error::InvalidInput`]: answer a function call with
+    /// [`InputItem::FunctionCallOutput`] instead.
+    pub fn push_message(&mut self, role: Role, text: impl Into<String>) -> Result<()> {
+        if role == Role::Tool {
+            return Err(Error::invalid(
+                "role tool is not allowed in a responses message: answer a function call with a function_call_output item",
+            ));
+        }
+        self.push_item(InputItem::Message {
+            role,
+            content: vec![InputPart::text(text)],
+        });
+        Ok(())
+    }
+    /// Appends a part to the last item, which must be a message ([`Error::InvalidInput`]
+    /// otherwise).
+    pub fn push_part(&mut self, part: InputPart) -> Result<()> {
+        match self.items_mut().last_mut() {
+            Some(InputItem::Message { content, .. }) => {
+                content.push(part);
+                Ok(())
+            }
+            _ => Err(Error::invalid(
+                "add a message first: parts belong to the last message",
+            )),
+        }
     }
     /// Sets `instructions`.
     pub fn instructions(mut self, s: impl Into<String>) -> Self {
@@ -307,6 +349,26 @@ impl ResponsesRequest {
     /// Sets `x-openclaw-session-key`.
     pub fn session_key(mut self, k: impl Into<String>) -> Self {
         self.session_key = Some(k.into());
+        self
+    }
+    /// Sets `x-openclaw-message-channel`.
+    pub fn channel(mut self, c: impl Into<String>) -> Self {
+        self.channel = Some(c.into());
+        self
+    }
+    /// Adds an extra header (checked before sending).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_headers.push((name.into(), value.into()));
+        self
+    }
+    /// Sets `temperature`.
+    pub fn temperature(mut self, t: f64) -> Self {
+        self.temperature = Some(t);
+        self
+    }
+    /// Sets `top_p`.
+    pub fn top_p(mut self, p: f64) -> Self {
+        self.top_p = Some(p);
         self
     }
     /// Sets `x-openclaw-model`.

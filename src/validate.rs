@@ -52,7 +52,7 @@ pub fn validate_header_name(name: &str) -> Result<()> {
     {
         return Err(Error::invalid(format!(
             "header {name} is set by the library and cannot be added (the credential: \
-             token/update_token; User-Agent: ClientBuilder::user_agent)"
+             ClientBuilder::secret / Client::update_secret; User-Agent: ClientBuilder::user_agent)"
         )));
     }
     Ok(())
@@ -100,6 +100,53 @@ pub fn validate_session_key(key: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// One routing value every agent request kind carries (chat, responses, tool calls): the one
+/// rule for each is [`validate_route`], which the request types apply before sending and the C
+/// setters apply when the value is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteField {
+    /// The `model` agent target (`openclaw`, `openclaw/<agent>`): a header-safe value.
+    Target,
+    /// The agent id (`x-openclaw-agent-id`): [`validate_agent_id`].
+    Agent,
+    /// The session key (`x-openclaw-session-key`): [`validate_session_key`].
+    SessionKey,
+    /// The message channel (`x-openclaw-message-channel`): a header-safe value.
+    Channel,
+    /// The backend model override (`x-openclaw-model`): a header-safe value.
+    ModelOverride,
+}
+
+impl RouteField {
+    /// How error messages name the field.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RouteField::Target => "the model target",
+            RouteField::Agent => "the agent id",
+            RouteField::SessionKey => "the session key",
+            RouteField::Channel => "the message channel",
+            RouteField::ModelOverride => "the x-openclaw-model override",
+        }
+    }
+}
+
+/// Checks one routing value by the rule of its field (see [`RouteField`]).
+pub fn validate_route(field: RouteField, value: &str) -> Result<()> {
+    match field {
+        RouteField::Agent => validate_agent_id(value),
+        RouteField::SessionKey => validate_session_key(value),
+        RouteField::Target | RouteField::Channel | RouteField::ModelOverride => {
+            validate_header_value(field.describe(), value)
+        }
+    }
+}
+
+/// Checks an extra header: its name ([`validate_header_name`]) and its value.
+pub fn validate_extra_header(name: &str, value: &str) -> Result<()> {
+    validate_header_name(name)?;
+    validate_header_value(&format!("header {name}"), value)
 }
 
 /// Builds a session key scoped to an agent: `agent:<agent_id>:<key>`, validated.

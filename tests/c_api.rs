@@ -425,7 +425,7 @@ fn null_arguments_everywhere_give_null_argument() {
             openclaw_client_builder_build(ptr::null_mut(), &mut ptr::null()),
             openclaw_client_builder_new_default(ptr::null_mut()),
             openclaw_client_new_default(ptr::null_mut()),
-            openclaw_client_update_token(ptr::null(), ptr::null()),
+            openclaw_client_update_secret(ptr::null(), ptr::null()),
             openclaw_chat_request_add_message(
                 ptr::null_mut(),
                 OPENCLAW_ROLE_USER,
@@ -592,7 +592,8 @@ fn invalid_utf8_and_header_injection_are_rejected() {
             ),
             OPENCLAW_RESULT_INVALID_ARGUMENT
         );
-        // Agent id checked when sent: nothing reaches the server.
+        // Agent id checked when set (the rule every request kind shares): refused at once, the
+        // request keeps no agent, and what is sent carries none.
         let gw = MockGateway::start(|_| Reply::json(200, "{}"));
         let c = make_client(&gw.url, "t");
         assert_eq!(
@@ -601,15 +602,16 @@ fn invalid_utf8_and_header_injection_are_rejected() {
         );
         assert_eq!(
             openclaw_chat_request_set_agent(r, cs("bad\nagent").as_ptr()),
-            OPENCLAW_RESULT_OK
-        );
-        let mut res = ptr::null_mut();
-        assert_eq!(
-            openclaw_chat(c, r, &mut res),
             OPENCLAW_RESULT_INVALID_ARGUMENT
         );
-        assert!(res.is_null());
-        assert!(gw.requests().is_empty());
+        let mut res = ptr::null_mut();
+        openclaw_chat(c, r, &mut res);
+        openclaw_chat_result_free(res);
+        assert!(
+            gw.requests()
+                .iter()
+                .all(|q| q.header("x-openclaw-agent-id").is_none())
+        );
         let mut call = ptr::null_mut();
         assert_eq!(
             openclaw_tool_call_new(cs("t").as_ptr(), cs("[1]").as_ptr(), &mut call),
@@ -813,7 +815,7 @@ fn token_update_models_tools_probes_and_diagnosis() {
     let c = make_client(&gw.url, "old");
     unsafe {
         assert_eq!(
-            openclaw_client_update_token(c, cs("new-token").as_ptr()),
+            openclaw_client_update_secret(c, cs("new-token").as_ptr()),
             OPENCLAW_RESULT_OK
         );
         let mut l = ptr::null_mut();
@@ -992,15 +994,11 @@ fn beyond_chat_from_c_responses_embeddings_hooks_history_capabilities() {
             OPENCLAW_RESULT_OK
         );
         assert_eq!(
-            openclaw_responses_request_set(r, cs("instructions").as_ptr(), cs("be brief").as_ptr()),
+            openclaw_responses_request_set_instructions(r, cs("be brief").as_ptr()),
             OPENCLAW_RESULT_OK
         );
         assert_eq!(
-            openclaw_responses_request_set(r, cs("session_key").as_ptr(), cs("a\nb").as_ptr()),
-            OPENCLAW_RESULT_INVALID_ARGUMENT
-        );
-        assert_eq!(
-            openclaw_responses_request_set(r, cs("nope").as_ptr(), ptr::null()),
+            openclaw_responses_request_set_session_key(r, cs("a\nb").as_ptr()),
             OPENCLAW_RESULT_INVALID_ARGUMENT
         );
         let mut st = Collected::default();
@@ -1132,7 +1130,7 @@ fn beyond_chat_from_c_responses_embeddings_hooks_history_capabilities() {
         // History.
         let mut json = ptr::null_mut();
         assert_eq!(
-            openclaw_session_history(c, cs("agent:main:k").as_ptr(), 0, &mut json),
+            openclaw_session_history(c, cs("agent:main:k").as_ptr(), 0, ptr::null(), &mut json),
             OPENCLAW_RESULT_OK
         );
         assert!(
@@ -1143,7 +1141,13 @@ fn beyond_chat_from_c_responses_embeddings_hooks_history_capabilities() {
         );
         openclaw_string_free(json);
         assert_eq!(
-            openclaw_session_history(c, cs("agent:main:missing").as_ptr(), 0, &mut json),
+            openclaw_session_history(
+                c,
+                cs("agent:main:missing").as_ptr(),
+                0,
+                ptr::null(),
+                &mut json
+            ),
             OPENCLAW_RESULT_NOT_FOUND
         );
 

@@ -662,11 +662,11 @@ fn path_prefix_and_ipv6_loopback_urls() {
 }
 
 #[test]
-fn update_token_affects_later_requests_on_a_shared_client() {
+fn update_secret_affects_later_requests_on_a_shared_client() {
     let gw = MockGateway::start(|_| Reply::json(200, &completion_json("x")));
     let c = client(&gw.url);
     let c2 = c.clone();
-    thread::spawn(move || c2.update_token("rotated-token").unwrap())
+    thread::spawn(move || c2.update_secret("rotated-token").unwrap())
         .join()
         .unwrap();
     c.chat(&ChatRequest::user_message("x")).unwrap();
@@ -674,10 +674,10 @@ fn update_token_affects_later_requests_on_a_shared_client() {
         gw.last().header("authorization"),
         Some("Bearer rotated-token")
     );
-    c.update_token("").unwrap();
+    c.update_secret("").unwrap();
     c.chat(&ChatRequest::user_message("x")).unwrap();
     assert_eq!(gw.last().header("authorization"), None);
-    assert!(c.update_token("bad\r\nvalue").is_err());
+    assert!(c.update_secret("bad\r\nvalue").is_err());
 }
 
 #[test]

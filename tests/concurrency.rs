@@ -56,7 +56,7 @@ fn thirty_two_threads_fifty_streams_token_rotation_and_random_cancels() {
             let mut i = 0u64;
             while !stop.load(Ordering::SeqCst) {
                 i += 1;
-                c.update_token(&format!("tok-{i}")).unwrap();
+                c.update_secret(&format!("tok-{i}")).unwrap();
                 thread::sleep(Duration::from_millis(1));
             }
             i

@@ -134,7 +134,7 @@ fn secrets_never_leak_into_logs_or_errors() {
             .chat(&ChatRequest::user_message("x").session_key(SESSION))
             .unwrap_err();
         texts.push(format!("{e} {e:?}"));
-        let e = c.update_token(&format!("{secret}\r\n")).unwrap_err();
+        let e = c.update_secret(&format!("{secret}\r\n")).unwrap_err();
         texts.push(format!("{e} {e:?}"));
         let b = Client::builder().secret(secret);
         texts.push(format!("{b:?}"));
@@ -370,8 +370,8 @@ fn a_secret_sent_in_clear_is_warned_about_once_per_client() {
     // A token over plain http to another host: one warning, however the client is used.
     let c = build("http://warn-a.example:18789", Some(TOKEN));
     let c2 = c.clone();
-    c2.update_token(PASSWORD).unwrap();
-    c.update_token(TOKEN).unwrap();
+    c2.update_secret(PASSWORD).unwrap();
+    c.update_secret(TOKEN).unwrap();
     assert_eq!(cleartext_warnings("warn-a.example"), 1);
     // Once per client: a second client warns again.
     let _other = build("http://warn-a.example:18789", Some(TOKEN));
@@ -379,8 +379,8 @@ fn a_secret_sent_in_clear_is_warned_about_once_per_client() {
     // No token yet: the warning comes with the first one.
     let c = build("http://warn-b.example", None);
     assert_eq!(cleartext_warnings("warn-b.example"), 0);
-    c.update_token(TOKEN).unwrap();
-    c.update_token(PASSWORD).unwrap();
+    c.update_secret(TOKEN).unwrap();
+    c.update_secret(PASSWORD).unwrap();
     assert_eq!(cleartext_warnings("warn-b.example"), 1);
     // The webhooks token counts too.
     let _ = Client::builder()

@@ -189,12 +189,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Same as [`ClientBuilder::secret`], for token mode.
+    /// A plain alias of [`ClientBuilder::secret`] (reads better in token mode); the secret is
+    /// one setting whatever its mode.
     pub fn token(self, token: impl Into<String>) -> Self {
         self.secret(token)
     }
 
-    /// Same as [`ClientBuilder::secret`], for password mode.
+    /// A plain alias of [`ClientBuilder::secret`] (reads better in password mode); the secret
+    /// is one setting whatever its mode.
     pub fn password(self, password: impl Into<String>) -> Self {
         self.secret(password)
     }
@@ -461,9 +463,9 @@ impl Client {
         ClientBuilder::new()
     }
 
-    /// Replaces the token/password used by later requests (calls in flight keep the old one).
-    /// Thread-safe. An empty string removes it.
-    pub fn update_token(&self, secret: &str) -> Result<()> {
+    /// Replaces the secret (token or password, as [`ClientBuilder::secret`]) used by later
+    /// requests (calls in flight keep the old one). Thread-safe. An empty string removes it.
+    pub fn update_secret(&self, secret: &str) -> Result<()> {
         let s = Secret::new(secret)?;
         *self.inner.secret.write().unwrap_or_else(|p| p.into_inner()) = s;
         self.warn_if_secret_in_clear();

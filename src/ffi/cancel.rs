@@ -1,12 +1,18 @@
 //! Cancel tokens.
 
+use super::handle::{Handle, handles, new_handle, read};
 use crate::cancel::CancelToken;
 
-/// A cancel token (opaque). Create with `openclaw_cancel_token_new`, attach to a request with
-/// `openclaw_chat_request_set_cancel_token` or `openclaw_tool_call_set_cancel_token`, fire
+/// A cancel token (opaque, reference-counted, thread-safe). Create with `openclaw_cancel_token_new`, attach to a request with
+/// `openclaw_chat_request_set_cancel_token`, `openclaw_responses_request_set_cancel_token`
+/// or `openclaw_tool_call_set_cancel_token`, fire
 /// with `openclaw_cancel_token_cancel` from any thread. Thread-safe.
 pub struct openclaw_cancel_token {
     pub(crate) token: CancelToken,
+}
+
+handles! {
+    Shared: openclaw_cancel_token;
 }
 
 /// A new, un-cancelled token; NULL only on allocation failure or panic.
@@ -15,10 +21,8 @@ pub struct openclaw_cancel_token {
 /// it has returned. Thread-safety: the token may be used from any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_cancel_token_new() -> *mut openclaw_cancel_token {
-    super::guard(std::ptr::null_mut(), || {
-        Box::into_raw(Box::new(openclaw_cancel_token {
-            token: CancelToken::new(),
-        }))
+    new_handle(|| openclaw_cancel_token {
+        token: CancelToken::new(),
     })
 }
 
@@ -28,12 +32,8 @@ pub extern "C" fn openclaw_cancel_token_new() -> *mut openclaw_cancel_token {
 /// NULL is ignored.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_cancel_token_cancel(token: *const openclaw_cancel_token) {
-    super::guard((), || {
-        // SAFETY: a live token from this library or NULL.
-        if let Some(t) = unsafe { token.as_ref() } {
-            t.token.cancel();
-        }
-    })
+    // SAFETY: a live token from this library or NULL.
+    unsafe { read(token, (), |t| t.token.cancel()) }
 }
 
 /// Whether the token was cancelled. NULL gives false.
@@ -43,10 +43,8 @@ pub unsafe extern "C" fn openclaw_cancel_token_cancel(token: *const openclaw_can
 pub unsafe extern "C" fn openclaw_cancel_token_is_cancelled(
     token: *const openclaw_cancel_token,
 ) -> bool {
-    super::guard(false, || {
-        // SAFETY: a live token from this library or NULL.
-        unsafe { token.as_ref() }.is_some_and(|t| t.token.is_cancelled())
-    })
+    // SAFETY: a live token from this library or NULL.
+    unsafe { read(token, false, |t| t.token.is_cancelled()) }
 }
 
 /// Frees a token. NULL is accepted. Requests it was attached to keep their own reference, so
@@ -57,5 +55,5 @@ pub unsafe extern "C" fn openclaw_cancel_token_is_cancelled(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_cancel_token_free(token: *mut openclaw_cancel_token) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(token) }
+    unsafe { openclaw_cancel_token::free(token) }
 }

@@ -1,15 +1,18 @@
 //! Chat requests and non-stream results.
 
 use std::ffi::{CString, c_char};
-use std::time::Duration;
 
 use super::cancel::openclaw_cancel_token;
 use super::client::openclaw_client;
 use super::error::{Failure, openclaw_result};
-use super::{bytes_arg, cstring, handle, handle_mut, opt_str_arg, out_arg, run, str_arg};
+use super::handle::{Handle, handles, new_handle, read, with_mut, with_ref};
+use super::request::{self, Request, Routed, Timeout};
+use super::{bytes_arg, cstring, opt_str_arg, out_arg, run, str_arg};
 use crate::chat::{
-    ChatCompletion, ChatRequest, Content, ContentPart, Message, Role, Tool, ToolCall, ToolChoice,
+    ChatCompletion, ChatRequest, ContentPart, Message, Role, Tool, ToolCall, ToolChoice,
 };
+use crate::options::CallOptions;
+use crate::validate::RouteField;
 
 /// Message role: system.
 pub const OPENCLAW_ROLE_SYSTEM: u32 = 0;
@@ -47,15 +50,70 @@ pub struct openclaw_chat_result {
     calls: Vec<[CString; 3]>,
 }
 
+handles! {
+    Boxed: openclaw_chat_request, openclaw_chat_result;
+}
+
+impl Request for openclaw_chat_request {
+    fn options(&mut self) -> &mut CallOptions {
+        &mut self.req.options
+    }
+}
+
+impl Routed for openclaw_chat_request {
+    fn route(&mut self, field: RouteField) -> Option<&mut Option<String>> {
+        let r = &mut self.req;
+        Some(match field {
+            RouteField::Target => &mut r.target,
+            RouteField::Agent => &mut r.agent_id,
+            RouteField::SessionKey => &mut r.session_key,
+            RouteField::Channel => &mut r.channel,
+            RouteField::ModelOverride => &mut r.model_override,
+        })
+    }
+    fn headers(&mut self) -> Option<&mut Vec<(String, String)>> {
+        Some(&mut self.req.extra_headers)
+    }
+}
+
+/// An optional JSON argument (NULL = none), parsed.
+pub(crate) unsafe fn json_arg(
+    p: *const c_char,
+    name: &'static str,
+) -> Result<Option<serde_json::Value>, Failure> {
+    // SAFETY: forwarded contract.
+    match unsafe { opt_str_arg(p, name) }? {
+        Some(t) => serde_json::from_str(t)
+            .map(Some)
+            .map_err(|e| Failure::invalid(format!("{name} is not valid JSON: {e}"))),
+        None => Ok(None),
+    }
+}
+
+/// A `tool_choice` from its C constant (`function_name` for `OPENCLAW_TOOL_CHOICE_FUNCTION`).
+pub(crate) unsafe fn tool_choice_of(
+    choice: u32,
+    function_name: *const c_char,
+) -> Result<ToolChoice, Failure> {
+    Ok(match choice {
+        OPENCLAW_TOOL_CHOICE_AUTO => ToolChoice::Auto,
+        OPENCLAW_TOOL_CHOICE_NONE => ToolChoice::None,
+        OPENCLAW_TOOL_CHOICE_REQUIRED => ToolChoice::Required,
+        // SAFETY: forwarded contract (a NUL-terminated string).
+        OPENCLAW_TOOL_CHOICE_FUNCTION => {
+            ToolChoice::Function(unsafe { str_arg(function_name, "function_name") }?.to_owned())
+        }
+        _ => return Err(Failure::invalid(format!("unknown tool choice {choice}"))),
+    })
+}
+
 /// A new, empty request. NULL only on panic. Free with `openclaw_chat_request_free`.
 ///
 /// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_chat_request_new() -> *mut openclaw_chat_request {
-    super::guard(std::ptr::null_mut(), || {
-        Box::into_raw(Box::new(openclaw_chat_request {
-            req: ChatRequest::new(),
-        }))
+    new_handle(|| openclaw_chat_request {
+        req: ChatRequest::new(),
     })
 }
 
@@ -66,10 +124,11 @@ pub extern "C" fn openclaw_chat_request_new() -> *mut openclaw_chat_request {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_request_free(req: *mut openclaw_chat_request) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(req) }
+    unsafe { openclaw_chat_request::free(req) }
 }
 
-fn role_of(role: u32) -> Result<Role, Failure> {
+/// A role from its C constant.
+pub(crate) fn role_of(role: u32) -> Result<Role, Failure> {
     Ok(match role {
         OPENCLAW_ROLE_SYSTEM => Role::System,
         OPENCLAW_ROLE_DEVELOPER => Role::Developer,
@@ -78,24 +137,6 @@ fn role_of(role: u32) -> Result<Role, Failure> {
         OPENCLAW_ROLE_TOOL => Role::Tool,
         _ => return Err(Failure::invalid(format!("unknown role {role}"))),
     })
-}
-
-fn last_message(r: &mut ChatRequest) -> Result<&mut Message, Failure> {
-    r.messages
-        .last_mut()
-        .ok_or_else(|| Failure::invalid("the request has no message yet: add one first"))
-}
-
-fn add_part(m: &mut Message, part: ContentPart) {
-    let parts = match m.content.take() {
-        Some(Content::Parts(p)) => p,
-        Some(Content::Text(t)) if t.is_empty() => Vec::new(),
-        Some(Content::Text(t)) => vec![ContentPart::text(t)],
-        None => Vec::new(),
-    };
-    let mut parts = parts;
-    parts.push(part);
-    m.content = Some(Content::Parts(parts));
 }
 
 /// Appends a message with text content; `role` is an `OPENCLAW_ROLE_*` constant.
@@ -108,14 +149,14 @@ pub unsafe extern "C" fn openclaw_chat_request_add_message(
     role: u32,
     text: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated string.
-        let t = unsafe { str_arg(text, "text") }?;
-        r.messages.push(Message::new(role_of(role)?, t));
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string.
+    unsafe {
+        with_mut(req, "req", |r| {
+            let t = str_arg(text, "text")?;
+            r.req.messages.push(Message::new(role_of(role)?, t));
+            Ok(())
+        })
+    }
 }
 
 /// Appends an image part (a `data:` URI or URL) to the last message, turning its content
@@ -128,14 +169,13 @@ pub unsafe extern "C" fn openclaw_chat_request_add_image_url(
     req: *mut openclaw_chat_request,
     url: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated string.
-        let u = unsafe { str_arg(url, "url") }?;
-        add_part(last_message(r)?, ContentPart::image_url(u));
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string.
+    unsafe {
+        with_mut(req, "req", |r| {
+            Ok(r.req
+                .push_part(ContentPart::image_url(str_arg(url, "url")?))?)
+        })
+    }
 }
 
 /// Appends an image part made from raw bytes (sent as a base64 `data:` URI with `mime`, e.g.
@@ -150,15 +190,13 @@ pub unsafe extern "C" fn openclaw_chat_request_add_image_bytes(
     data: *const u8,
     len: usize,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated string; `len` readable bytes.
-        let m = unsafe { str_arg(mime, "mime") }?;
-        let d = unsafe { bytes_arg(data, len, "data") }?;
-        add_part(last_message(r)?, ContentPart::image_bytes(m, d));
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string; `len` readable bytes.
+    unsafe {
+        with_mut(req, "req", |r| {
+            let (m, d) = (str_arg(mime, "mime")?, bytes_arg(data, len, "data")?);
+            Ok(r.req.push_part(ContentPart::image_bytes(m, d))?)
+        })
+    }
 }
 
 /// Adds a tool call (id, function name, JSON arguments) to the last message, which must be
@@ -173,30 +211,16 @@ pub unsafe extern "C" fn openclaw_chat_request_add_tool_call(
     name: *const c_char,
     arguments_json: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated strings.
-        let (id, name, args) = unsafe {
-            (
-                str_arg(id, "id")?,
-                str_arg(name, "name")?,
-                str_arg(arguments_json, "arguments_json")?,
-            )
-        };
-        let m = last_message(r)?;
-        if m.role != Role::Assistant {
-            return Err(Failure::invalid(
-                "tool calls belong to an assistant message",
-            ));
-        }
-        m.tool_calls.push(ToolCall {
-            id: id.into(),
-            name: name.into(),
-            arguments: args.into(),
-        });
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; NUL-terminated strings.
+    unsafe {
+        with_mut(req, "req", |r| {
+            Ok(r.req.push_tool_call(ToolCall {
+                id: str_arg(id, "id")?.into(),
+                name: str_arg(name, "name")?.into(),
+                arguments: str_arg(arguments_json, "arguments_json")?.into(),
+            })?)
+        })
+    }
 }
 
 /// Appends a tool-result message answering `tool_call_id`.
@@ -209,23 +233,22 @@ pub unsafe extern "C" fn openclaw_chat_request_add_tool_result(
     tool_call_id: *const c_char,
     text: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated strings.
-        let (id, t) = unsafe {
-            (
-                str_arg(tool_call_id, "tool_call_id")?,
-                str_arg(text, "text")?,
-            )
-        };
-        r.messages.push(Message::tool(id, t));
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; NUL-terminated strings.
+    unsafe {
+        with_mut(req, "req", |r| {
+            let id = str_arg(tool_call_id, "tool_call_id")?;
+            r.req
+                .messages
+                .push(Message::tool(id, str_arg(text, "text")?));
+            Ok(())
+        })
+    }
 }
 
 /// Sets the `model` field verbatim (an agent target: `openclaw`, `openclaw/<agent>`); NULL
-/// restores the default (`openclaw/<agent>` with the per-call or client agent).
+/// restores the default (`openclaw/<agent>` with the per-call or client agent). CR/LF/NUL give
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT` here (routing values are checked when set, by the same
+/// rule for every request kind).
 ///
 /// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
 /// strings. Inputs are copied. Thread-safety: one thread at a time per request.
@@ -234,17 +257,13 @@ pub unsafe extern "C" fn openclaw_chat_request_set_target(
     req: *mut openclaw_chat_request,
     model: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated string or NULL.
-        r.target = unsafe { opt_str_arg(model, "model") }?.map(str::to_owned);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(req, RouteField::Target, model) }
 }
 
 /// Selects the agent for this call (`x-openclaw-agent-id`, wins over the target); NULL =
-/// the client's agent. Checked when sent.
+/// the client's agent. An id outside `[a-z0-9][a-z0-9_-]{0,63}` gives
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT` here (checked when set).
 ///
 /// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
 /// strings. Inputs are copied. Thread-safety: one thread at a time per request.
@@ -253,13 +272,8 @@ pub unsafe extern "C" fn openclaw_chat_request_set_agent(
     req: *mut openclaw_chat_request,
     agent_id: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated string or NULL.
-        r.agent_id = unsafe { opt_str_arg(agent_id, "agent_id") }?.map(str::to_owned);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(req, RouteField::Agent, agent_id) }
 }
 
 /// Sets `user` (a stable session `agent:<id>:openai-user:<user>`); NULL clears it.
@@ -271,13 +285,13 @@ pub unsafe extern "C" fn openclaw_chat_request_set_user(
     req: *mut openclaw_chat_request,
     user: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated string or NULL.
-        r.user = unsafe { opt_str_arg(user, "user") }?.map(str::to_owned);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe {
+        with_mut(req, "req", |r| {
+            r.req.user = opt_str_arg(user, "user")?.map(str::to_owned);
+            Ok(())
+        })
+    }
 }
 
 /// Sets `x-openclaw-session-key` verbatim (wins over `user`); NULL clears it. Reserved
@@ -291,17 +305,8 @@ pub unsafe extern "C" fn openclaw_chat_request_set_session_key(
     req: *mut openclaw_chat_request,
     key: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated string or NULL.
-        let k = unsafe { opt_str_arg(key, "key") }?;
-        if let Some(k) = k {
-            crate::chat::validate_session_key(k)?;
-        }
-        r.session_key = k.map(str::to_owned);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(req, RouteField::SessionKey, key) }
 }
 
 /// Sets `x-openclaw-session-key` to `agent:<agent_id>:<key>`, validated.
@@ -314,17 +319,12 @@ pub unsafe extern "C" fn openclaw_chat_request_set_agent_session_key(
     agent_id: *const c_char,
     key: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated strings.
-        let (a, k) = unsafe { (str_arg(agent_id, "agent_id")?, str_arg(key, "key")?) };
-        r.session_key = Some(crate::chat::agent_session_key(a, k)?);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; NUL-terminated strings.
+    unsafe { request::set_agent_session_key(req, agent_id, key) }
 }
 
-/// Sets `x-openclaw-message-channel`; NULL clears it.
+/// Sets `x-openclaw-message-channel`; NULL clears it. CR/LF/NUL give
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT` here.
 ///
 /// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
 /// strings. Inputs are copied. Thread-safety: one thread at a time per request.
@@ -333,20 +333,12 @@ pub unsafe extern "C" fn openclaw_chat_request_set_channel(
     req: *mut openclaw_chat_request,
     channel: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated string or NULL.
-        let c = unsafe { opt_str_arg(channel, "channel") }?;
-        if let Some(c) = c {
-            crate::chat::validate_header_value("the message channel", c)?;
-        }
-        r.channel = c.map(str::to_owned);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(req, RouteField::Channel, channel) }
 }
 
-/// Sets `x-openclaw-model` (backend model override, `provider/model`); NULL clears it.
+/// Sets `x-openclaw-model` (backend model override, `provider/model`); NULL clears it. CR/LF/NUL
+/// give `OPENCLAW_RESULT_INVALID_ARGUMENT` here.
 ///
 /// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
 /// strings. Inputs are copied. Thread-safety: one thread at a time per request.
@@ -355,21 +347,13 @@ pub unsafe extern "C" fn openclaw_chat_request_set_model_override(
     req: *mut openclaw_chat_request,
     model: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated string or NULL.
-        let m = unsafe { opt_str_arg(model, "model") }?;
-        if let Some(m) = m {
-            crate::chat::validate_header_value("the x-openclaw-model override", m)?;
-        }
-        r.model_override = m.map(str::to_owned);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(req, RouteField::ModelOverride, model) }
 }
 
-/// Adds an extra header. A name that is not an HTTP token, or CR/LF/NUL in the value, gives
-/// `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+/// Adds an extra header. A name that is not an HTTP token or that the library writes itself
+/// (`Authorization`, `Content-Type`…), or CR/LF/NUL in the value, gives
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT` here.
 ///
 /// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` / `OPENCLAW_RESULT_INVALID_UTF8` for bad pointers or
 /// strings. Inputs are copied. Thread-safety: one thread at a time per request.
@@ -379,16 +363,8 @@ pub unsafe extern "C" fn openclaw_chat_request_add_header(
     name: *const c_char,
     value: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated strings.
-        let (n, v) = unsafe { (str_arg(name, "name")?, str_arg(value, "value")?) };
-        crate::chat::validate_header_name(n)?;
-        crate::chat::validate_header_value(&format!("header {n}"), v)?;
-        r.extra_headers.push((n.into(), v.into()));
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; NUL-terminated strings.
+    unsafe { request::add_header(req, name, value) }
 }
 
 /// Adds a client-side function tool; `description` and `parameters_json` (a JSON schema)
@@ -403,26 +379,18 @@ pub unsafe extern "C" fn openclaw_chat_request_add_tool(
     description: *const c_char,
     parameters_json: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated strings or NULL.
-        let (n, d, p) = unsafe {
-            (
+    // SAFETY: a live request or NULL; NUL-terminated strings or NULL.
+    unsafe {
+        with_mut(req, "req", |r| {
+            let (n, d) = (
                 str_arg(name, "name")?,
                 opt_str_arg(description, "description")?,
-                opt_str_arg(parameters_json, "parameters_json")?,
-            )
-        };
-        let params = match p {
-            Some(p) => Some(serde_json::from_str(p).map_err(|e| {
-                Failure::invalid(format!("parameters_json is not valid JSON: {e}"))
-            })?),
-            None => None,
-        };
-        r.tools.push(Tool::function(n, d, params));
-        Ok(())
-    })
+            );
+            let params = json_arg(parameters_json, "parameters_json")?;
+            r.req.tools.push(Tool::function(n, d, params));
+            Ok(())
+        })
+    }
 }
 
 /// Sets `tool_choice` (`OPENCLAW_TOOL_CHOICE_*`); `function_name` is required for
@@ -436,21 +404,13 @@ pub unsafe extern "C" fn openclaw_chat_request_set_tool_choice(
     choice: u32,
     function_name: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.tool_choice = Some(match choice {
-            OPENCLAW_TOOL_CHOICE_AUTO => ToolChoice::Auto,
-            OPENCLAW_TOOL_CHOICE_NONE => ToolChoice::None,
-            OPENCLAW_TOOL_CHOICE_REQUIRED => ToolChoice::Required,
-            // SAFETY: NUL-terminated string.
-            OPENCLAW_TOOL_CHOICE_FUNCTION => {
-                ToolChoice::Function(unsafe { str_arg(function_name, "function_name") }?.to_owned())
-            }
-            _ => return Err(Failure::invalid(format!("unknown tool choice {choice}"))),
-        });
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe {
+        with_mut(req, "req", |r| {
+            r.req.tool_choice = Some(tool_choice_of(choice, function_name)?);
+            Ok(())
+        })
+    }
 }
 
 /// Sets `temperature` (0–2; the gateway validates it).
@@ -462,12 +422,13 @@ pub unsafe extern "C" fn openclaw_chat_request_set_temperature(
     req: *mut openclaw_chat_request,
     temperature: f64,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.temperature = Some(temperature);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_mut(req, "req", |r| {
+            r.req.temperature = Some(temperature);
+            Ok(())
+        })
+    }
 }
 
 /// Sets `top_p` (0–1).
@@ -479,12 +440,13 @@ pub unsafe extern "C" fn openclaw_chat_request_set_top_p(
     req: *mut openclaw_chat_request,
     top_p: f64,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.top_p = Some(top_p);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_mut(req, "req", |r| {
+            r.req.top_p = Some(top_p);
+            Ok(())
+        })
+    }
 }
 
 /// Streams made with this request keep the text they receive (`keep` true, the default) or
@@ -500,12 +462,13 @@ pub unsafe extern "C" fn openclaw_chat_request_set_keep_text(
     req: *mut openclaw_chat_request,
     keep: bool,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.keep_text = Some(keep);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_mut(req, "req", |r| {
+            r.req.keep_text = Some(keep);
+            Ok(())
+        })
+    }
 }
 
 /// The bound on what a stream made with this request keeps across events, in bytes (0 = the
@@ -521,12 +484,13 @@ pub unsafe extern "C" fn openclaw_chat_request_set_max_kept_bytes(
     req: *mut openclaw_chat_request,
     max: usize,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.max_kept_bytes = (max > 0).then_some(max);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_mut(req, "req", |r| {
+            r.req.max_kept_bytes = (max > 0).then_some(max);
+            Ok(())
+        })
+    }
 }
 
 /// Sets `max_completion_tokens` (0 clears it).
@@ -538,12 +502,13 @@ pub unsafe extern "C" fn openclaw_chat_request_set_max_tokens(
     req: *mut openclaw_chat_request,
     max_tokens: u32,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.max_tokens = (max_tokens > 0).then_some(max_tokens);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_mut(req, "req", |r| {
+            r.req.max_tokens = (max_tokens > 0).then_some(max_tokens);
+            Ok(())
+        })
+    }
 }
 
 /// Adds a stop sequence (at most 4).
@@ -555,13 +520,13 @@ pub unsafe extern "C" fn openclaw_chat_request_add_stop(
     req: *mut openclaw_chat_request,
     stop: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: NUL-terminated string.
-        r.stop.push(unsafe { str_arg(stop, "stop") }?.to_owned());
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string.
+    unsafe {
+        with_mut(req, "req", |r| {
+            r.req.stop.push(str_arg(stop, "stop")?.to_owned());
+            Ok(())
+        })
+    }
 }
 
 /// Sets `seed`.
@@ -573,12 +538,13 @@ pub unsafe extern "C" fn openclaw_chat_request_set_seed(
     req: *mut openclaw_chat_request,
     seed: i64,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.seed = Some(seed);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_mut(req, "req", |r| {
+            r.req.seed = Some(seed);
+            Ok(())
+        })
+    }
 }
 
 /// Asks for a trailing usage event on streams (`stream_options.include_usage`).
@@ -590,16 +556,13 @@ pub unsafe extern "C" fn openclaw_chat_request_set_include_usage(
     req: *mut openclaw_chat_request,
     include: bool,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.include_usage = include;
-        Ok(())
-    })
-}
-
-fn ms(v: u64) -> Option<Duration> {
-    (v > 0).then(|| Duration::from_millis(v))
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_mut(req, "req", |r| {
+            r.req.include_usage = include;
+            Ok(())
+        })
+    }
 }
 
 /// Overrides the connect timeout for calls with this request (ms, 0 = no limit).
@@ -609,14 +572,10 @@ fn ms(v: u64) -> Option<Duration> {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_request_set_connect_timeout_ms(
     req: *mut openclaw_chat_request,
-    ms_: u64,
+    ms: u64,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.options = std::mem::take(&mut r.options).connect_timeout(ms(ms_));
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe { request::set_timeout(req, Timeout::Connect, ms) }
 }
 
 /// Overrides the response-headers timeout for calls with this request (ms, 0 = no limit).
@@ -626,14 +585,10 @@ pub unsafe extern "C" fn openclaw_chat_request_set_connect_timeout_ms(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_request_set_response_timeout_ms(
     req: *mut openclaw_chat_request,
-    ms_: u64,
+    ms: u64,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.options = std::mem::take(&mut r.options).response_timeout(ms(ms_));
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe { request::set_timeout(req, Timeout::Response, ms) }
 }
 
 /// Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
@@ -643,14 +598,10 @@ pub unsafe extern "C" fn openclaw_chat_request_set_response_timeout_ms(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_request_set_idle_timeout_ms(
     req: *mut openclaw_chat_request,
-    ms_: u64,
+    ms: u64,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.options = std::mem::take(&mut r.options).idle_timeout(ms(ms_));
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe { request::set_timeout(req, Timeout::Idle, ms) }
 }
 
 /// Overrides the total timeout for calls with this request (ms, 0 = no limit).
@@ -660,14 +611,10 @@ pub unsafe extern "C" fn openclaw_chat_request_set_idle_timeout_ms(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_request_set_total_timeout_ms(
     req: *mut openclaw_chat_request,
-    ms_: u64,
+    ms: u64,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        r.options = std::mem::take(&mut r.options).total_timeout(ms(ms_));
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe { request::set_timeout(req, Timeout::Total, ms) }
 }
 
 /// Attaches a cancel token (the request keeps its own reference; the token may be freed
@@ -680,14 +627,21 @@ pub unsafe extern "C" fn openclaw_chat_request_set_cancel_token(
     req: *mut openclaw_chat_request,
     token: *const openclaw_cancel_token,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = &mut unsafe { handle_mut(req, "req") }?.req;
-        // SAFETY: a live token or NULL.
-        let t = unsafe { handle(token, "token") }?;
-        r.options = std::mem::take(&mut r.options).cancel_token(t.token.clone());
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a live token or NULL.
+    unsafe { request::set_cancel(req, token) }
+}
+
+/// Turns the client's retry policy off (`no_retry` true) or back on for calls with this request.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL request. Thread-safety: one thread at a
+/// time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_chat_request_set_no_retry(
+    req: *mut openclaw_chat_request,
+    no_retry: bool,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL.
+    unsafe { request::set_no_retry(req, no_retry) }
 }
 
 /// Runs one agent turn without streaming and writes the whole reply to `*out`.
@@ -705,12 +659,15 @@ pub unsafe extern "C" fn openclaw_chat(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handles or NULL.
-        let (c, r) = unsafe { (handle(client, "client")?, handle(req, "req")?) };
+        let (c, r) = unsafe {
+            (
+                openclaw_client::arg(client, "client")?,
+                openclaw_chat_request::arg(req, "req")?,
+            )
+        };
         out_arg(out, "out")?;
         let reply = c.client.chat(&r.req)?;
-        // SAFETY: checked non-NULL.
-        unsafe { super::give_box(out, result_of(reply)) };
-        Ok(())
+        openclaw_chat_result::give(out, result_of(reply))
     })
 }
 
@@ -743,17 +700,13 @@ pub unsafe extern "C" fn openclaw_chat_result_text(
     r: *const openclaw_chat_result,
     len_out: *mut usize,
 ) -> *const c_char {
-    super::guard(std::ptr::null(), || {
-        // SAFETY: a live result or NULL.
-        let Some(r) = (unsafe { r.as_ref() }) else {
-            return std::ptr::null();
-        };
-        if !len_out.is_null() {
-            // SAFETY: checked non-NULL.
-            unsafe { *len_out = r.reply.content.len() };
-        }
-        r.text.as_ptr()
-    })
+    // SAFETY: a live result or NULL; `len_out` NULL or writable.
+    unsafe {
+        read(r, std::ptr::null(), |r| {
+            super::write_each(&[(len_out, r.reply.content.len())]);
+            r.text.as_ptr()
+        })
+    }
 }
 
 /// The reasoning text, `""` when none. Owned by the result; NULL for a NULL result.
@@ -763,10 +716,8 @@ pub unsafe extern "C" fn openclaw_chat_result_text(
 pub unsafe extern "C" fn openclaw_chat_result_reasoning(
     r: *const openclaw_chat_result,
 ) -> *const c_char {
-    super::guard(std::ptr::null(), || {
-        // SAFETY: a live result or NULL.
-        unsafe { r.as_ref() }.map_or(std::ptr::null(), |r| r.reasoning.as_ptr())
-    })
+    // SAFETY: a live result or NULL.
+    unsafe { read(r, std::ptr::null(), |r| r.reasoning.as_ptr()) }
 }
 
 /// The finish reason (`stop`, `length`, `tool_calls`…), `""` when the gateway sent none. Owned
@@ -777,10 +728,8 @@ pub unsafe extern "C" fn openclaw_chat_result_reasoning(
 pub unsafe extern "C" fn openclaw_chat_result_finish_reason(
     r: *const openclaw_chat_result,
 ) -> *const c_char {
-    super::guard(std::ptr::null(), || {
-        // SAFETY: a live result or NULL.
-        unsafe { r.as_ref() }.map_or(std::ptr::null(), |r| r.finish.as_ptr())
-    })
+    // SAFETY: a live result or NULL.
+    unsafe { read(r, std::ptr::null(), |r| r.finish.as_ptr()) }
 }
 
 /// True when the agent produced no text and no tool call (the gateway's "No response from
@@ -790,9 +739,7 @@ pub unsafe extern "C" fn openclaw_chat_result_finish_reason(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_result_is_empty(r: *const openclaw_chat_result) -> bool {
     // SAFETY: a live result or NULL.
-    super::guard(false, || {
-        unsafe { r.as_ref() }.is_some_and(|r| r.reply.empty)
-    })
+    unsafe { read(r, false, |r| r.reply.empty) }
 }
 
 /// Writes the token usage; returns false (writing nothing) when the reply had no usage or `r`
@@ -806,18 +753,20 @@ pub unsafe extern "C" fn openclaw_chat_result_usage(
     completion_tokens: *mut u64,
     total_tokens: *mut u64,
 ) -> bool {
-    super::guard(false, || {
-        // SAFETY: a live result or NULL.
-        let Some(u) = unsafe { r.as_ref() }.and_then(|r| r.reply.usage) else {
-            return false;
-        };
-        super::write_each(&[
-            (prompt_tokens, u.prompt_tokens),
-            (completion_tokens, u.completion_tokens),
-            (total_tokens, u.total_tokens),
-        ]);
-        true
-    })
+    // SAFETY: a live result or NULL; out-pointers NULL or writable.
+    unsafe {
+        read(r, false, |r| {
+            let Some(u) = r.reply.usage else {
+                return false;
+            };
+            super::write_each(&[
+                (prompt_tokens, u.prompt_tokens),
+                (completion_tokens, u.completion_tokens),
+                (total_tokens, u.total_tokens),
+            ]);
+            true
+        })
+    }
 }
 
 /// How many tool calls the reply asks the client to run (0 for NULL).
@@ -828,7 +777,7 @@ pub unsafe extern "C" fn openclaw_chat_result_tool_call_count(
     r: *const openclaw_chat_result,
 ) -> usize {
     // SAFETY: a live result or NULL.
-    super::guard(0, || unsafe { r.as_ref() }.map_or(0, |r| r.calls.len()))
+    unsafe { read(r, 0, |r| r.calls.len()) }
 }
 
 /// Tool call `index`: writes its id, function name and JSON arguments (each out-pointer may be
@@ -844,20 +793,20 @@ pub unsafe extern "C" fn openclaw_chat_result_tool_call(
     name: *mut *const c_char,
     arguments_json: *mut *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live result or NULL.
-        let r = unsafe { handle(r, "r") }?;
-        let c = r
-            .calls
-            .get(index)
-            .ok_or_else(|| Failure::invalid(format!("tool call index {index} is out of range")))?;
-        super::write_each(&[
-            (id, c[0].as_ptr()),
-            (name, c[1].as_ptr()),
-            (arguments_json, c[2].as_ptr()),
-        ]);
-        Ok(())
-    })
+    // SAFETY: a live result or NULL; out-pointers NULL or writable.
+    unsafe {
+        with_ref(r, "r", |r| {
+            let c = r.calls.get(index).ok_or_else(|| {
+                Failure::invalid(format!("tool call index {index} is out of range"))
+            })?;
+            super::write_each(&[
+                (id, c[0].as_ptr()),
+                (name, c[1].as_ptr()),
+                (arguments_json, c[2].as_ptr()),
+            ]);
+            Ok(())
+        })
+    }
 }
 
 /// Frees a result. NULL is accepted.
@@ -866,5 +815,5 @@ pub unsafe extern "C" fn openclaw_chat_result_tool_call(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_chat_result_free(r: *mut openclaw_chat_result) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(r) }
+    unsafe { openclaw_chat_result::free(r) }
 }

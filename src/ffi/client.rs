@@ -1,10 +1,11 @@
 //! Client builder, client, discovery and token update.
 
 use std::ffi::c_char;
-use std::time::Duration;
 
 use super::error::{Failure, openclaw_result};
-use super::{bytes_arg, handle, handle_mut, opt_str_arg, out_arg, run, str_arg};
+use super::handle::{Handle, handles, new_handle, read, with_ref};
+use super::request::ms;
+use super::{bytes_arg, give_string, opt_str_arg, out_arg, run, str_arg};
 use crate::client::{Client, ClientBuilder, ProxySetting};
 
 /// A client builder (opaque, mutable, single-owner; not thread-safe). Create with
@@ -20,9 +21,19 @@ pub struct openclaw_client {
     pub(crate) client: Client,
 }
 
-fn ms(v: u64) -> Option<Duration> {
-    (v > 0).then(|| Duration::from_millis(v))
+handles! {
+    Boxed: openclaw_client_builder;
+    Shared: openclaw_client;
 }
+
+/// The default bound on one line of an event stream, in bytes (32 MiB; see
+/// `openclaw_client_builder_set_max_line_bytes`).
+pub const OPENCLAW_DEFAULT_MAX_LINE_BYTES: usize = 32 * 1024 * 1024;
+/// The default bound on one event's data, in bytes (64 MiB; see
+/// `openclaw_client_builder_set_max_event_bytes`).
+pub const OPENCLAW_DEFAULT_MAX_EVENT_BYTES: usize = 64 * 1024 * 1024;
+/// The WebSocket protocol version this library speaks (`openclaw_ws_connect`).
+pub const OPENCLAW_WS_PROTOCOL_VERSION: u32 = 4;
 
 /// A builder with the defaults: `http://127.0.0.1:18789`, no secret, agent `main`, connect
 /// timeout 10 s, response 600 s, idle 300 s, no total limit, verification on, no proxy.
@@ -34,10 +45,8 @@ fn ms(v: u64) -> Option<Duration> {
 /// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_client_builder_new() -> *mut openclaw_client_builder {
-    super::guard(std::ptr::null_mut(), || {
-        Box::into_raw(Box::new(openclaw_client_builder {
-            inner: ClientBuilder::new(),
-        }))
+    new_handle(|| openclaw_client_builder {
+        inner: ClientBuilder::new(),
     })
 }
 
@@ -58,9 +67,7 @@ pub unsafe extern "C" fn openclaw_client_builder_new_default(
     run(|| {
         out_arg(out, "out")?;
         let b = ClientBuilder::from_env()?;
-        // SAFETY: checked non-NULL.
-        unsafe { super::give_box(out, openclaw_client_builder { inner: b }) };
-        Ok(())
+        openclaw_client_builder::give(out, openclaw_client_builder { inner: b })
     })
 }
 
@@ -75,14 +82,7 @@ pub unsafe extern "C" fn openclaw_client_new_default(
     run(|| {
         out_arg(out, "out")?;
         let c = Client::from_env()?;
-        // SAFETY: checked non-NULL.
-        unsafe {
-            super::give_box(
-                out.cast::<*mut openclaw_client>(),
-                openclaw_client { client: c },
-            )
-        };
-        Ok(())
+        openclaw_client::give(out.cast(), openclaw_client { client: c })
     })
 }
 
@@ -106,7 +106,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_base_url(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         {
             // SAFETY: caller passes a NUL-terminated string.
             let url = unsafe { str_arg(url, "url") }?.to_owned();
@@ -127,7 +127,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_secret(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         {
             // SAFETY: caller passes a NUL-terminated string or NULL.
             let s = unsafe { opt_str_arg(secret, "secret") }?
@@ -149,7 +149,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_agent(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         {
             // SAFETY: caller passes a NUL-terminated string.
             let a = unsafe { str_arg(agent_id, "agent_id") }?.to_owned();
@@ -169,7 +169,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_connect_timeout_ms(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         update(b, |x| x.connect_timeout(ms(ms_)))
     })
 }
@@ -186,7 +186,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_response_timeout_ms(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         update(b, |x| x.response_timeout(ms(ms_)))
     })
 }
@@ -203,7 +203,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_idle_timeout_ms(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         update(b, |x| x.idle_timeout(ms(ms_)))
     })
 }
@@ -219,7 +219,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_total_timeout_ms(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         update(b, |x| x.total_timeout(ms(ms_)))
     })
 }
@@ -238,7 +238,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_ca_pem(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         {
             // SAFETY: caller passes `len` readable bytes.
             let p = unsafe { bytes_arg(pem, len, "pem") }?.to_vec();
@@ -259,7 +259,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_danger_accept_invalid_certs
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         update(b, |x| x.danger_accept_invalid_certs(accept))
     })
 }
@@ -275,7 +275,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_proxy(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         {
             // SAFETY: caller passes a NUL-terminated string or NULL.
             let p = unsafe { opt_str_arg(proxy_url, "proxy_url") }?.map(str::to_owned);
@@ -297,7 +297,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_proxy_from_env(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         {
             update(b, |x| {
                 x.proxy(if on {
@@ -321,7 +321,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_user_agent(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         {
             // SAFETY: caller passes a NUL-terminated string.
             let ua = unsafe { str_arg(user_agent, "user_agent") }?.to_owned();
@@ -342,7 +342,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_max_line_bytes(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         update(b, |x| x.max_line_bytes(max))
     })
 }
@@ -358,7 +358,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_max_event_bytes(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         update(b, |x| x.max_event_bytes(max))
     })
 }
@@ -378,7 +378,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_max_kept_bytes(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder from this library or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         update(b, |x| x.max_kept_bytes(max))
     })
 }
@@ -396,20 +396,16 @@ pub unsafe extern "C" fn openclaw_client_builder_build(
 ) -> openclaw_result {
     run(|| {
         if builder.is_null() {
-            return Err(Failure::null("builder"));
+            return Err(Failure::null_handle(
+                "builder",
+                openclaw_client_builder::C_NAME,
+            ));
         }
-        // SAFETY: came from Box::into_raw; consumed here in every case.
+        // SAFETY: came from Box::into_raw (a Boxed handle); consumed here in every case.
         let b = unsafe { Box::from_raw(builder) };
         out_arg(out, "out")?;
         let c = b.inner.build()?;
-        // SAFETY: checked non-NULL.
-        unsafe {
-            super::give_box(
-                out.cast::<*mut openclaw_client>(),
-                openclaw_client { client: c },
-            )
-        };
-        Ok(())
+        openclaw_client::give(out.cast(), openclaw_client { client: c })
     })
 }
 
@@ -419,7 +415,7 @@ pub unsafe extern "C" fn openclaw_client_builder_build(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_builder_free(builder: *mut openclaw_client_builder) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(builder) }
+    unsafe { openclaw_client_builder::free(builder) }
 }
 
 /// Frees a client. NULL is accepted. Call it only after every call using the client (on every
@@ -428,22 +424,25 @@ pub unsafe extern "C" fn openclaw_client_builder_free(builder: *mut openclaw_cli
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_free(client: *const openclaw_client) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(client.cast_mut()) }
+    unsafe { openclaw_client::free(client) }
 }
 
-/// Replaces the token/password for later requests (calls in flight keep the old one).
-/// NULL or `""` removes it. Thread-safe: may run while other threads use the client.
+/// Replaces the secret (token or password, as `openclaw_client_builder_set_secret`) for later
+/// requests (calls in flight keep the old one). NULL or `""` removes it; CR/LF/NUL give
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT`. The string is copied.
+///
+/// Thread-safety: may run while other threads use the client.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn openclaw_client_update_token(
+pub unsafe extern "C" fn openclaw_client_update_secret(
     client: *const openclaw_client,
     secret: *const c_char,
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live client or NULL.
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         // SAFETY: NUL-terminated string or NULL.
         let s = unsafe { opt_str_arg(secret, "secret") }?.unwrap_or("");
-        c.client.update_token(s)?;
+        c.client.update_secret(s)?;
         Ok(())
     })
 }
@@ -454,13 +453,65 @@ pub unsafe extern "C" fn openclaw_client_update_token(
 /// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_client_base_url(client: *const openclaw_client) -> *mut c_char {
-    super::guard(std::ptr::null_mut(), || {
-        // SAFETY: a live client or NULL.
-        match unsafe { client.as_ref() } {
-            Some(c) => super::give_string(c.client.base_url()),
-            None => std::ptr::null_mut(),
-        }
-    })
+    // SAFETY: a live client or NULL.
+    unsafe {
+        read(client, std::ptr::null_mut(), |c| {
+            give_string(c.client.base_url())
+        })
+    }
+}
+
+/// Whether the client has a secret (token or password) set. False for NULL.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_has_secret(client: *const openclaw_client) -> bool {
+    // SAFETY: a live client or NULL.
+    unsafe { read(client, false, |c| c.client.has_secret()) }
+}
+
+/// The client's default agent id (`""` = the gateway's default agent) as a new string: free it
+/// with `openclaw_string_free`. NULL for a NULL client.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_agent_id(client: *const openclaw_client) -> *mut c_char {
+    // SAFETY: a live client or NULL.
+    unsafe {
+        read(client, std::ptr::null_mut(), |c| {
+            give_string(c.client.agent_id())
+        })
+    }
+}
+
+/// Writes the client's default timeouts in milliseconds (0 = no limit); each out-pointer may be
+/// NULL. `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL client.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_timeouts(
+    client: *const openclaw_client,
+    connect_ms: *mut u64,
+    response_ms: *mut u64,
+    idle_ms: *mut u64,
+    total_ms: *mut u64,
+) -> openclaw_result {
+    // SAFETY: a live client or NULL; out-pointers NULL or writable.
+    unsafe {
+        with_ref(client, "client", |c| {
+            let t = c.client.timeouts();
+            let ms = |d: Option<std::time::Duration>| {
+                d.map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            };
+            super::write_each(&[
+                (connect_ms, ms(t.connect)),
+                (response_ms, ms(t.response)),
+                (idle_ms, ms(t.idle)),
+                (total_ms, ms(t.total)),
+            ]);
+            Ok(())
+        })
+    }
 }
 
 /// Where discovery found each setting (URL, port, secret, config file), as text, never
@@ -472,18 +523,13 @@ pub unsafe extern "C" fn openclaw_client_base_url(client: *const openclaw_client
 pub unsafe extern "C" fn openclaw_client_discovery_text(
     client: *const openclaw_client,
 ) -> *mut c_char {
-    super::guard(std::ptr::null_mut(), || {
-        // SAFETY: a live client or NULL.
-        match unsafe { client.as_ref() } {
-            Some(c) => super::give_string(
-                &c.client
-                    .discovered()
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-            ),
-            None => std::ptr::null_mut(),
-        }
-    })
+    // SAFETY: a live client or NULL.
+    unsafe {
+        read(client, std::ptr::null_mut(), |c| {
+            let text = c.client.discovered().map(|d| d.to_string());
+            give_string(&text.unwrap_or_default())
+        })
+    }
 }
 
 /// Sets the webhooks token (`hooks.token`; separate from the gateway token). NULL clears it.
@@ -496,7 +542,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_hooks_token(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder; NUL-terminated string or NULL.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         let t = unsafe { opt_str_arg(token, "token") }?
             .unwrap_or("")
             .to_owned();
@@ -514,7 +560,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_hooks_path(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder; NUL-terminated string.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         let p = unsafe { str_arg(path, "path") }?.to_owned();
         update(b, |x| x.hooks_path(p))
     })
@@ -532,7 +578,7 @@ pub unsafe extern "C" fn openclaw_client_builder_set_max_retries(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live builder.
-        let b = unsafe { handle_mut(builder, "builder") }?;
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         update(b, |x| {
             x.retry(crate::client::RetryPolicy {
                 max_retries,

@@ -4,7 +4,8 @@ use std::ffi::{CString, c_char};
 
 use super::client::openclaw_client;
 use super::error::openclaw_result;
-use super::{cstring, handle, out_arg, run};
+use super::handle::{Handle, handles, read};
+use super::{cstring, out_arg, run};
 
 /// Diagnosis: reachable, authorized, chat completions enabled.
 pub const OPENCLAW_DIAGNOSIS_OK: u32 = 0;
@@ -38,6 +39,10 @@ pub struct openclaw_diagnosis {
     responses: i32,
 }
 
+handles! {
+    Boxed: openclaw_diagnosis;
+}
+
 /// Checks the connection without ever starting an agent run, and without sending anything
 /// but GET requests to a server that does not answer like an OpenClaw gateway (then
 /// `OPENCLAW_DIAGNOSIS_NOT_OPENCLAW`), and writes the diagnosis to
@@ -51,7 +56,7 @@ pub unsafe extern "C" fn openclaw_check_connection(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live client or NULL.
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         out_arg(out, "out")?;
         let d = c.client.check_connection();
         let tri = |x: Option<bool>| match x {
@@ -68,9 +73,7 @@ pub unsafe extern "C" fn openclaw_check_connection(
             chat: tri(d.chat_completions),
             responses: tri(d.responses),
         };
-        // SAFETY: checked non-NULL.
-        unsafe { super::give_box(out, diag) };
-        Ok(())
+        openclaw_diagnosis::give(out, diag)
     })
 }
 
@@ -80,9 +83,7 @@ pub unsafe extern "C" fn openclaw_check_connection(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_code(d: *const openclaw_diagnosis) -> u32 {
     // SAFETY: a live diagnosis or NULL.
-    super::guard(OPENCLAW_DIAGNOSIS_ERROR, || {
-        unsafe { d.as_ref() }.map_or(OPENCLAW_DIAGNOSIS_ERROR, |d| d.code)
-    })
+    unsafe { read(d, OPENCLAW_DIAGNOSIS_ERROR, |d| d.code) }
 }
 
 /// One line saying what is wrong (or right) and what to do. Owned by the diagnosis; NULL for NULL.
@@ -91,9 +92,7 @@ pub unsafe extern "C" fn openclaw_diagnosis_code(d: *const openclaw_diagnosis) -
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_summary(d: *const openclaw_diagnosis) -> *const c_char {
     // SAFETY: a live diagnosis or NULL.
-    super::guard(std::ptr::null(), || {
-        unsafe { d.as_ref() }.map_or(std::ptr::null(), |d| d.summary.as_ptr())
-    })
+    unsafe { read(d, std::ptr::null(), |d| d.summary.as_ptr()) }
 }
 
 /// The full multi-line report (summary, URL, version, endpoints, agents, and where discovery
@@ -103,9 +102,7 @@ pub unsafe extern "C" fn openclaw_diagnosis_summary(d: *const openclaw_diagnosis
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_text(d: *const openclaw_diagnosis) -> *const c_char {
     // SAFETY: a live diagnosis or NULL.
-    super::guard(std::ptr::null(), || {
-        unsafe { d.as_ref() }.map_or(std::ptr::null(), |d| d.text.as_ptr())
-    })
+    unsafe { read(d, std::ptr::null(), |d| d.text.as_ptr()) }
 }
 
 /// The gateway version, or NULL when unknown. Owned by the diagnosis.
@@ -113,12 +110,12 @@ pub unsafe extern "C" fn openclaw_diagnosis_text(d: *const openclaw_diagnosis) -
 /// Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_version(d: *const openclaw_diagnosis) -> *const c_char {
-    super::guard(std::ptr::null(), || {
-        // SAFETY: a live diagnosis or NULL.
-        unsafe { d.as_ref() }
-            .and_then(|d| d.version.as_ref())
-            .map_or(std::ptr::null(), |v| v.as_ptr())
-    })
+    // SAFETY: a live diagnosis or NULL.
+    unsafe {
+        read(d, std::ptr::null(), |d| {
+            d.version.as_ref().map_or(std::ptr::null(), |v| v.as_ptr())
+        })
+    }
 }
 
 /// Whether chat completions is enabled: 1 yes, 0 no, -1 unknown (also for NULL).
@@ -127,7 +124,7 @@ pub unsafe extern "C" fn openclaw_diagnosis_version(d: *const openclaw_diagnosis
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_chat_enabled(d: *const openclaw_diagnosis) -> i32 {
     // SAFETY: a live diagnosis or NULL.
-    super::guard(-1, || unsafe { d.as_ref() }.map_or(-1, |d| d.chat))
+    unsafe { read(d, -1, |d| d.chat) }
 }
 
 /// Whether `/v1/responses` is enabled: 1 yes, 0 no, -1 unknown (also for NULL).
@@ -136,7 +133,7 @@ pub unsafe extern "C" fn openclaw_diagnosis_chat_enabled(d: *const openclaw_diag
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_responses_enabled(d: *const openclaw_diagnosis) -> i32 {
     // SAFETY: a live diagnosis or NULL.
-    super::guard(-1, || unsafe { d.as_ref() }.map_or(-1, |d| d.responses))
+    unsafe { read(d, -1, |d| d.responses) }
 }
 
 /// Frees a diagnosis. NULL is accepted.
@@ -145,7 +142,7 @@ pub unsafe extern "C" fn openclaw_diagnosis_responses_enabled(d: *const openclaw
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_diagnosis_free(d: *mut openclaw_diagnosis) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(d) }
+    unsafe { openclaw_diagnosis::free(d) }
 }
 
 #[cfg(test)]

@@ -5,8 +5,12 @@ use std::ffi::{CString, c_char};
 use super::cancel::openclaw_cancel_token;
 use super::client::openclaw_client;
 use super::error::{Failure, openclaw_result};
-use super::{cstring, give_string, handle, handle_mut, opt_str_arg, out_arg, run, str_arg};
+use super::handle::{Handle, handles, read, with_mut};
+use super::request::{self, Request, Routed, Timeout};
+use super::{cstring, give_string, opt_str_arg, out_arg, run, str_arg};
 use crate::client::ToolInvocation;
+use crate::options::CallOptions;
+use crate::validate::RouteField;
 
 /// A list of agent targets from `GET /v1/models` (opaque, owned by the caller, read-only).
 pub struct openclaw_model_list {
@@ -23,12 +27,36 @@ pub unsafe extern "C" fn openclaw_models(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live client or NULL.
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         out_arg(out, "out")?;
         let ids = c.client.models()?.iter().map(|m| cstring(&m.id)).collect();
-        // SAFETY: checked non-NULL.
-        unsafe { super::give_box(out, openclaw_model_list { ids }) };
-        Ok(())
+        openclaw_model_list::give(out, openclaw_model_list { ids })
+    })
+}
+
+/// One agent target (`GET /v1/models/{id}`, e.g. `openclaw/default`) into `*out`, as a list of
+/// one (read it with `openclaw_model_list_id(list, 0)`; free it with `openclaw_model_list_free`).
+/// `OPENCLAW_RESULT_NOT_FOUND` for an unknown id, `OPENCLAW_RESULT_INVALID_ARGUMENT` for an
+/// empty one. `id` is copied.
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_model(
+    client: *const openclaw_client,
+    id: *const c_char,
+    out: *mut *mut openclaw_model_list,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live client or NULL; a NUL-terminated string.
+        let (c, id) = unsafe { (openclaw_client::arg(client, "client")?, str_arg(id, "id")?) };
+        out_arg(out, "out")?;
+        let m = c.client.model(id)?;
+        openclaw_model_list::give(
+            out,
+            openclaw_model_list {
+                ids: vec![cstring(&m.id)],
+            },
+        )
     })
 }
 
@@ -38,7 +66,7 @@ pub unsafe extern "C" fn openclaw_models(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_model_list_count(list: *const openclaw_model_list) -> usize {
     // SAFETY: a live list or NULL.
-    super::guard(0, || unsafe { list.as_ref() }.map_or(0, |l| l.ids.len()))
+    unsafe { read(list, 0, |l| l.ids.len()) }
 }
 
 /// Model id `index`, owned by the list; NULL when out of range or `list` is NULL.
@@ -49,12 +77,12 @@ pub unsafe extern "C" fn openclaw_model_list_id(
     list: *const openclaw_model_list,
     index: usize,
 ) -> *const c_char {
-    super::guard(std::ptr::null(), || {
-        // SAFETY: a live list or NULL.
-        unsafe { list.as_ref() }
-            .and_then(|l| l.ids.get(index))
-            .map_or(std::ptr::null(), |s| s.as_ptr())
-    })
+    // SAFETY: a live list or NULL.
+    unsafe {
+        read(list, std::ptr::null(), |l| {
+            l.ids.get(index).map_or(std::ptr::null(), |s| s.as_ptr())
+        })
+    }
 }
 
 /// Frees a model list. NULL is accepted.
@@ -63,12 +91,37 @@ pub unsafe extern "C" fn openclaw_model_list_id(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_model_list_free(list: *mut openclaw_model_list) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(list) }
+    unsafe { openclaw_model_list::free(list) }
 }
 
 /// A direct tool call for `POST /tools/invoke` (opaque, mutable, single-owner).
 pub struct openclaw_tool_call {
     call: ToolInvocation,
+}
+
+handles! {
+    Boxed: openclaw_model_list, openclaw_tool_call, openclaw_embeddings;
+}
+
+impl Request for openclaw_tool_call {
+    fn options(&mut self) -> &mut CallOptions {
+        &mut self.call.options
+    }
+}
+
+impl Routed for openclaw_tool_call {
+    fn route(&mut self, field: RouteField) -> Option<&mut Option<String>> {
+        let c = &mut self.call;
+        match field {
+            RouteField::Agent => Some(&mut c.agent_id),
+            RouteField::SessionKey => Some(&mut c.session_key),
+            RouteField::Channel => Some(&mut c.channel),
+            RouteField::Target | RouteField::ModelOverride => None,
+        }
+    }
+    fn headers(&mut self) -> Option<&mut Vec<(String, String)>> {
+        None
+    }
 }
 
 /// A new tool call of `tool` with `args_json` (a JSON object; NULL = `{}`), written to `*out`.
@@ -94,16 +147,12 @@ pub unsafe extern "C" fn openclaw_tool_call_new(
         if !args.is_object() {
             return Err(Failure::invalid("args_json must be a JSON object"));
         }
-        // SAFETY: checked non-NULL.
-        unsafe {
-            super::give_box(
-                out,
-                openclaw_tool_call {
-                    call: ToolInvocation::new(t, args),
-                },
-            )
-        };
-        Ok(())
+        openclaw_tool_call::give(
+            out,
+            openclaw_tool_call {
+                call: ToolInvocation::new(t, args),
+            },
+        )
     })
 }
 
@@ -115,13 +164,13 @@ pub unsafe extern "C" fn openclaw_tool_call_set_action(
     call: *mut openclaw_tool_call,
     value: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live tool call or NULL.
-        let c = unsafe { handle_mut(call, "call") }?;
-        // SAFETY: NUL-terminated string or NULL.
-        c.call.action = checked_value(unsafe { opt_str_arg(value, "value") }?, "action")?;
-        Ok(())
-    })
+    // SAFETY: a live tool call or NULL; a NUL-terminated string or NULL.
+    unsafe {
+        with_mut(call, "call", |c| {
+            c.call.action = checked_value(opt_str_arg(value, "value")?, "action")?;
+            Ok(())
+        })
+    }
 }
 /// Sets `sessionKey` (omitted or `main`: the agent's main session).
 ///
@@ -131,13 +180,8 @@ pub unsafe extern "C" fn openclaw_tool_call_set_session_key(
     call: *mut openclaw_tool_call,
     value: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live tool call or NULL.
-        let c = unsafe { handle_mut(call, "call") }?;
-        // SAFETY: NUL-terminated string or NULL.
-        c.call.session_key = checked_value(unsafe { opt_str_arg(value, "value") }?, "session_key")?;
-        Ok(())
-    })
+    // SAFETY: a live tool call or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(call, RouteField::SessionKey, value) }
 }
 /// Sets `agentId`.
 ///
@@ -147,13 +191,8 @@ pub unsafe extern "C" fn openclaw_tool_call_set_agent(
     call: *mut openclaw_tool_call,
     value: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live tool call or NULL.
-        let c = unsafe { handle_mut(call, "call") }?;
-        // SAFETY: NUL-terminated string or NULL.
-        c.call.agent_id = checked_value(unsafe { opt_str_arg(value, "value") }?, "agent_id")?;
-        Ok(())
-    })
+    // SAFETY: a live tool call or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(call, RouteField::Agent, value) }
 }
 /// Sets `idempotencyKey`.
 ///
@@ -163,14 +202,14 @@ pub unsafe extern "C" fn openclaw_tool_call_set_idempotency_key(
     call: *mut openclaw_tool_call,
     value: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live tool call or NULL.
-        let c = unsafe { handle_mut(call, "call") }?;
-        // SAFETY: NUL-terminated string or NULL.
-        c.call.idempotency_key =
-            checked_value(unsafe { opt_str_arg(value, "value") }?, "idempotency_key")?;
-        Ok(())
-    })
+    // SAFETY: a live tool call or NULL; a NUL-terminated string or NULL.
+    unsafe {
+        with_mut(call, "call", |c| {
+            c.call.idempotency_key =
+                checked_value(opt_str_arg(value, "value")?, "idempotency_key")?;
+            Ok(())
+        })
+    }
 }
 /// Sets `x-openclaw-message-channel`.
 ///
@@ -180,13 +219,8 @@ pub unsafe extern "C" fn openclaw_tool_call_set_channel(
     call: *mut openclaw_tool_call,
     value: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live tool call or NULL.
-        let c = unsafe { handle_mut(call, "call") }?;
-        // SAFETY: NUL-terminated string or NULL.
-        c.call.channel = checked_value(unsafe { opt_str_arg(value, "value") }?, "channel")?;
-        Ok(())
-    })
+    // SAFETY: a live tool call or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(call, RouteField::Channel, value) }
 }
 /// Sets `x-openclaw-account-id`.
 ///
@@ -196,13 +230,13 @@ pub unsafe extern "C" fn openclaw_tool_call_set_account_id(
     call: *mut openclaw_tool_call,
     value: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live tool call or NULL.
-        let c = unsafe { handle_mut(call, "call") }?;
-        // SAFETY: NUL-terminated string or NULL.
-        c.call.account_id = checked_value(unsafe { opt_str_arg(value, "value") }?, "account_id")?;
-        Ok(())
-    })
+    // SAFETY: a live tool call or NULL; a NUL-terminated string or NULL.
+    unsafe {
+        with_mut(call, "call", |c| {
+            c.call.account_id = checked_value(opt_str_arg(value, "value")?, "account_id")?;
+            Ok(())
+        })
+    }
 }
 /// Sets `x-openclaw-message-to`.
 ///
@@ -212,13 +246,13 @@ pub unsafe extern "C" fn openclaw_tool_call_set_message_to(
     call: *mut openclaw_tool_call,
     value: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live tool call or NULL.
-        let c = unsafe { handle_mut(call, "call") }?;
-        // SAFETY: NUL-terminated string or NULL.
-        c.call.message_to = checked_value(unsafe { opt_str_arg(value, "value") }?, "message_to")?;
-        Ok(())
-    })
+    // SAFETY: a live tool call or NULL; a NUL-terminated string or NULL.
+    unsafe {
+        with_mut(call, "call", |c| {
+            c.call.message_to = checked_value(opt_str_arg(value, "value")?, "message_to")?;
+            Ok(())
+        })
+    }
 }
 /// Sets `x-openclaw-thread-id`.
 ///
@@ -228,13 +262,13 @@ pub unsafe extern "C" fn openclaw_tool_call_set_thread_id(
     call: *mut openclaw_tool_call,
     value: *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live tool call or NULL.
-        let c = unsafe { handle_mut(call, "call") }?;
-        // SAFETY: NUL-terminated string or NULL.
-        c.call.thread_id = checked_value(unsafe { opt_str_arg(value, "value") }?, "thread_id")?;
-        Ok(())
-    })
+    // SAFETY: a live tool call or NULL; a NUL-terminated string or NULL.
+    unsafe {
+        with_mut(call, "call", |c| {
+            c.call.thread_id = checked_value(opt_str_arg(value, "value")?, "thread_id")?;
+            Ok(())
+        })
+    }
 }
 
 fn checked_value(v: Option<&str>, what: &str) -> Result<Option<String>, Failure> {
@@ -242,6 +276,79 @@ fn checked_value(v: Option<&str>, what: &str) -> Result<Option<String>, Failure>
         crate::chat::validate_header_value(what, v)?;
     }
     Ok(v.map(str::to_owned))
+}
+
+/// Overrides the connect timeout for this tool call (ms, 0 = no limit).
+///
+/// Thread-safety: change a tool call from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_connect_timeout_ms(
+    call: *mut openclaw_tool_call,
+    ms: u64,
+) -> openclaw_result {
+    // SAFETY: a live tool call or NULL.
+    unsafe { request::set_timeout(call, Timeout::Connect, ms) }
+}
+
+/// Overrides the response-headers timeout for this tool call (ms, 0 = no limit).
+///
+/// Thread-safety: change a tool call from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_response_timeout_ms(
+    call: *mut openclaw_tool_call,
+    ms: u64,
+) -> openclaw_result {
+    // SAFETY: a live tool call or NULL.
+    unsafe { request::set_timeout(call, Timeout::Response, ms) }
+}
+
+/// Overrides the idle (per-read) timeout for this tool call (ms, 0 = no limit).
+///
+/// Thread-safety: change a tool call from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_idle_timeout_ms(
+    call: *mut openclaw_tool_call,
+    ms: u64,
+) -> openclaw_result {
+    // SAFETY: a live tool call or NULL.
+    unsafe { request::set_timeout(call, Timeout::Idle, ms) }
+}
+
+/// Overrides the total timeout for this tool call (ms, 0 = no limit).
+///
+/// Thread-safety: change a tool call from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_total_timeout_ms(
+    call: *mut openclaw_tool_call,
+    ms: u64,
+) -> openclaw_result {
+    // SAFETY: a live tool call or NULL.
+    unsafe { request::set_timeout(call, Timeout::Total, ms) }
+}
+
+/// Turns the client's retry policy off (`no_retry` true) or back on for this tool call.
+///
+/// Thread-safety: change a tool call from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_no_retry(
+    call: *mut openclaw_tool_call,
+    no_retry: bool,
+) -> openclaw_result {
+    // SAFETY: a live tool call or NULL.
+    unsafe { request::set_no_retry(call, no_retry) }
+}
+
+/// Sets `sessionKey` to `agent:<agent_id>:<key>`, checked when set. Strings are copied.
+///
+/// Thread-safety: change a tool call from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_tool_call_set_agent_session_key(
+    call: *mut openclaw_tool_call,
+    agent_id: *const c_char,
+    key: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live tool call or NULL; NUL-terminated strings.
+    unsafe { request::set_agent_session_key(call, agent_id, key) }
 }
 
 /// Attaches a cancel token to the tool call (a reference is kept).
@@ -252,12 +359,8 @@ pub unsafe extern "C" fn openclaw_tool_call_set_cancel_token(
     call: *mut openclaw_tool_call,
     token: *const openclaw_cancel_token,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: live handles or NULL.
-        let (c, t) = unsafe { (handle_mut(call, "call")?, handle(token, "token")?) };
-        c.call.options = std::mem::take(&mut c.call.options).cancel_token(t.token.clone());
-        Ok(())
-    })
+    // SAFETY: a live tool call or NULL; a live token or NULL.
+    unsafe { request::set_cancel(call, token) }
 }
 
 /// Frees a tool call. NULL is accepted.
@@ -266,7 +369,7 @@ pub unsafe extern "C" fn openclaw_tool_call_set_cancel_token(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_tool_call_free(call: *mut openclaw_tool_call) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(call) }
+    unsafe { openclaw_tool_call::free(call) }
 }
 
 /// Invokes the tool and writes its `result` as JSON text to `*result_json_out` (free with
@@ -282,7 +385,12 @@ pub unsafe extern "C" fn openclaw_tool_invoke(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handles or NULL.
-        let (c, t) = unsafe { (handle(client, "client")?, handle(call, "call")?) };
+        let (c, t) = unsafe {
+            (
+                openclaw_client::arg(client, "client")?,
+                openclaw_tool_call::arg(call, "call")?,
+            )
+        };
         out_arg(result_json_out, "result_json_out")?;
         let v = c.client.invoke_tool(&t.call)?;
         // SAFETY: checked non-NULL.
@@ -301,7 +409,7 @@ pub unsafe extern "C" fn openclaw_health(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live client or NULL.
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         out_arg(live_out, "live_out")?;
         let h = c.client.health()?;
         // SAFETY: checked non-NULL.
@@ -323,7 +431,7 @@ pub unsafe extern "C" fn openclaw_ready(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live client or NULL.
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         out_arg(ready_out, "ready_out")?;
         let r = c.client.ready()?;
         // SAFETY: checked non-NULL.
@@ -349,7 +457,7 @@ pub unsafe extern "C" fn openclaw_startup(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live client or NULL.
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         let s = c.client.startup()?;
         if !status_out.is_null() {
             // SAFETY: checked non-NULL.
@@ -378,7 +486,7 @@ pub unsafe extern "C" fn openclaw_check_alive(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live client or NULL.
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         out_arg(alive_out, "alive_out")?;
         let a = c.client.check_alive()?;
         // SAFETY: checked non-NULL.
@@ -408,7 +516,7 @@ pub unsafe extern "C" fn openclaw_embeddings_create(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live client or NULL.
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         out_arg(out, "out")?;
         if inputs.is_null() && count > 0 {
             return Err(Failure::null("inputs"));
@@ -424,9 +532,7 @@ pub unsafe extern "C" fn openclaw_embeddings_create(
             req = req.model_override(m);
         }
         let e = c.client.embeddings(&req)?;
-        // SAFETY: checked non-NULL.
-        unsafe { super::give_box(out, openclaw_embeddings { vectors: e.vectors }) };
-        Ok(())
+        openclaw_embeddings::give(out, openclaw_embeddings { vectors: e.vectors })
     })
 }
 
@@ -436,7 +542,7 @@ pub unsafe extern "C" fn openclaw_embeddings_create(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_embeddings_count(e: *const openclaw_embeddings) -> usize {
     // SAFETY: a live result or NULL.
-    super::guard(0, || unsafe { e.as_ref() }.map_or(0, |e| e.vectors.len()))
+    unsafe { read(e, 0, |e| e.vectors.len()) }
 }
 
 /// Vector `index` (owned by the result) with its length in `*dims_out` (nullable); NULL when
@@ -468,7 +574,7 @@ pub unsafe extern "C" fn openclaw_embeddings_vector(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_embeddings_free(e: *mut openclaw_embeddings) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(e) }
+    unsafe { openclaw_embeddings::free(e) }
 }
 
 /// `POST /hooks/wake` with the client's hooks token (`openclaw_client_builder_set_hooks_token`).
@@ -486,7 +592,7 @@ pub unsafe extern "C" fn openclaw_hook_wake(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live client; NUL-terminated strings (mode, agent_id nullable).
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         let (t, m, a) = unsafe {
             (
                 str_arg(text, "text")?,
@@ -526,7 +632,7 @@ pub unsafe extern "C" fn openclaw_hook_agent(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live client; NUL-terminated strings (agent_id, idempotency_key nullable).
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         out_arg(run_id_out, "run_id_out")?;
         let (m, a, k) = unsafe {
             (
@@ -554,9 +660,10 @@ pub unsafe extern "C" fn openclaw_hook_agent(
     })
 }
 
-/// A session's history as JSON (`GET /sessions/{key}/history`; `limit` 0 = the gateway's
-/// default) into `*json_out` (free with `openclaw_string_free`). Unknown sessions give
-/// `OPENCLAW_RESULT_NOT_FOUND`.
+/// A session's history as JSON (`GET /sessions/{key}/history`) into `*json_out` (free with
+/// `openclaw_string_free`). `limit` 0 = the gateway's default; `cursor` (nullable) continues
+/// from the cursor a previous page returned (its `nextCursor`). Unknown sessions give
+/// `OPENCLAW_RESULT_NOT_FOUND`. Strings are copied; nothing is kept after the call.
 ///
 /// Thread-safety: any thread; the client may be shared by many threads at once.
 #[unsafe(no_mangle)]
@@ -564,16 +671,22 @@ pub unsafe extern "C" fn openclaw_session_history(
     client: *const openclaw_client,
     session_key: *const c_char,
     limit: u32,
+    cursor: *const c_char,
     json_out: *mut *mut c_char,
 ) -> openclaw_result {
     run(|| {
-        // SAFETY: live client; NUL-terminated string.
-        let c = unsafe { handle(client, "client") }?;
-        let k = unsafe { str_arg(session_key, "session_key") }?;
+        // SAFETY: a live client or NULL; NUL-terminated strings (cursor nullable).
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
+        let (k, cur) = unsafe {
+            (
+                str_arg(session_key, "session_key")?,
+                opt_str_arg(cursor, "cursor")?,
+            )
+        };
         out_arg(json_out, "json_out")?;
         let v = c
             .client
-            .session_history(k, (limit > 0).then_some(limit), None)?;
+            .session_history(k, (limit > 0).then_some(limit), cur)?;
         // SAFETY: checked non-NULL.
         unsafe { *json_out = give_string(v.get()) };
         Ok(())
@@ -595,24 +708,61 @@ pub unsafe extern "C" fn openclaw_capabilities(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live client or NULL.
-        let c = unsafe { handle(client, "client") }?;
-        let caps = c.client.capabilities()?;
-        let tri = |x: Option<bool>| x.map_or(-1, i32::from);
-        if !version_out.is_null() {
-            // SAFETY: checked non-NULL.
-            unsafe {
-                *version_out = caps
-                    .version
-                    .as_deref()
-                    .map_or(std::ptr::null_mut(), give_string)
-            };
-        }
-        super::write_each(&[
-            (chat_out, tri(caps.chat_completions)),
-            (responses_out, tri(caps.responses)),
-        ]);
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
+        write_capabilities(
+            &c.client.capabilities()?,
+            version_out,
+            chat_out,
+            responses_out,
+        );
         Ok(())
     })
+}
+
+/// Detects what the gateway supports again, replacing the cached answer (see
+/// `openclaw_capabilities` for the out-parameters, all nullable).
+///
+/// Thread-safety: any thread; the client may be shared by many threads at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_refresh_capabilities(
+    client: *const openclaw_client,
+    version_out: *mut *mut c_char,
+    chat_out: *mut i32,
+    responses_out: *mut i32,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live client or NULL.
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
+        write_capabilities(
+            &c.client.refresh_capabilities()?,
+            version_out,
+            chat_out,
+            responses_out,
+        );
+        Ok(())
+    })
+}
+
+fn write_capabilities(
+    caps: &crate::client::Capabilities,
+    version_out: *mut *mut c_char,
+    chat_out: *mut i32,
+    responses_out: *mut i32,
+) {
+    let tri = |x: Option<bool>| x.map_or(-1, i32::from);
+    if !version_out.is_null() {
+        // SAFETY: checked non-NULL; the caller passes writable memory.
+        unsafe {
+            *version_out = caps
+                .version
+                .as_deref()
+                .map_or(std::ptr::null_mut(), give_string)
+        };
+    }
+    super::write_each(&[
+        (chat_out, tri(caps.chat_completions)),
+        (responses_out, tri(caps.responses)),
+    ]);
 }
 
 fn history_options(
@@ -645,7 +795,7 @@ pub unsafe extern "C" fn openclaw_session_history_stream(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live client; NUL-terminated string.
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         let k = unsafe { str_arg(session_key, "session_key") }?;
         let Some(cb) = callback else {
             return Err(Failure::null("callback"));
@@ -672,19 +822,13 @@ pub unsafe extern "C" fn openclaw_session_history_stream_open(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live client; NUL-terminated string.
-        let c = unsafe { handle(client, "client") }?;
+        let c = unsafe { openclaw_client::arg(client, "client") }?;
         let k = unsafe { str_arg(session_key, "session_key") }?;
         out_arg(out, "out")?;
         let s = c
             .client
             .session_history_stream(k, &history_options(token, idle_timeout_ms))?;
-        // SAFETY: checked non-NULL.
-        unsafe {
-            super::give_box(
-                out,
-                super::stream::openclaw_stream::new(super::stream::StreamSource::History(s)),
-            )
-        };
-        Ok(())
+        let s = super::stream::openclaw_stream::new(super::stream::StreamSource::History(s));
+        super::stream::openclaw_stream::give(out, s)
     })
 }

@@ -127,6 +127,13 @@ impl Failure {
             format!("argument `{name}` is NULL"),
         )
     }
+    /// A NULL handle argument, naming its C type.
+    pub(crate) fn null_handle(name: &str, c_type: &str) -> Self {
+        Self::new(
+            OPENCLAW_RESULT_NULL_ARGUMENT,
+            format!("argument `{name}` is NULL (expected a {c_type} *)"),
+        )
+    }
     pub(crate) fn utf8(name: &str) -> Self {
         Self::new(
             OPENCLAW_RESULT_INVALID_UTF8,

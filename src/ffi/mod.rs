@@ -19,6 +19,8 @@ pub mod client;
 pub mod diagnosis;
 pub mod endpoints;
 pub mod error;
+pub(crate) mod handle;
+pub(crate) mod request;
 pub mod responses;
 pub mod stream;
 pub mod ws;

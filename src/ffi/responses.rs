@@ -3,19 +3,18 @@
 //! function calls, DONE with the status and usage, LIFECYCLE for the rest).
 
 use std::ffi::{CString, c_char, c_void};
-use std::time::Duration;
 
 use super::cancel::openclaw_cancel_token;
-use super::chat::{
-    OPENCLAW_TOOL_CHOICE_AUTO, OPENCLAW_TOOL_CHOICE_FUNCTION, OPENCLAW_TOOL_CHOICE_NONE,
-    OPENCLAW_TOOL_CHOICE_REQUIRED,
-};
+use super::chat::{json_arg, role_of, tool_choice_of};
 use super::client::openclaw_client;
 use super::error::{Failure, openclaw_result};
+use super::handle::{Handle, handles, new_handle, read, with_mut, with_ref};
+use super::request::{self, Request, Routed, Timeout};
 use super::stream::{StreamSource, openclaw_event_callback, openclaw_stream};
-use super::{bytes_arg, cstring, handle, handle_mut, opt_str_arg, out_arg, run, str_arg};
-use crate::chat::{Role, ToolChoice};
-use crate::responses::{Input, InputItem, InputPart, Response, ResponsesRequest};
+use super::{bytes_arg, cstring, opt_str_arg, out_arg, run, str_arg};
+use crate::options::CallOptions;
+use crate::responses::{InputItem, InputPart, Response, ResponsesRequest};
+use crate::validate::RouteField;
 
 /// A `/v1/responses` request (opaque, mutable, single-owner). Every setter copies its input.
 pub struct openclaw_responses_request {
@@ -34,44 +33,39 @@ pub struct openclaw_response {
     calls: Vec<[CString; 3]>,
 }
 
-fn with_req(
+handles! {
+    Boxed: openclaw_responses_request, openclaw_response;
+}
+
+impl Request for openclaw_responses_request {
+    fn options(&mut self) -> &mut CallOptions {
+        &mut self.req.options
+    }
+}
+
+impl Routed for openclaw_responses_request {
+    fn route(&mut self, field: RouteField) -> Option<&mut Option<String>> {
+        let r = &mut self.req;
+        Some(match field {
+            RouteField::Target => &mut r.target,
+            RouteField::Agent => &mut r.agent_id,
+            RouteField::SessionKey => &mut r.session_key,
+            RouteField::Channel => &mut r.channel,
+            RouteField::ModelOverride => &mut r.model_override,
+        })
+    }
+    fn headers(&mut self) -> Option<&mut Vec<(String, String)>> {
+        Some(&mut self.req.extra_headers)
+    }
+}
+
+/// The body of a request setter.
+unsafe fn with_req(
     req: *mut openclaw_responses_request,
     f: impl FnOnce(&mut ResponsesRequest) -> Result<(), Failure>,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live request or NULL.
-        let r = unsafe { handle_mut(req, "req") }?;
-        f(&mut r.req)
-    })
-}
-
-fn items(r: &mut ResponsesRequest) -> &mut Vec<InputItem> {
-    if let Input::Text(t) = &r.input {
-        r.input = Input::Items(if t.is_empty() {
-            Vec::new()
-        } else {
-            vec![InputItem::Message {
-                role: Role::User,
-                content: vec![InputPart::text(t.clone())],
-            }]
-        });
-    }
-    match &mut r.input {
-        Input::Items(v) => v,
-        Input::Text(_) => unreachable!("converted above"),
-    }
-}
-
-fn add_part(r: &mut ResponsesRequest, part: InputPart) -> Result<(), Failure> {
-    match items(r).last_mut() {
-        Some(InputItem::Message { content, .. }) => {
-            content.push(part);
-            Ok(())
-        }
-        _ => Err(Failure::invalid(
-            "add a message first: parts belong to the last message",
-        )),
-    }
+    // SAFETY: forwarded contract (a live request or NULL).
+    unsafe { with_mut(req, "req", |r| f(&mut r.req)) }
 }
 
 /// A new request with no input yet. NULL only on panic. Free with
@@ -80,10 +74,8 @@ fn add_part(r: &mut ResponsesRequest, part: InputPart) -> Result<(), Failure> {
 /// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_responses_request_new() -> *mut openclaw_responses_request {
-    super::guard(std::ptr::null_mut(), || {
-        Box::into_raw(Box::new(openclaw_responses_request {
-            req: ResponsesRequest::text(""),
-        }))
+    new_handle(|| openclaw_responses_request {
+        req: ResponsesRequest::text(""),
     })
 }
 
@@ -93,7 +85,7 @@ pub extern "C" fn openclaw_responses_request_new() -> *mut openclaw_responses_re
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_responses_request_free(req: *mut openclaw_responses_request) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(req) }
+    unsafe { openclaw_responses_request::free(req) }
 }
 
 /// Appends a message item with one text part; `role` is `OPENCLAW_ROLE_SYSTEM`, `_DEVELOPER`,
@@ -106,26 +98,13 @@ pub unsafe extern "C" fn openclaw_responses_request_add_message(
     role: u32,
     text: *const c_char,
 ) -> openclaw_result {
-    with_req(req, |r| {
-        // SAFETY: NUL-terminated string.
-        let t = unsafe { str_arg(text, "text") }?;
-        let role = match role {
-            super::chat::OPENCLAW_ROLE_SYSTEM => Role::System,
-            super::chat::OPENCLAW_ROLE_DEVELOPER => Role::Developer,
-            super::chat::OPENCLAW_ROLE_USER => Role::User,
-            super::chat::OPENCLAW_ROLE_ASSISTANT => Role::Assistant,
-            _ => {
-                return Err(Failure::invalid(format!(
-                    "role {role} is not allowed in a responses message"
-                )));
-            }
-        };
-        items(r).push(InputItem::Message {
-            role,
-            content: vec![InputPart::text(t)],
-        });
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string.
+    unsafe {
+        with_req(req, |r| {
+            let t = str_arg(text, "text")?;
+            Ok(r.push_message(role_of(role)?, t)?)
+        })
+    }
 }
 
 /// Appends an image part from a URL to the last message item.
@@ -136,10 +115,12 @@ pub unsafe extern "C" fn openclaw_responses_request_add_image_url(
     req: *mut openclaw_responses_request,
     url: *const c_char,
 ) -> openclaw_result {
-    // SAFETY: NUL-terminated string.
-    with_req(req, |r| {
-        add_part(r, InputPart::image_url(unsafe { str_arg(url, "url") }?))
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string.
+    unsafe {
+        with_req(req, |r| {
+            Ok(r.push_part(InputPart::image_url(str_arg(url, "url")?))?)
+        })
+    }
 }
 
 /// Appends an image part from bytes (`mime`, e.g. `image/png`) to the last message item.
@@ -152,11 +133,13 @@ pub unsafe extern "C" fn openclaw_responses_request_add_image_bytes(
     data: *const u8,
     len: usize,
 ) -> openclaw_result {
-    with_req(req, |r| {
-        // SAFETY: NUL-terminated string and `len` readable bytes.
-        let (m, d) = unsafe { (str_arg(mime, "mime")?, bytes_arg(data, len, "data")?) };
-        add_part(r, InputPart::image_bytes(m, d.to_vec()))
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string and `len` readable bytes.
+    unsafe {
+        with_req(req, |r| {
+            let (m, d) = (str_arg(mime, "mime")?, bytes_arg(data, len, "data")?);
+            Ok(r.push_part(InputPart::image_bytes(m, d.to_vec()))?)
+        })
+    }
 }
 
 /// Appends a file part from a URL to the last message item.
@@ -167,10 +150,12 @@ pub unsafe extern "C" fn openclaw_responses_request_add_file_url(
     req: *mut openclaw_responses_request,
     url: *const c_char,
 ) -> openclaw_result {
-    // SAFETY: NUL-terminated string.
-    with_req(req, |r| {
-        add_part(r, InputPart::file_url(unsafe { str_arg(url, "url") }?))
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string.
+    unsafe {
+        with_req(req, |r| {
+            Ok(r.push_part(InputPart::file_url(str_arg(url, "url")?))?)
+        })
+    }
 }
 
 /// Appends a file part from bytes (`mime`, e.g. `text/plain` or `application/pdf`; `filename`
@@ -185,20 +170,15 @@ pub unsafe extern "C" fn openclaw_responses_request_add_file_bytes(
     len: usize,
     filename: *const c_char,
 ) -> openclaw_result {
-    with_req(req, |r| {
-        // SAFETY: NUL-terminated strings (filename nullable) and `len` readable bytes.
-        let (m, d, f) = unsafe {
-            (
-                str_arg(mime, "mime")?,
-                bytes_arg(data, len, "data")?,
-                opt_str_arg(filename, "filename")?,
-            )
-        };
-        add_part(
-            r,
-            InputPart::file_bytes(m, d.to_vec(), f.map(str::to_owned)),
-        )
-    })
+    // SAFETY: a live request or NULL; NUL-terminated strings (filename nullable) and `len`
+    // readable bytes.
+    unsafe {
+        with_req(req, |r| {
+            let (m, d) = (str_arg(mime, "mime")?, bytes_arg(data, len, "data")?);
+            let f = opt_str_arg(filename, "filename")?.map(str::to_owned);
+            Ok(r.push_part(InputPart::file_bytes(m, d.to_vec(), f))?)
+        })
+    }
 }
 
 /// Appends a `function_call_output` item answering `call_id`.
@@ -210,15 +190,16 @@ pub unsafe extern "C" fn openclaw_responses_request_add_function_call_output(
     call_id: *const c_char,
     output: *const c_char,
 ) -> openclaw_result {
-    with_req(req, |r| {
-        // SAFETY: NUL-terminated strings.
-        let (c, o) = unsafe { (str_arg(call_id, "call_id")?, str_arg(output, "output")?) };
-        items(r).push(InputItem::FunctionCallOutput {
-            call_id: c.into(),
-            output: o.into(),
-        });
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; NUL-terminated strings.
+    unsafe {
+        with_req(req, |r| {
+            r.push_item(InputItem::FunctionCallOutput {
+                call_id: str_arg(call_id, "call_id")?.into(),
+                output: str_arg(output, "output")?.into(),
+            });
+            Ok(())
+        })
+    }
 }
 
 /// Adds a client-side function tool (`description` and `parameters_json` may be NULL).
@@ -231,24 +212,18 @@ pub unsafe extern "C" fn openclaw_responses_request_add_tool(
     description: *const c_char,
     parameters_json: *const c_char,
 ) -> openclaw_result {
-    with_req(req, |r| {
-        // SAFETY: NUL-terminated strings or NULL.
-        let (n, d, p) = unsafe {
-            (
+    // SAFETY: a live request or NULL; NUL-terminated strings or NULL.
+    unsafe {
+        with_req(req, |r| {
+            let (n, d) = (
                 str_arg(name, "name")?,
                 opt_str_arg(description, "description")?,
-                opt_str_arg(parameters_json, "parameters_json")?,
-            )
-        };
-        let params = match p {
-            Some(p) => Some(serde_json::from_str(p).map_err(|e| {
-                Failure::invalid(format!("parameters_json is not valid JSON: {e}"))
-            })?),
-            None => None,
-        };
-        r.tools.push((n.into(), d.map(str::to_owned), params));
-        Ok(())
-    })
+            );
+            let params = json_arg(parameters_json, "parameters_json")?;
+            r.tools.push((n.into(), d.map(str::to_owned), params));
+            Ok(())
+        })
+    }
 }
 
 /// Sets `tool_choice` (`OPENCLAW_TOOL_CHOICE_*`; `function_name` for `_FUNCTION`).
@@ -260,61 +235,13 @@ pub unsafe extern "C" fn openclaw_responses_request_set_tool_choice(
     choice: u32,
     function_name: *const c_char,
 ) -> openclaw_result {
-    with_req(req, |r| {
-        r.tool_choice = Some(match choice {
-            OPENCLAW_TOOL_CHOICE_AUTO => ToolChoice::Auto,
-            OPENCLAW_TOOL_CHOICE_NONE => ToolChoice::None,
-            OPENCLAW_TOOL_CHOICE_REQUIRED => ToolChoice::Required,
-            // SAFETY: NUL-terminated string.
-            OPENCLAW_TOOL_CHOICE_FUNCTION => {
-                ToolChoice::Function(unsafe { str_arg(function_name, "function_name") }?.to_owned())
-            }
-            _ => return Err(Failure::invalid(format!("unknown tool choice {choice}"))),
-        });
-        Ok(())
-    })
-}
-
-/// Sets one optional string field of the request by name: `instructions`,
-/// `previous_response_id`, `user`, `target` (the `model` agent target), `agent`
-/// (`x-openclaw-agent-id`), `session_key`, `channel` or `model_override`; NULL `value` clears
-/// it. `OPENCLAW_RESULT_INVALID_ARGUMENT` for an unknown field or a value with CR/LF/NUL where
-/// it goes into a header (checked again when sent).
-///
-/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn openclaw_responses_request_set(
-    req: *mut openclaw_responses_request,
-    field: *const c_char,
-    value: *const c_char,
-) -> openclaw_result {
-    with_req(req, |r| {
-        // SAFETY: NUL-terminated strings (value nullable).
-        let (f, v) = unsafe { (str_arg(field, "field")?, opt_str_arg(value, "value")?) };
-        let v = v.map(str::to_owned);
-        let slot = match f {
-            "instructions" => &mut r.instructions,
-            "previous_response_id" => &mut r.previous_response_id,
-            "user" => &mut r.user,
-            "target" => &mut r.target,
-            "agent" => &mut r.agent_id,
-            "session_key" => &mut r.session_key,
-            "channel" => &mut r.channel,
-            "model_override" => &mut r.model_override,
-            other => {
-                return Err(Failure::invalid(format!(
-                    "unknown responses request field {other:?}"
-                )));
-            }
-        };
-        if let Some(v) = &v
-            && !matches!(f, "instructions" | "user" | "previous_response_id")
-        {
-            crate::chat::validate_header_value(f, v)?;
-        }
-        *slot = v;
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe {
+        with_req(req, |r| {
+            r.tool_choice = Some(tool_choice_of(choice, function_name)?);
+            Ok(())
+        })
+    }
 }
 
 /// Sets `max_output_tokens` (0 clears it).
@@ -325,10 +252,13 @@ pub unsafe extern "C" fn openclaw_responses_request_set_max_output_tokens(
     req: *mut openclaw_responses_request,
     max: u32,
 ) -> openclaw_result {
-    with_req(req, |r| {
-        r.max_output_tokens = (max > 0).then_some(max);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_req(req, |r| {
+            r.max_output_tokens = (max > 0).then_some(max);
+            Ok(())
+        })
+    }
 }
 
 /// Streams made with this request keep the text of the deltas (`keep` true, the default) or
@@ -341,10 +271,13 @@ pub unsafe extern "C" fn openclaw_responses_request_set_keep_text(
     req: *mut openclaw_responses_request,
     keep: bool,
 ) -> openclaw_result {
-    with_req(req, |r| {
-        r.keep_text = Some(keep);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_req(req, |r| {
+            r.keep_text = Some(keep);
+            Ok(())
+        })
+    }
 }
 
 /// The bound on the text a stream made with this request keeps, in bytes (0 = the client's,
@@ -357,10 +290,13 @@ pub unsafe extern "C" fn openclaw_responses_request_set_max_kept_bytes(
     req: *mut openclaw_responses_request,
     max: usize,
 ) -> openclaw_result {
-    with_req(req, |r| {
-        r.max_kept_bytes = (max > 0).then_some(max);
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_req(req, |r| {
+            r.max_kept_bytes = (max > 0).then_some(max);
+            Ok(())
+        })
+    }
 }
 
 /// Overrides the idle (per-read) timeout for calls with this request (ms, 0 = no limit).
@@ -371,11 +307,8 @@ pub unsafe extern "C" fn openclaw_responses_request_set_idle_timeout_ms(
     req: *mut openclaw_responses_request,
     ms: u64,
 ) -> openclaw_result {
-    with_req(req, |r| {
-        r.options = std::mem::take(&mut r.options)
-            .idle_timeout((ms > 0).then(|| Duration::from_millis(ms)));
-        Ok(())
-    })
+    // SAFETY: a live request or NULL.
+    unsafe { request::set_timeout(req, Timeout::Idle, ms) }
 }
 
 /// Attaches a cancel token (a reference is kept; the token may be freed first).
@@ -386,12 +319,245 @@ pub unsafe extern "C" fn openclaw_responses_request_set_cancel_token(
     req: *mut openclaw_responses_request,
     token: *const openclaw_cancel_token,
 ) -> openclaw_result {
-    with_req(req, |r| {
-        // SAFETY: a live token or NULL.
-        let t = unsafe { handle(token, "token") }?;
-        r.options = std::mem::take(&mut r.options).cancel_token(t.token.clone());
-        Ok(())
-    })
+    // SAFETY: a live request or NULL; a live token or NULL.
+    unsafe { request::set_cancel(req, token) }
+}
+
+/// Sets `instructions` (added to the system prompt); NULL clears it. The string is copied.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_instructions(
+    req: *mut openclaw_responses_request,
+    value: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe {
+        with_req(req, |r| {
+            r.instructions = opt_str_arg(value, "value")?.map(str::to_owned);
+            Ok(())
+        })
+    }
+}
+
+/// Sets `previous_response_id` (continue the session of that response); NULL clears it. The
+/// string is copied.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_previous_response_id(
+    req: *mut openclaw_responses_request,
+    value: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe {
+        with_req(req, |r| {
+            r.previous_response_id = opt_str_arg(value, "value")?.map(str::to_owned);
+            Ok(())
+        })
+    }
+}
+
+/// Sets `user` (a stable session per user string); NULL clears it. The string is copied.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_user(
+    req: *mut openclaw_responses_request,
+    value: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe {
+        with_req(req, |r| {
+            r.user = opt_str_arg(value, "value")?.map(str::to_owned);
+            Ok(())
+        })
+    }
+}
+
+/// Sets the `model` agent target (`openclaw`, `openclaw/<agent>`); NULL restores the default
+/// (`openclaw/<agent>` with the per-call or client agent). CR/LF/NUL are refused.
+/// Checked when set, by the rule every request kind shares:
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT` for a refused value. The string is copied.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_target(
+    req: *mut openclaw_responses_request,
+    value: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(req, RouteField::Target, value) }
+}
+
+/// Selects the agent (`x-openclaw-agent-id`, wins over the target); NULL = the client's agent.
+/// An id outside `[a-z0-9][a-z0-9_-]{0,63}` is refused.
+/// Checked when set, by the rule every request kind shares:
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT` for a refused value. The string is copied.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_agent(
+    req: *mut openclaw_responses_request,
+    value: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(req, RouteField::Agent, value) }
+}
+
+/// Sets `x-openclaw-session-key`; NULL clears it. Reserved namespaces (`subagent:`, `cron:`,
+/// `acp:`) and CR/LF/NUL are refused.
+/// Checked when set, by the rule every request kind shares:
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT` for a refused value. The string is copied.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_session_key(
+    req: *mut openclaw_responses_request,
+    value: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(req, RouteField::SessionKey, value) }
+}
+
+/// Sets `x-openclaw-message-channel`; NULL clears it. CR/LF/NUL are refused.
+/// Checked when set, by the rule every request kind shares:
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT` for a refused value. The string is copied.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_channel(
+    req: *mut openclaw_responses_request,
+    value: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(req, RouteField::Channel, value) }
+}
+
+/// Sets `x-openclaw-model` (backend model override, `provider/model`); NULL clears it. CR/LF/NUL
+/// are refused.
+/// Checked when set, by the rule every request kind shares:
+/// `OPENCLAW_RESULT_INVALID_ARGUMENT` for a refused value. The string is copied.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_model_override(
+    req: *mut openclaw_responses_request,
+    value: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL; a NUL-terminated string or NULL.
+    unsafe { request::set_route(req, RouteField::ModelOverride, value) }
+}
+
+/// Sets `x-openclaw-session-key` to `agent:<agent_id>:<key>`, checked when set
+/// (`OPENCLAW_RESULT_INVALID_ARGUMENT` for a bad agent id or a reserved key). Strings are copied.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_agent_session_key(
+    req: *mut openclaw_responses_request,
+    agent_id: *const c_char,
+    key: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL; NUL-terminated strings.
+    unsafe { request::set_agent_session_key(req, agent_id, key) }
+}
+
+/// Adds an extra header, checked when set: a name that is not an HTTP token or that the
+/// library writes itself, or CR/LF/NUL in the value, gives `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+/// Strings are copied.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_add_header(
+    req: *mut openclaw_responses_request,
+    name: *const c_char,
+    value: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL; NUL-terminated strings.
+    unsafe { request::add_header(req, name, value) }
+}
+
+/// Sets `temperature` (0–2; the gateway validates it).
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_temperature(
+    req: *mut openclaw_responses_request,
+    temperature: f64,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_req(req, |r| {
+            r.temperature = Some(temperature);
+            Ok(())
+        })
+    }
+}
+
+/// Sets `top_p` (0–1).
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_top_p(
+    req: *mut openclaw_responses_request,
+    top_p: f64,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL.
+    unsafe {
+        with_req(req, |r| {
+            r.top_p = Some(top_p);
+            Ok(())
+        })
+    }
+}
+
+/// Overrides the connect timeout for calls with this request (ms, 0 = no limit).
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_connect_timeout_ms(
+    req: *mut openclaw_responses_request,
+    ms: u64,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL.
+    unsafe { request::set_timeout(req, Timeout::Connect, ms) }
+}
+
+/// Overrides the response-headers timeout for calls with this request (ms, 0 = no limit).
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_response_timeout_ms(
+    req: *mut openclaw_responses_request,
+    ms: u64,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL.
+    unsafe { request::set_timeout(req, Timeout::Response, ms) }
+}
+
+/// Overrides the total timeout for calls with this request (ms, 0 = no limit).
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_total_timeout_ms(
+    req: *mut openclaw_responses_request,
+    ms: u64,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL.
+    unsafe { request::set_timeout(req, Timeout::Total, ms) }
+}
+
+/// Turns the client's retry policy off (`no_retry` true) or back on for calls with this request.
+///
+/// Thread-safety: change a request from one thread at a time; calls may share a finished request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_no_retry(
+    req: *mut openclaw_responses_request,
+    no_retry: bool,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL.
+    unsafe { request::set_no_retry(req, no_retry) }
 }
 
 /// Runs one turn through `/v1/responses` and writes the response to `*out` (free with
@@ -406,7 +572,12 @@ pub unsafe extern "C" fn openclaw_responses(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handles or NULL.
-        let (c, r) = unsafe { (handle(client, "client")?, handle(req, "req")?) };
+        let (c, r) = unsafe {
+            (
+                openclaw_client::arg(client, "client")?,
+                openclaw_responses_request::arg(req, "req")?,
+            )
+        };
         out_arg(out, "out")?;
         let resp = c.client.responses(&r.req)?;
         let text = resp.output_text();
@@ -422,9 +593,7 @@ pub unsafe extern "C" fn openclaw_responses(
                 .collect(),
             resp,
         };
-        // SAFETY: checked non-NULL.
-        unsafe { super::give_box(out, result) };
-        Ok(())
+        openclaw_response::give(out, result)
     })
 }
 
@@ -440,7 +609,12 @@ pub unsafe extern "C" fn openclaw_responses_stream(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handles or NULL.
-        let (c, r) = unsafe { (handle(client, "client")?, handle(req, "req")?) };
+        let (c, r) = unsafe {
+            (
+                openclaw_client::arg(client, "client")?,
+                openclaw_responses_request::arg(req, "req")?,
+            )
+        };
         let Some(cb) = callback else {
             return Err(Failure::null("callback"));
         };
@@ -461,12 +635,15 @@ pub unsafe extern "C" fn openclaw_responses_stream_open(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handles or NULL.
-        let (c, r) = unsafe { (handle(client, "client")?, handle(req, "req")?) };
+        let (c, r) = unsafe {
+            (
+                openclaw_client::arg(client, "client")?,
+                openclaw_responses_request::arg(req, "req")?,
+            )
+        };
         out_arg(out, "out")?;
         let s = openclaw_stream::new(StreamSource::Responses(c.client.responses_stream(&r.req)?));
-        // SAFETY: checked non-NULL.
-        unsafe { super::give_box(out, s) };
-        Ok(())
+        openclaw_stream::give(out, s)
     })
 }
 
@@ -476,9 +653,7 @@ pub unsafe extern "C" fn openclaw_responses_stream_open(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_id(r: *const openclaw_response) -> *const c_char {
     // SAFETY: a live response or NULL.
-    super::guard(std::ptr::null(), || {
-        unsafe { r.as_ref() }.map_or(std::ptr::null(), |r| r.id.as_ptr())
-    })
+    unsafe { read(r, std::ptr::null(), |r| r.id.as_ptr()) }
 }
 
 /// The status (`completed` or `incomplete`), owned by the response; NULL for NULL.
@@ -487,9 +662,7 @@ pub unsafe extern "C" fn openclaw_response_id(r: *const openclaw_response) -> *c
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_status(r: *const openclaw_response) -> *const c_char {
     // SAFETY: a live response or NULL.
-    super::guard(std::ptr::null(), || {
-        unsafe { r.as_ref() }.map_or(std::ptr::null(), |r| r.status.as_ptr())
-    })
+    unsafe { read(r, std::ptr::null(), |r| r.status.as_ptr()) }
 }
 
 /// Why it is incomplete (e.g. `max_output_tokens`), or NULL.
@@ -500,11 +673,11 @@ pub unsafe extern "C" fn openclaw_response_incomplete_reason(
     r: *const openclaw_response,
 ) -> *const c_char {
     // SAFETY: a live response or NULL.
-    super::guard(std::ptr::null(), || {
-        unsafe { r.as_ref() }
-            .and_then(|r| r.reason.as_ref())
-            .map_or(std::ptr::null(), |s| s.as_ptr())
-    })
+    unsafe {
+        read(r, std::ptr::null(), |r| {
+            r.reason.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
+        })
+    }
 }
 
 /// The text of all message items (NUL-terminated; `len_out` nullable), owned by the response.
@@ -515,17 +688,13 @@ pub unsafe extern "C" fn openclaw_response_output_text(
     r: *const openclaw_response,
     len_out: *mut usize,
 ) -> *const c_char {
-    super::guard(std::ptr::null(), || {
-        // SAFETY: a live response or NULL.
-        let Some(r) = (unsafe { r.as_ref() }) else {
-            return std::ptr::null();
-        };
-        if !len_out.is_null() {
-            // SAFETY: checked non-NULL.
-            unsafe { *len_out = r.text_len };
-        }
-        r.text.as_ptr()
-    })
+    // SAFETY: a live response or NULL; `len_out` NULL or writable.
+    unsafe {
+        read(r, std::ptr::null(), |r| {
+            super::write_each(&[(len_out, r.text_len)]);
+            r.text.as_ptr()
+        })
+    }
 }
 
 /// Writes input/output/total tokens; false (nothing written) when absent. Out-pointers nullable.
@@ -538,18 +707,20 @@ pub unsafe extern "C" fn openclaw_response_usage(
     output_tokens: *mut u64,
     total_tokens: *mut u64,
 ) -> bool {
-    super::guard(false, || {
-        // SAFETY: a live response or NULL.
-        let Some(u) = unsafe { r.as_ref() }.and_then(|r| r.resp.usage) else {
-            return false;
-        };
-        super::write_each(&[
-            (input_tokens, u.input_tokens),
-            (output_tokens, u.output_tokens),
-            (total_tokens, u.total_tokens),
-        ]);
-        true
-    })
+    // SAFETY: a live response or NULL; out-pointers NULL or writable.
+    unsafe {
+        read(r, false, |r| {
+            let Some(u) = r.resp.usage else {
+                return false;
+            };
+            super::write_each(&[
+                (input_tokens, u.input_tokens),
+                (output_tokens, u.output_tokens),
+                (total_tokens, u.total_tokens),
+            ]);
+            true
+        })
+    }
 }
 
 /// Number of function calls to run (0 for NULL).
@@ -560,7 +731,7 @@ pub unsafe extern "C" fn openclaw_response_function_call_count(
     r: *const openclaw_response,
 ) -> usize {
     // SAFETY: a live response or NULL.
-    super::guard(0, || unsafe { r.as_ref() }.map_or(0, |r| r.calls.len()))
+    unsafe { read(r, 0, |r| r.calls.len()) }
 }
 
 /// Function call `index`: its call id, name and JSON arguments (out-pointers nullable; strings
@@ -575,19 +746,20 @@ pub unsafe extern "C" fn openclaw_response_function_call(
     name: *mut *const c_char,
     arguments_json: *mut *const c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live response or NULL.
-        let r = unsafe { handle(r, "r") }?;
-        let c = r.calls.get(index).ok_or_else(|| {
-            Failure::invalid(format!("function call index {index} is out of range"))
-        })?;
-        super::write_each(&[
-            (call_id, c[0].as_ptr()),
-            (name, c[1].as_ptr()),
-            (arguments_json, c[2].as_ptr()),
-        ]);
-        Ok(())
-    })
+    // SAFETY: a live response or NULL; out-pointers NULL or writable.
+    unsafe {
+        with_ref(r, "r", |r| {
+            let c = r.calls.get(index).ok_or_else(|| {
+                Failure::invalid(format!("function call index {index} is out of range"))
+            })?;
+            super::write_each(&[
+                (call_id, c[0].as_ptr()),
+                (name, c[1].as_ptr()),
+                (arguments_json, c[2].as_ptr()),
+            ]);
+            Ok(())
+        })
+    }
 }
 
 /// Frees a response. NULL is accepted.
@@ -596,5 +768,5 @@ pub unsafe extern "C" fn openclaw_response_function_call(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_response_free(r: *mut openclaw_response) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(r) }
+    unsafe { openclaw_response::free(r) }
 }

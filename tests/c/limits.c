@@ -108,7 +108,7 @@ int main(int argc, char **argv) {
         if (rc == OPENCLAW_RESULT_OK) rc = json_out(openclaw_tool_invoke(c, call, &json), &json);
         openclaw_tool_call_free(call);
     } else if (strcmp(mode, "history") == 0) {
-        rc = json_out(openclaw_session_history(c, "agent:main:k", 0, &json), &json);
+        rc = json_out(openclaw_session_history(c, "agent:main:k", 0, NULL, &json), &json);
     } else if (strcmp(mode, "history_stream") == 0) {
         rc = openclaw_session_history_stream_open(c, "agent:main:k", NULL, 0, &s);
         if (rc == OPENCLAW_RESULT_OK) rc = drain(s);

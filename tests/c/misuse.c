@@ -59,7 +59,7 @@ int main(int argc, char **argv) {
     CHECK(openclaw_stream_next(NULL, NULL) == OPENCLAW_RESULT_NULL_ARGUMENT);
     CHECK(openclaw_tool_invoke(NULL, NULL, NULL) == OPENCLAW_RESULT_NULL_ARGUMENT);
     CHECK(openclaw_check_connection(NULL, NULL) == OPENCLAW_RESULT_NULL_ARGUMENT);
-    CHECK(openclaw_client_update_token(NULL, "x") == OPENCLAW_RESULT_NULL_ARGUMENT);
+    CHECK(openclaw_client_update_secret(NULL, "x") == OPENCLAW_RESULT_NULL_ARGUMENT);
     CHECK(openclaw_chat_result_text(NULL, NULL) == NULL);
     CHECK(openclaw_stream_text(NULL, NULL) == NULL);
     openclaw_client_free(NULL);

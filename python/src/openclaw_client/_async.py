@@ -271,9 +271,9 @@ class AsyncClient:
         """What the gateway supports (see :meth:`Client.capabilities`)."""
         return await self._plain(self._client.capabilities)
 
-    async def update_token(self, token: Optional[str]) -> None:
-        """Replaces the token for later calls (see :meth:`Client.update_token`)."""
-        await self._plain(self._client.update_token, token)
+    async def update_secret(self, secret: Optional[str]) -> None:
+        """Replaces the secret for later calls (see :meth:`Client.update_secret`)."""
+        await self._plain(self._client.update_secret, secret)
 
     async def aclose(self) -> None:
         """Closes the client (freed once the calls still running have returned)."""

@@ -420,10 +420,11 @@ class Client:
         with self._use() as c:
             return take_string(lib.openclaw_client_discovery_text(c)) or ""
 
-    def update_token(self, token: Optional[str]) -> None:
-        """Replaces the token for later calls (calls in flight keep the old one)."""
+    def update_secret(self, secret: Optional[str]) -> None:
+        """Replaces the secret (token or password) for later calls (calls in flight keep the
+        old one); ``None`` or ``""`` removes it."""
         with self._use() as c:
-            check(lib.openclaw_client_update_token(c, cstr(token)))
+            check(lib.openclaw_client_update_secret(c, cstr(secret)))
 
     # -- chat -----------------------------------------------------------------------------
 
@@ -668,15 +669,15 @@ class Client:
                         req, _role(m.get("role", "user")), cstr(m.get("content") or "")
                     )
                 )
-            for field, value in (
-                ("instructions", instructions),
-                ("previous_response_id", previous_response_id),
-                ("user", user),
-                ("session_key", session_key),
-                ("agent", agent),
+            for setter, value in (
+                (lib.openclaw_responses_request_set_instructions, instructions),
+                (lib.openclaw_responses_request_set_previous_response_id, previous_response_id),
+                (lib.openclaw_responses_request_set_user, user),
+                (lib.openclaw_responses_request_set_session_key, session_key),
+                (lib.openclaw_responses_request_set_agent, agent),
             ):
                 if value is not None:
-                    check(lib.openclaw_responses_request_set(req, cstr(field), cstr(value)))
+                    check(setter(req, cstr(value)))
             if max_output_tokens is not None:
                 check(lib.openclaw_responses_request_set_max_output_tokens(req, max_output_tokens))
             if cancel is not None:
