@@ -2,8 +2,7 @@
 """Fails when a `pub fn` of `Client` (an `impl Client` block in src/client/*.rs) has no row in
 the Rust -> C table, or when a C function the table names is not in the header.
 
-The table is the one under the heading "Rust → C" in README.md, or in NOTES-h7.md until the
-README folds it in. A row starts with "| `Client::name`".
+The table is the one under the heading "Rust → C" in README.md. A row starts with "| `Client::name`".
 """
 import glob
 import re
@@ -23,12 +22,14 @@ def client_methods():
 
 
 def table_text():
-    for name in ("README.md", "NOTES-h7.md"):
+    for name in ("README.md",):
         p = ROOT / name
         if p.exists() and "Rust → C" in p.read_text():
             text = p.read_text()
-            return name, text[text.index("Rust → C"):]
-    sys.exit("check_c_table: no 'Rust → C' table in README.md or NOTES-h7.md")
+            start = text.index("Rust → C")
+            end = text.find("\n## ", start)
+            return name, text[start : end if end > 0 else None]
+    sys.exit("check_c_table: no 'Rust → C' table in README.md")
 
 
 def main():

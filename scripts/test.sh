@@ -9,6 +9,7 @@ cd "$ROOT"
 cargo fmt --all -- --check
 scripts/header.sh --check
 python3 scripts/check_layers.py
+python3 scripts/check_c_table.py
 cargo clippy --all-targets --quiet -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo test
