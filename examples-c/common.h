@@ -23,6 +23,17 @@ static inline void print_error(const char *what, openclaw_result rc) {
 static inline const openclaw_client *example_client(int argc, char **argv, int *first_arg) {
     const char *url = NULL, *token = NULL;
     int i = 1;
+    for (int a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "-h") == 0 || strcmp(argv[a], "--help") == 0) {
+            printf("usage: %s [-u URL] [-t TOKEN] [arguments]\n"
+                   "  -u URL    gateway base URL, e.g. http://127.0.0.1:18789 (default: discovery:\n"
+                   "            OPENCLAW_GATEWAY_URL, then ~/.openclaw/openclaw.json, then 127.0.0.1:18789)\n"
+                   "  -t TOKEN  gateway token or password (default: OPENCLAW_GATEWAY_TOKEN / the config)\n"
+                   "The example's own arguments are described at the top of its source in examples-c/.\n",
+                   argv[0]);
+            exit(0);
+        }
+    }
     while (i + 1 < argc && argv[i][0] == '-' && argv[i][1] != '\0' && argv[i][2] == '\0') {
         if (argv[i][1] == 'u') url = argv[i + 1];
         else if (argv[i][1] == 't') token = argv[i + 1];

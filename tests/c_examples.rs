@@ -613,3 +613,30 @@ fn cpp_header_exceptions_moves_cancellation_and_streams_pass_under_valgrind() {
         stderr(&o)
     );
 }
+
+#[test]
+fn every_example_answers_help_without_contacting_a_gateway() {
+    for name in [
+        "chat",
+        "stream",
+        "tools",
+        "cancel",
+        "check",
+        "responses",
+        "stream_cpp",
+    ] {
+        for flag in ["-h", "--help"] {
+            // A URL that would fail if anything were sent: help must not get that far.
+            let o = Command::new(example(name))
+                .args(["-u", "http://127.0.0.1:9", flag])
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(0), "{name} {flag}: {}", stderr(&o));
+            let out = stdout(&o);
+            assert!(
+                out.starts_with("usage: ") && out.contains("-u URL"),
+                "{name}: {out}"
+            );
+        }
+    }
+}
