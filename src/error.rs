@@ -877,3 +877,136 @@ fn cut_note(shown: &str, total: usize) -> String {
         shown.len()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Timeouts;
+    use std::io;
+
+    fn timeouts() -> Timeouts {
+        Timeouts {
+            connect: Some(Duration::from_millis(1)),
+            response: Some(Duration::from_millis(2)),
+            idle: Some(Duration::from_millis(3)),
+            total: Some(Duration::from_millis(4)),
+        }
+    }
+
+    fn map(e: ureq::Error) -> Error {
+        Error::from_ureq(e, "http://gw", &timeouts())
+    }
+
+    /// Each ureq timeout is reported as the phase it belongs to, with that phase's limit.
+    #[test]
+    fn timeouts_name_their_phase_and_limit() {
+        use ureq::Timeout as T;
+        let cases = [
+            (T::Resolve, TimeoutPhase::Connect, 1),
+            (T::Connect, TimeoutPhase::Connect, 1),
+            (T::SendRequest, TimeoutPhase::Response, 2),
+            (T::SendBody, TimeoutPhase::Response, 2),
+            (T::RecvResponse, TimeoutPhase::Response, 2),
+            (T::PerRead, TimeoutPhase::Idle, 3),
+            (T::RecvBody, TimeoutPhase::Idle, 3),
+            (T::Global, TimeoutPhase::Total, 4),
+        ];
+        for (which, phase, ms) in cases {
+            match map(ureq::Error::Timeout(which)) {
+                Error::Timeout {
+                    phase: p, limit, ..
+                } => {
+                    assert_eq!(
+                        (p, limit),
+                        (phase, Some(Duration::from_millis(ms))),
+                        "{which:?}"
+                    )
+                }
+                other => panic!("{which:?}: {other:?}"),
+            }
+        }
+    }
+
+    fn connect_failure(e: &Error) -> Option<ConnectFailure> {
+        match e {
+            Error::Connect { failure, .. } => Some(*failure),
+            _ => None,
+        }
+    }
+
+    /// OS errors: not found is DNS, refused is refused; a reset or EOF after the connect step
+    /// is a lost connection, but the same error marked as raised before sending is a connect
+    /// failure (safe to retry).
+    #[test]
+    fn io_errors_map_to_connect_failures_or_a_lost_connection() {
+        use io::ErrorKind as K;
+        let io = |k: K| ureq::Error::Io(io::Error::new(k, "os"));
+        assert_eq!(
+            connect_failure(&map(io(K::NotFound))),
+            Some(ConnectFailure::Dns)
+        );
+        assert_eq!(
+            connect_failure(&map(io(K::ConnectionRefused))),
+            Some(ConnectFailure::Refused)
+        );
+        assert_eq!(
+            connect_failure(&map(io(K::Other))),
+            Some(ConnectFailure::Other)
+        );
+        for k in [
+            K::ConnectionReset,
+            K::ConnectionAborted,
+            K::UnexpectedEof,
+            K::BrokenPipe,
+        ] {
+            assert!(
+                matches!(map(io(k)), Error::ConnectionLost { .. }),
+                "{k:?} after the connect"
+            );
+            let before = ureq::Error::Io(io::Error::new(k, NotSent::Connect("reset".into())));
+            assert_eq!(
+                connect_failure(&map(before)),
+                Some(ConnectFailure::Closed),
+                "{k:?} before sending"
+            );
+        }
+        assert_eq!(
+            connect_failure(&map(ureq::Error::HostNotFound)),
+            Some(ConnectFailure::Dns)
+        );
+        assert_eq!(
+            connect_failure(&map(ureq::Error::ConnectionFailed)),
+            Some(ConnectFailure::Refused)
+        );
+        let handshake = ureq::Error::Io(io::Error::new(
+            K::ConnectionReset,
+            NotSent::Handshake("closed".into()),
+        ));
+        assert!(matches!(
+            map(handshake),
+            Error::Tls {
+                plain_http: true,
+                ..
+            }
+        ));
+        let cancelled = ureq::Error::Io(io::Error::new(K::Interrupted, NotSent::Cancelled));
+        assert!(matches!(map(cancelled), Error::Cancelled { .. }));
+    }
+
+    #[test]
+    fn partial_text_is_counted_in_the_message() {
+        let t = |partial: &str| {
+            Error::Truncated {
+                partial: partial.into(),
+                reason: "r".into(),
+            }
+            .to_string()
+        };
+        assert_eq!(t(""), "stream truncated: r");
+        assert_eq!(t("a"), "stream truncated: r (1 byte of text had arrived)");
+        assert_eq!(
+            t("abc"),
+            "stream truncated: r (3 bytes of text had arrived)"
+        );
+    }
+}
