@@ -13,6 +13,8 @@
 #   --timeout SECS   per-mutant test timeout (default 60)
 #   --shard K/N      test only shard K of N (round-robin), e.g. to split a big run
 #   --iterate        re-test only what the previous run in --out did not catch
+#   --only LIST      test only the mutants named in LIST, one per line as cargo-mutants prints
+#                    them (e.g. a previous run's missed.txt + timeout.txt, after adding tests)
 #   --tests "T..."   test targets (default: lib sse stream pinned client beyond_chat hardening
 #                    hostile c_api tls); `lib` is the unit tests, others are tests/T.rs
 #   --out DIR        where mutants.out goes (default target/mutants-out)
@@ -26,7 +28,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-budget=1800 timeout=60 shard="" lines=0 iterate=0 list=0
+budget=1800 timeout=60 shard="" lines=0 iterate=0 list=0 only=""
 tests="lib sse stream pinned client beyond_chat hardening hostile c_api tls"
 out="$ROOT/target/mutants-out"
 files=()
@@ -37,10 +39,11 @@ while [ $# -gt 0 ]; do
     --shard) shard=$2; shift 2 ;;
     --lines) lines=1; shift ;;
     --iterate) iterate=1; shift ;;
+    --only) only=$2; shift 2 ;;
     --tests) tests=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --list) list=1; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     -*) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
     *) files+=("$1"); shift ;;
     esac
@@ -68,14 +71,25 @@ else
 fi
 [ -n "$shard" ] && args+=(--shard "$shard" --sharding round-robin)
 [ "$iterate" = 1 ] && args+=(--iterate)
+if [ -n "$only" ]; then
+    while IFS= read -r name; do
+        [ -n "$name" ] || continue
+        # An exact match of the name: escape every regex metacharacter.
+        args+=(--re "^$(printf '%s' "$name" | sed 's/[][\\.^$*+?(){}|/]/\\&/g')\$")
+    done <"$only"
+fi
+# The targets go to every cargo invocation (--cargo-arg): arguments after `--` would reach
+# only the test runs, and each mutant's build would still link every test binary.
+for t in $tests; do
+    if [ "$t" = lib ]; then
+        args+=(--cargo-arg=--lib)
+    elif [ -f "tests/$t.rs" ]; then
+        args+=("--cargo-arg=--test=$t")
+    fi
+done
 if [ "$list" = 1 ]; then
     exec cargo "${args[@]}" --list
 fi
-
-targets=()
-for t in $tests; do
-    if [ "$t" = lib ]; then targets+=(--lib); elif [ -f "tests/$t.rs" ]; then targets+=(--test "$t"); fi
-done
 
 # One job; no debug info (linking the test binaries is most of each mutant's build); the
 # dependencies are built once into their own target directory (MUTANTS_TARGET_DIR) and
@@ -85,7 +99,7 @@ export CARGO_TARGET_DIR="${MUTANTS_TARGET_DIR:-$ROOT/target/mutants-target}"
 mkdir -p "$out"
 echo "mutants.sh: ${files[*]:-changed lines since $base}; tests: $tests; budget ${budget}s" >&2
 set +e
-timeout -s INT -k 120 "$budget" cargo "${args[@]}" -- "${targets[@]}" >"$out/run.log" 2>&1
+timeout -s INT -k 120 "$budget" cargo "${args[@]}" >"$out/run.log" 2>&1
 rc=$?
 set -e
 [ "$rc" = 124 ] && echo "mutants.sh: the time budget of ${budget}s ran out; partial results" >&2
