@@ -993,6 +993,76 @@ mod tests {
         assert!(matches!(map(cancelled), Error::Cancelled { .. }));
     }
 
+    /// Partial text is attached once: an error that already carries text keeps it.
+    #[test]
+    fn with_partial_fills_only_an_empty_partial_text() {
+        let e = Error::Cancelled {
+            partial: String::new(),
+        }
+        .with_partial("abc");
+        assert_eq!(e.partial_text(), "abc");
+        assert_eq!(e.with_partial("xyz").partial_text(), "abc");
+        // Errors without partial text are left alone.
+        let e = Error::invalid("x").with_partial("abc");
+        assert_eq!(e.partial_text(), "");
+    }
+
+    /// The marker's text is the OS error text it carries (what an `io::Error` wrapping it shows).
+    #[test]
+    fn not_sent_displays_its_text() {
+        let io = io::Error::new(
+            io::ErrorKind::ConnectionRefused,
+            NotSent::Connect("refused".into()),
+        );
+        assert_eq!(io.to_string(), "refused");
+        assert_eq!(NotSent::Handshake("reset".into()).to_string(), "reset");
+        assert_eq!(NotSent::Cancelled.to_string(), "cancelled");
+    }
+
+    /// Runs `f` on a thread; a hang guard (the work takes microseconds).
+    fn within<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(f()));
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("still running after 10 s (hang guard)")
+    }
+
+    /// Texts up to 8 KiB are kept whole; longer ones are cut at a character boundary, never
+    /// inside a character, with the full length noted.
+    #[test]
+    fn error_texts_are_capped_at_8_kib_on_a_character_boundary() {
+        assert_eq!(MAX_ERROR_TEXT_BYTES, 8 * 1024);
+        let max = MAX_ERROR_TEXT_BYTES;
+        let exact = "a".repeat(max);
+        assert_eq!(capped_text(&exact), exact);
+        assert_eq!(capped_bytes(exact.as_bytes()), exact);
+        // `é` (2 bytes) straddles the limit: the cut falls before it.
+        let text = format!("{}é{}", "a".repeat(max - 1), "b".repeat(10));
+        let want = format!(
+            "{}… [cut: {} bytes in all, the first {} shown]",
+            "a".repeat(max - 1),
+            max + 11,
+            max - 1
+        );
+        let t = text.clone();
+        assert_eq!(within(move || capped_text(&t)), want);
+        let t = text.clone();
+        assert_eq!(within(move || capped_bytes(t.as_bytes())), want);
+        // Invalid bytes before the limit are replaced, not cut at.
+        let mut bytes = vec![0xFF];
+        bytes.extend(std::iter::repeat_n(b'a', max));
+        let shown = capped_bytes(&bytes);
+        assert!(
+            shown.starts_with('\u{FFFD}')
+                && shown.ends_with(&format!(
+                    "[cut: {} bytes in all, the first {} shown]",
+                    max + 1,
+                    max + 2
+                )),
+            "{shown}"
+        );
+    }
+
     #[test]
     fn partial_text_is_counted_in_the_message() {
         let t = |partial: &str| {

@@ -771,7 +771,7 @@ fn error_accessors_of_every_gateway_error() {
         message: "m".into(),
         requires_approval: false,
     };
-    let cases: Vec<(Error, Option<u16>, Option<&str>)> = vec![
+    let mut cases: Vec<(Error, Option<u16>, Option<&str>)> = vec![
         (
             Error::Unauthorized {
                 message: "m".into(),
@@ -816,6 +816,22 @@ fn error_accessors_of_every_gateway_error() {
             None,
         ),
     ];
+    for code in ["AUTH_TOKEN_MISMATCH", "PAIRING_REQUIRED"] {
+        let ws = if code.starts_with("AUTH") {
+            Error::WsAuth {
+                detail_code: code.into(),
+                message: "m".into(),
+                next_step: None,
+            }
+        } else {
+            Error::PairingRequired {
+                detail_code: code.into(),
+                message: "m".into(),
+                next_step: None,
+            }
+        };
+        cases.push((ws, None, Some(code)));
+    }
     for (e, status, error_type) in cases {
         assert_eq!(
             (e.http_status(), e.error_type()),
@@ -884,5 +900,30 @@ mod c {
             );
             openclaw_client_free(c);
         }
+    }
+}
+
+/// A disabled endpoint's error names it by method and path, and the config key that enables it.
+#[test]
+fn a_disabled_endpoint_is_named_in_the_message() {
+    for (endpoint, named, key) in [
+        (
+            Endpoint::Responses,
+            "POST /v1/responses",
+            "gateway.http.endpoints.responses.enabled",
+        ),
+        (
+            Endpoint::ChatCompletions,
+            "POST /v1/chat/completions",
+            "gateway.http.endpoints.chatCompletions.enabled",
+        ),
+    ] {
+        let e = Error::NotEnabled {
+            endpoint,
+            status: 404,
+            detail: "HTTP 404 text/plain".into(),
+        };
+        let text = e.to_string();
+        assert!(text.contains(named) && text.contains(key), "{text}");
     }
 }
