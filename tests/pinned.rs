@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use openclaw_client::sse::{
-    DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_LINE_BYTES, EventReader, Limits, LineReader, SseError,
+    DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_KEPT_BYTES, DEFAULT_MAX_LINE_BYTES, EventReader, Limits,
+    LineReader, SseError,
 };
 use openclaw_client::{
     ChatEvent, ChatRequest, ChatStream, Client, Endpoint, Error, ErrorKind, FinishReason,
@@ -125,10 +126,15 @@ fn event_too_large<T: std::fmt::Debug>(r: Result<T, SseError>, want: usize) {
 fn default_limits_are_32_mib_per_line_and_64_mib_per_event() {
     assert_eq!(DEFAULT_MAX_LINE_BYTES, 32 * 1024 * 1024);
     assert_eq!(DEFAULT_MAX_EVENT_BYTES, 64 * 1024 * 1024);
+    assert_eq!(DEFAULT_MAX_KEPT_BYTES, 64 * 1024 * 1024);
     let d = Limits::default();
     assert_eq!(
-        (d.max_line_bytes, d.max_event_bytes),
-        (DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_EVENT_BYTES)
+        (d.max_line_bytes, d.max_event_bytes, d.max_kept_bytes),
+        (
+            DEFAULT_MAX_LINE_BYTES,
+            DEFAULT_MAX_EVENT_BYTES,
+            DEFAULT_MAX_KEPT_BYTES
+        )
     );
 }
 
