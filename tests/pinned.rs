@@ -36,6 +36,8 @@ struct Parts {
     parts: VecDeque<Vec<u8>>,
     pos: usize,
     interrupts: usize,
+    /// fill_buf calls so far: a reader polled forever is a livelock, failed at once.
+    polls: usize,
 }
 
 impl Parts {
@@ -44,6 +46,7 @@ impl Parts {
             parts: parts.iter().map(|p| p.as_ref().to_vec()).collect(),
             pos: 0,
             interrupts: 0,
+            polls: 0,
         }
     }
     fn interrupted(mut self, n: usize) -> Parts {
@@ -67,6 +70,11 @@ impl Read for Parts {
 
 impl BufRead for Parts {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.polls += 1;
+        assert!(
+            self.polls < 100_000,
+            "the reader is polled forever (livelock)"
+        );
         if self.interrupts > 0 {
             self.interrupts -= 1;
             return Err(io::ErrorKind::Interrupted.into());
@@ -91,6 +99,7 @@ fn lines<P: AsRef<[u8]>>(parts: &[P], max: usize) -> Result<Vec<String>, SseErro
     let mut out = Vec::new();
     while let Some(l) = r.next_line()? {
         out.push(String::from_utf8_lossy(l).into_owned());
+        assert!(out.len() < 1000, "endless lines (livelock)");
     }
     Ok(out)
 }
@@ -932,4 +941,19 @@ fn a_disabled_endpoint_is_named_in_the_message() {
         let text = e.to_string();
         assert!(text.contains(named) && text.contains(key), "{text}");
     }
+}
+
+#[test]
+fn a_borrowed_event_copies_into_an_owned_one() {
+    let mut r = EventReader::new(&b"event: e\nid: 7\nretry: 9\ndata: a\ndata: b\n\n"[..]);
+    let owned = r.next_event().unwrap().unwrap().to_owned_event();
+    assert_eq!(
+        (
+            owned.event_type.as_str(),
+            owned.data.as_str(),
+            &*owned.id,
+            owned.retry
+        ),
+        ("e", "a\nb", "7", Some(9))
+    );
 }
