@@ -305,8 +305,9 @@ fn chat(parts: &[String]) -> ChatStream<Parts> {
     ChatStream::from_reader(Parts::new(parts), Limits::default())
 }
 
+/// Every event of the stream; at most 1000 (an endless repetition fails at once, not as a hang).
 fn events_of(parts: &[String]) -> Vec<ChatEvent> {
-    chat(parts).collect::<Result<_, _>>().unwrap()
+    chat(parts).take(1000).collect::<Result<_, _>>().unwrap()
 }
 
 /// A real chunk of the gateway's stream (docs: /work/shared/TRANSCRIPT.md).
@@ -956,4 +957,87 @@ fn a_borrowed_event_copies_into_an_owned_one() {
         ),
         ("e", "a\nb", "7", Some(9))
     );
+}
+
+#[test]
+fn the_kept_bytes_limit_holds_exactly_for_tool_call_ids_and_names() {
+    // Id and name are 4 + 2 bytes: a limit of 6 keeps them, 5 does not.
+    let parts = [
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call\",\"function\":{\"name\":\"fn\",\"arguments\":\"\"}}]}}]}\n\n".to_string(),
+        DONE.to_string(),
+    ];
+    let mut s = chat(&parts);
+    s.max_kept_bytes(6);
+    let r = s.collect_reply().unwrap();
+    assert_eq!(
+        (r.tool_calls[0].id.as_str(), r.tool_calls[0].name.as_str()),
+        ("call", "fn")
+    );
+    let mut s = chat(&parts);
+    s.max_kept_bytes(5);
+    assert_eq!(
+        s.collect_reply().unwrap_err().kind(),
+        ErrorKind::LimitExceeded
+    );
+}
+
+#[test]
+fn once_the_kept_bytes_limit_is_reached_nothing_more_is_kept() {
+    // The reasoning is cut before `é` (4 of 5 bytes used); the content of the same chunk
+    // would fit the byte left, but nothing more is kept once something did not fit.
+    let parts = [
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"abcdé\",\"content\":\"x\"}}]}\n\n".to_string(),
+        DONE.to_string(),
+    ];
+    let mut s = chat(&parts);
+    s.max_kept_bytes(5);
+    let events: Vec<ChatEvent> = (&mut s)
+        .take(10)
+        .map(|e| e.unwrap_or(ChatEvent::Done { empty: true }))
+        .collect();
+    assert_eq!(
+        events[..2],
+        [
+            ChatEvent::Reasoning("abcdé".into()),
+            ChatEvent::Content("x".into())
+        ]
+    );
+    let r = s.reply();
+    assert_eq!((r.reasoning.as_str(), r.content.as_str()), ("abcd", ""));
+}
+
+#[test]
+fn a_chunk_that_is_not_json_is_quoted_in_the_protocol_error() {
+    let e = chat(&["data: not json\n\n".to_string()])
+        .collect_reply()
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Protocol);
+    let text = e.to_string();
+    assert!(
+        text.contains("\"not json\"") && !text.contains('…'),
+        "{text}"
+    );
+    // Longer data is cut at 120 characters with an ellipsis.
+    let long = "x".repeat(121);
+    let e = chat(&[format!("data: {long}\n\n")])
+        .collect_reply()
+        .unwrap_err();
+    assert!(
+        e.to_string().contains(&format!("\"{}…\"", "x".repeat(120))),
+        "{e}"
+    );
+    let exact = "x".repeat(120);
+    let e = chat(&[format!("data: {exact}\n\n")])
+        .collect_reply()
+        .unwrap_err();
+    assert!(e.to_string().contains(&format!("\"{exact}\"")), "{e}");
+}
+
+#[test]
+fn a_stream_reports_its_http_status() {
+    assert_eq!(chat(&[DONE.to_string()]).status(), 200);
+    let gw = MockGateway::start(|_| Reply::sse(&[DONE]));
+    let c = Client::builder().base_url(&gw.url).build().unwrap();
+    let s = c.chat_stream(&ChatRequest::user_message("x")).unwrap();
+    assert_eq!(s.status(), 200);
 }
