@@ -870,6 +870,33 @@ mod c {
     }
 
     #[test]
+    fn every_websocket_result_code_has_its_name() {
+        for (code, name) in [
+            (OPENCLAW_RESULT_WS_AUTH, "OPENCLAW_RESULT_WS_AUTH"),
+            (
+                OPENCLAW_RESULT_WS_MISSING_SCOPE,
+                "OPENCLAW_RESULT_WS_MISSING_SCOPE",
+            ),
+            (
+                OPENCLAW_RESULT_WS_PROTOCOL_MISMATCH,
+                "OPENCLAW_RESULT_WS_PROTOCOL_MISMATCH",
+            ),
+            (
+                OPENCLAW_RESULT_WS_PAIRING_REQUIRED,
+                "OPENCLAW_RESULT_WS_PAIRING_REQUIRED",
+            ),
+            (OPENCLAW_RESULT_WS_RPC_ERROR, "OPENCLAW_RESULT_WS_RPC_ERROR"),
+            (
+                OPENCLAW_RESULT_WS_DISCONNECTED,
+                "OPENCLAW_RESULT_WS_DISCONNECTED",
+            ),
+        ] {
+            let got = unsafe { CStr::from_ptr(openclaw_result_name(code)) };
+            assert_eq!(got.to_str().unwrap(), name);
+        }
+    }
+
+    #[test]
     fn retry_after_ms_is_minus_one_after_a_failure_without_retry_after() {
         let gw = MockGateway::start(|r| {
             if r.json()["messages"][0]["content"] == "limited" {
@@ -1040,4 +1067,25 @@ fn a_stream_reports_its_http_status() {
     let c = Client::builder().base_url(&gw.url).build().unwrap();
     let s = c.chat_stream(&ChatRequest::user_message("x")).unwrap();
     assert_eq!(s.status(), 200);
+}
+
+#[test]
+fn a_responses_stream_keeps_its_text_so_far() {
+    let ev = |t: &str, d: &str| format!("event: {t}\ndata: {d}\n\n");
+    let parts = [
+        ev(
+            "response.output_text.delta",
+            r#"{"type":"response.output_text.delta","delta":"ab"}"#,
+        ),
+        ev(
+            "response.output_text.delta",
+            r#"{"type":"response.output_text.delta","delta":"c"}"#,
+        ),
+    ];
+    let mut s = openclaw_client::ResponseStream::from_reader(Parts::new(&parts), Limits::default());
+    s.next().unwrap().unwrap();
+    s.next().unwrap().unwrap();
+    assert_eq!(s.text_so_far(), "abc");
+    let e = s.next().unwrap().unwrap_err();
+    assert_eq!((e.kind(), e.partial_text()), (ErrorKind::Truncated, "abc"));
 }
