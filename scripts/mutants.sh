@@ -105,7 +105,7 @@ set -e
 [ "$rc" = 124 ] && echo "mutants.sh: the time budget of ${budget}s ran out; partial results" >&2
 
 m="$out/mutants.out"
-count() { [ -f "$m/$1.txt" ] && grep -c . "$m/$1.txt" || echo 0; }
+count() { if [ -f "$m/$1.txt" ]; then grep -c . "$m/$1.txt" || true; else echo 0; fi; }
 echo "caught=$(count caught) missed=$(count missed) timeout=$(count timeout) unviable=$(count unviable)"
 for kind in missed timeout; do
     if [ -s "$m/$kind.txt" ]; then
