@@ -158,7 +158,13 @@ fn responses_failures_incomplete_and_disabled() {
         e.to_string()
             .contains("gateway.http.endpoints.responses.enabled")
     );
-    assert!(c.responses(&ResponsesRequest::items(vec![])).is_err());
+    // Empty input is refused before anything is sent (the mock would answer it with a 404).
+    let sent = gw.requests().len();
+    let e = c.responses(&ResponsesRequest::items(vec![])).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    let e = c.responses(&ResponsesRequest::text("")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert_eq!(gw.requests().len(), sent, "nothing may be sent");
 }
 
 fn sse_events(events: &[(&str, serde_json::Value)]) -> Vec<String> {
@@ -321,11 +327,16 @@ fn embeddings_float_and_base64() {
         .embeddings(&EmbeddingsRequest::new(["x"]).base64(true))
         .unwrap();
     assert_eq!(e.vectors, vec![vec![1.5, -2.0, 0.25]]);
-    assert!(
-        c.embeddings(&EmbeddingsRequest::new(Vec::<String>::new()))
-            .is_err()
-    );
-    assert!(c.embeddings(&EmbeddingsRequest::new([""])).is_err());
+    let sent = gw.requests().len();
+    let e = c
+        .embeddings(&EmbeddingsRequest::new(Vec::<String>::new()))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    let e = c
+        .embeddings(&EmbeddingsRequest::new(["a", ""]))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert_eq!(gw.requests().len(), sent, "nothing may be sent");
 }
 
 fn openclaw_b64(bytes: &[u8]) -> String {

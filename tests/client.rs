@@ -377,13 +377,7 @@ fn connection_refused_and_unknown_host_are_connect_errors() {
 
 #[test]
 fn server_closing_after_the_request_is_a_lost_connection() {
-    let gw = MockGateway::start(|_| {
-        Reply::json(200, "{}")
-            .raw_body(vec![])
-            .delay(Duration::ZERO)
-    });
-    // raw_body with no bytes still sends a header; use a listener that closes at once instead.
-    drop(gw);
+    // A listener that reads the request and closes without answering.
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", l.local_addr().unwrap());
     thread::spawn(move || {
@@ -609,11 +603,10 @@ fn invalid_input_is_rejected_before_sending() {
         let err = c.chat_stream(r).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "case {i}: {err}");
     }
-    assert!(
-        ChatRequest::new()
-            .agent_session_key("main", "subagent:x")
-            .is_err()
-    );
+    let err = ChatRequest::new()
+        .agent_session_key("main", "subagent:x")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     assert!(gw.requests().is_empty(), "nothing may be sent");
     for url in [
         "ftp://x",
@@ -629,14 +622,14 @@ fn invalid_input_is_rejected_before_sending() {
         let err = Client::builder().base_url(url).build().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{url}: {err}");
     }
-    assert!(Client::builder().token("a\nb").build().is_err());
-    assert!(Client::builder().agent("no spaces").build().is_err());
-    assert!(
-        Client::builder()
-            .ca_bundle_pem("not a pem")
-            .build()
-            .is_err()
-    );
+    for (what, b) in [
+        ("token", Client::builder().token("a\nb")),
+        ("agent", Client::builder().agent("no spaces")),
+        ("ca bundle", Client::builder().ca_bundle_pem("not a pem")),
+    ] {
+        let err = b.build().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{what}: {err}");
+    }
     let err = Client::builder()
         .ca_bundle_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
         .build()
@@ -1197,12 +1190,11 @@ fn retries_give_up_after_the_policy_and_cancel_interrupts_the_wait() {
         })
         .build()
         .unwrap();
-    assert_eq!(
-        c.chat(&ChatRequest::user_message("x"))
-            .unwrap_err()
-            .http_status(),
-        Some(503)
-    );
+    // Three waits of at most 40 ms: the guard only catches a retry loop that never ends.
+    let e = within(10, move || {
+        c.chat(&ChatRequest::user_message("x")).unwrap_err()
+    });
+    assert_eq!(e.http_status(), Some(503));
     assert_eq!(n.load(Ordering::SeqCst), 4);
     let (gw, _) = counting(|_, _| {
         Reply::json(
@@ -1217,12 +1209,15 @@ fn retries_give_up_after_the_policy_and_cancel_interrupts_the_wait() {
         thread::sleep(Duration::from_millis(150));
         t2.cancel();
     });
-    let start = Instant::now();
-    let e = retrying(&gw.url)
-        .chat(&ChatRequest::user_message("x").options(CallOptions::new().cancel_token(token)))
-        .unwrap_err();
+    // The wait would be 5 s; the cancel 150 ms in must end it (the guard fires at 3 s).
+    let url = gw.url.clone();
+    let e = within(3, move || {
+        retrying(&url)
+            .chat(&ChatRequest::user_message("x").options(CallOptions::new().cancel_token(token)))
+            .unwrap_err()
+    });
     assert_eq!(e.kind(), ErrorKind::Cancelled);
-    assert!(start.elapsed() < Duration::from_millis(400));
+    assert_eq!(gw.requests().len(), 1, "cancelled before the retry");
 }
 
 #[test]
@@ -1245,11 +1240,16 @@ fn retried_tool_calls_reuse_one_idempotency_key() {
             .get(),
         "1"
     );
+    retrying(&gw.url)
+        .invoke_tool(&ToolInvocation::new("t", json!({})))
+        .unwrap();
     let keys: Vec<String> = gw
         .requests()
         .iter()
         .map(|r| r.json()["idempotencyKey"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(keys.len(), 2);
-    assert_eq!(keys[0], keys[1]);
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().all(|k| !k.is_empty()), "{keys:?}");
+    assert_eq!(keys[0], keys[1], "the retry reuses the call's key");
+    assert_ne!(keys[1], keys[2], "each call has its own key");
 }

@@ -136,3 +136,133 @@ pub(crate) fn wait(d: Duration, cancel: Option<&CancelToken>) -> Result<()> {
         std::thread::sleep((end - now).min(Duration::from_millis(10)));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::TimeoutPhase;
+
+    fn policy(max_retries: u32, base_ms: u64, max_ms: u64) -> RetryPolicy {
+        RetryPolicy {
+            max_retries,
+            base_delay: Duration::from_millis(base_ms),
+            max_delay: Duration::from_millis(max_ms),
+            max_retry_after: Duration::from_secs(10),
+        }
+    }
+
+    /// Retry `n` waits 50–100% of `min(base · 2ⁿ, max)`, spread over that range.
+    #[test]
+    fn backoff_doubles_from_the_base_up_to_the_cap_with_jitter_of_50_to_100_percent() {
+        let p = policy(30, 100, 1_000);
+        for attempt in 0..30 {
+            let full = Duration::from_millis((100u64 << attempt.min(20)).min(1_000));
+            let delays: Vec<Duration> = (0..300)
+                .map(|_| p.delay_for(attempt, &Failure::Transport).unwrap())
+                .collect();
+            for d in &delays {
+                assert!(
+                    *d >= full / 2 && *d <= full,
+                    "retry {attempt}: {d:?} outside [{:?}, {full:?}]",
+                    full / 2
+                );
+            }
+            let (lo, hi) = (delays.iter().min().unwrap(), delays.iter().max().unwrap());
+            assert!(
+                *lo < full.mul_f64(0.6) && *hi > full.mul_f64(0.9),
+                "retry {attempt}: jitter spans only {lo:?}..{hi:?} of {full:?}"
+            );
+        }
+        // A status without Retry-After backs off the same way.
+        let d = p
+            .delay_for(1, &Failure::Status { retry_after: None })
+            .unwrap();
+        assert!(d >= Duration::from_millis(100) && d <= Duration::from_millis(200));
+    }
+
+    #[test]
+    fn retries_stop_after_max_retries() {
+        let p = policy(2, 1, 1);
+        assert!(p.delay_for(1, &Failure::Transport).is_some());
+        assert!(p.delay_for(2, &Failure::Transport).is_none());
+        assert!(
+            RetryPolicy::none()
+                .delay_for(0, &Failure::Transport)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn retry_after_is_waited_up_to_and_including_the_cap() {
+        let p = policy(2, 1, 1);
+        let status = |s| Failure::Status {
+            retry_after: Some(Duration::from_secs(s)),
+        };
+        assert_eq!(p.delay_for(0, &status(0)), Some(Duration::ZERO));
+        assert_eq!(p.delay_for(0, &status(7)), Some(Duration::from_secs(7)));
+        assert_eq!(p.delay_for(0, &status(10)), Some(Duration::from_secs(10)));
+        assert_eq!(p.delay_for(0, &status(11)), None);
+        assert_eq!(p.delay_for(2, &status(1)), None, "no retries left");
+    }
+
+    #[test]
+    fn only_failures_before_the_request_left_or_replay_safe_losses_are_retried() {
+        let connect = |failure| Error::Connect {
+            url: "u".into(),
+            failure,
+            message: "m".into(),
+        };
+        for safe in [false, true] {
+            assert!(transport_retryable(&connect(ConnectFailure::Refused), safe));
+            assert!(transport_retryable(&connect(ConnectFailure::Closed), safe));
+            for f in [
+                ConnectFailure::Dns,
+                ConnectFailure::Proxy,
+                ConnectFailure::Other,
+            ] {
+                assert!(!transport_retryable(&connect(f), safe), "{f:?}");
+            }
+            let lost = Error::ConnectionLost {
+                url: "u".into(),
+                message: "m".into(),
+                partial: String::new(),
+            };
+            assert_eq!(transport_retryable(&lost, safe), safe);
+            let tls = Error::Tls {
+                url: "u".into(),
+                message: "m".into(),
+                plain_http: false,
+            };
+            assert!(!transport_retryable(&tls, safe));
+            let timeout = Error::Timeout {
+                phase: TimeoutPhase::Connect,
+                limit: None,
+                partial: String::new(),
+            };
+            assert!(!transport_retryable(&timeout, safe));
+        }
+    }
+
+    #[test]
+    fn idempotency_keys_are_non_empty_and_fresh() {
+        let keys: std::collections::HashSet<String> = (0..100).map(|_| idempotency_key()).collect();
+        assert_eq!(keys.len(), 100);
+        assert!(keys.iter().all(|k| k.len() > "openclaw-client-".len()));
+    }
+
+    #[test]
+    fn a_cancelled_wait_ends_at_once_and_a_zero_wait_returns() {
+        wait(Duration::ZERO, None).unwrap();
+        let token = CancelToken::new();
+        token.cancel();
+        // A day-long wait: only the cancel can end it (a hang here is the failure).
+        let e = wait(Duration::from_secs(86_400), Some(&token)).unwrap_err();
+        assert!(matches!(e, Error::Cancelled { .. }), "{e:?}");
+        let start = std::time::Instant::now();
+        wait(Duration::from_millis(30), Some(&CancelToken::new())).unwrap();
+        assert!(
+            start.elapsed() >= Duration::from_millis(30),
+            "waited the delay"
+        );
+    }
+}

@@ -425,3 +425,17 @@ fn write_reply(w: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
     }
     w.flush()
 }
+
+/// A content chunk in the gateway's exact byte shape (`JSON.stringify` key order, as in the
+/// real gateway's stream): `{"id":…,"object":"chat.completion.chunk","created":N,"model":…,
+/// "choices":[{"index":0,"delta":{"content":…},"finish_reason":null}]}`. [`content_chunk`]
+/// builds its JSON with `json!`, which sorts the keys, so its chunks never have this shape.
+pub fn gateway_content_chunk(id: &str, model: &str, text: &str) -> String {
+    let s = |v: &str| serde_json::to_string(v).unwrap();
+    format!(
+        "data: {{\"id\":{},\"object\":\"chat.completion.chunk\",\"created\":1795623025,\"model\":{},\"choices\":[{{\"index\":0,\"delta\":{{\"content\":{}}},\"finish_reason\":null}}]}}\n\n",
+        s(id),
+        s(model),
+        s(text)
+    )
+}

@@ -1,0 +1,1091 @@
+//! Behaviour that mutation testing found unpinned (issue 16): the event-stream limits and their
+//! exact boundaries, the literal fast path of the chat stream decoder run on chunks of the
+//! gateway's exact byte shape, retry timing, keys and what is never retried, the error
+//! accessors (Rust and C), and a few smaller stream behaviours. Each test fails when the
+//! behaviour it names breaks; none times anything for speed (time bounds are hang guards or
+//! lower bounds that a sleep cannot undercut).
+
+mod common;
+
+use std::collections::VecDeque;
+use std::ffi::{CStr, CString};
+use std::io::{self, BufRead, Read, Write};
+use std::net::TcpListener;
+use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::*;
+use openclaw_client::sse::{
+    DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_KEPT_BYTES, DEFAULT_MAX_LINE_BYTES, EventReader, Limits,
+    LineReader, SseError,
+};
+use openclaw_client::{
+    ChatEvent, ChatRequest, ChatStream, Client, Endpoint, Error, ErrorKind, FinishReason,
+    RetryPolicy, TimeoutPhase, ToolInvocation,
+};
+use serde_json::json;
+
+// ---- a reader that hands out exactly the given pieces, one per fill_buf ----
+
+/// A [`BufRead`] whose reads end exactly at the given part boundaries; `interrupts` reads
+/// fail with `ErrorKind::Interrupted` first (as a signal would make `read(2)` fail).
+struct Parts {
+    parts: VecDeque<Vec<u8>>,
+    pos: usize,
+    interrupts: usize,
+    /// fill_buf calls so far: a reader polled forever is a livelock, failed at once.
+    polls: usize,
+}
+
+impl Parts {
+    fn new<P: AsRef<[u8]>>(parts: &[P]) -> Parts {
+        Parts {
+            parts: parts.iter().map(|p| p.as_ref().to_vec()).collect(),
+            pos: 0,
+            interrupts: 0,
+            polls: 0,
+        }
+    }
+    fn interrupted(mut self, n: usize) -> Parts {
+        self.interrupts = n;
+        self
+    }
+}
+
+impl Read for Parts {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let b = self.fill_buf()?;
+            let n = b.len().min(buf.len());
+            buf[..n].copy_from_slice(&b[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Parts {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.polls += 1;
+        assert!(
+            self.polls < 100_000,
+            "the reader is polled forever (livelock)"
+        );
+        if self.interrupts > 0 {
+            self.interrupts -= 1;
+            return Err(io::ErrorKind::Interrupted.into());
+        }
+        while self.parts.front().is_some_and(|p| self.pos >= p.len()) {
+            self.parts.pop_front();
+            self.pos = 0;
+        }
+        Ok(match self.parts.front() {
+            Some(p) => &p[self.pos..],
+            None => &[],
+        })
+    }
+    fn consume(&mut self, n: usize) {
+        self.pos += n;
+    }
+}
+
+/// Every line of `parts` read with a line limit of `max`, or the first error.
+fn lines<P: AsRef<[u8]>>(parts: &[P], max: usize) -> Result<Vec<String>, SseError> {
+    let mut r = LineReader::new(Parts::new(parts), max);
+    let mut out = Vec::new();
+    while let Some(l) = r.next_line()? {
+        out.push(String::from_utf8_lossy(l).into_owned());
+        assert!(out.len() < 1000, "endless lines (livelock)");
+    }
+    Ok(out)
+}
+
+/// The data of every event of `parts` read with an event limit of `max`, or the first error.
+fn event_data<P: AsRef<[u8]>>(parts: &[P], max: usize) -> Result<Vec<String>, SseError> {
+    let limits = Limits {
+        max_event_bytes: max,
+        ..Limits::default()
+    };
+    EventReader::with_limits(Parts::new(parts), limits)
+        .map(|e| e.map(|e| e.data))
+        .collect()
+}
+
+fn line_too_long<T: std::fmt::Debug>(r: Result<T, SseError>, want: usize) {
+    match r {
+        Err(SseError::LineTooLong { limit }) => assert_eq!(limit, want),
+        other => panic!("expected LineTooLong {{ limit: {want} }}, got {other:?}"),
+    }
+}
+
+fn event_too_large<T: std::fmt::Debug>(r: Result<T, SseError>, want: usize) {
+    match r {
+        Err(SseError::EventTooLarge { limit }) => assert_eq!(limit, want),
+        other => panic!("expected EventTooLarge {{ limit: {want} }}, got {other:?}"),
+    }
+}
+
+// ---- SSE limits ----
+
+#[test]
+fn default_limits_are_32_mib_per_line_and_64_mib_per_event() {
+    assert_eq!(DEFAULT_MAX_LINE_BYTES, 32 * 1024 * 1024);
+    assert_eq!(DEFAULT_MAX_EVENT_BYTES, 64 * 1024 * 1024);
+    assert_eq!(DEFAULT_MAX_KEPT_BYTES, 64 * 1024 * 1024);
+    let d = Limits::default();
+    assert_eq!(
+        (d.max_line_bytes, d.max_event_bytes, d.max_kept_bytes),
+        (
+            DEFAULT_MAX_LINE_BYTES,
+            DEFAULT_MAX_EVENT_BYTES,
+            DEFAULT_MAX_KEPT_BYTES
+        )
+    );
+}
+
+/// `data: ` + `n` bytes of `a` + LF, generated while read (no copy of the input in memory).
+fn data_line(n: usize) -> impl Read {
+    (&b"data: "[..])
+        .chain(io::repeat(b'a').take(n as u64))
+        .chain(&b"\n"[..])
+}
+
+#[test]
+fn a_default_reader_takes_a_32_mib_line_and_refuses_one_byte_more() {
+    let limit = DEFAULT_MAX_LINE_BYTES;
+    // The whole line, `data: ` included, is exactly the limit.
+    let input = io::BufReader::new(data_line(limit - 6).chain(&b"\n"[..]));
+    let mut r = EventReader::new(input);
+    let e = r.next_event().unwrap().expect("one event");
+    assert_eq!(e.data.len(), limit - 6);
+
+    let input = io::BufReader::new(data_line(limit - 5).chain(&b"\n"[..]));
+    line_too_long(EventReader::new(input).next_event(), limit);
+}
+
+#[test]
+fn a_default_reader_takes_a_64_mib_event_and_refuses_one_byte_more() {
+    let limit = DEFAULT_MAX_EVENT_BYTES;
+    let longest = DEFAULT_MAX_LINE_BYTES - 6;
+    // Three data lines joined with two LFs: exactly the limit, then one byte more.
+    let last = limit - 2 - 2 * longest;
+    for (extra, fits) in [(0, true), (1, false)] {
+        let input = io::BufReader::new(
+            data_line(longest)
+                .chain(data_line(longest))
+                .chain(data_line(last + extra))
+                .chain(&b"\n"[..]),
+        );
+        let mut r = EventReader::new(input);
+        if fits {
+            assert_eq!(
+                r.next_event().unwrap().expect("one event").data.len(),
+                limit
+            );
+        } else {
+            event_too_large(r.next_event(), limit);
+        }
+    }
+}
+
+#[test]
+fn line_limit_boundary_in_one_read() {
+    assert_eq!(lines(&["0123456789\n"], 10).unwrap(), ["0123456789"]);
+    assert_eq!(
+        lines(&["0123456789\r\nx\n"], 10).unwrap(),
+        ["0123456789", "x"]
+    );
+    assert_eq!(
+        lines(&["0123456789\rx\r"], 10).unwrap(),
+        ["0123456789", "x"]
+    );
+    line_too_long(lines(&["0123456789a\n"], 10), 10);
+    line_too_long(lines(&["ok\n0123456789a\n"], 10), 10);
+    // The limit is the line without its terminator: an empty line under a zero limit is fine.
+    assert_eq!(lines(&["\n\r\n"], 0).unwrap(), ["", ""]);
+    line_too_long(lines(&["a\n"], 0), 0);
+}
+
+#[test]
+fn line_limit_boundary_split_across_reads() {
+    let ok: [&[&str]; 6] = [
+        &["01234", "56789\n"],
+        &["0123456789", "\n"],
+        &["01234", "56789", "\n"],
+        &["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "\n"],
+        &["0123456789\r", "\nx\n"],
+        &["01234", "56789\r", "\n"],
+    ];
+    for parts in ok {
+        assert_eq!(
+            lines(parts, 10).unwrap()[0],
+            "0123456789",
+            "{parts:?} fits exactly"
+        );
+    }
+    let too_long: [&[&str]; 5] = [
+        &["01234", "56789a\n"],
+        &["0123456789a", "\n"],
+        &["01234", "56789", "a\n"],
+        &["0123456789", "a"],
+        &["012345", "6789a", "\n"],
+    ];
+    for parts in too_long {
+        line_too_long(lines(parts, 10), 10);
+    }
+}
+
+#[test]
+fn a_cr_at_the_end_of_a_read_and_the_lf_that_starts_the_next_are_one_line_end() {
+    assert_eq!(
+        lines(&["a\r", "\n", "b\r", "c\n"], 10).unwrap(),
+        ["a", "b", "c"]
+    );
+    // A CR then a read that starts with something else: the CR alone ended the line.
+    assert_eq!(lines(&["a\r", "\r", "\n"], 10).unwrap(), ["a", ""]);
+}
+
+#[test]
+fn event_limit_boundary_counts_the_joining_newlines() {
+    // Data is joined with LF, and each LF counts: 5 + 1 + 4 = 10 fits, 5 + 1 + 5 does not.
+    assert_eq!(
+        event_data(&["data: 12345\ndata: 1234\n\n"], 10).unwrap(),
+        ["12345\n1234"]
+    );
+    event_too_large(event_data(&["data: 12345\ndata: 12345\n\n"], 10), 10);
+    // Empty data lines are only newlines: 3 lines are 2 bytes.
+    assert_eq!(event_data(&["data\ndata\ndata\n\n"], 2).unwrap(), ["\n\n"]);
+    event_too_large(event_data(&["data\ndata\ndata\ndata\n\n"], 2), 2);
+    // One line: exactly the limit, then one more.
+    assert_eq!(
+        event_data(&["data: 0123456789\n\n"], 10).unwrap(),
+        ["0123456789"]
+    );
+    event_too_large(event_data(&["data: 0123456789a\n\n"], 10), 10);
+    // The limit is per event: two events of 10 bytes each are fine.
+    assert_eq!(
+        event_data(&["data: 0123456789\n\ndata: 9876543210\n\n"], 10).unwrap(),
+        ["0123456789", "9876543210"]
+    );
+}
+
+#[test]
+fn event_limit_boundary_split_across_reads() {
+    assert_eq!(
+        event_data(&["data: 12345\nda", "ta: 1234", "\n", "\n"], 10).unwrap(),
+        ["12345\n1234"]
+    );
+    event_too_large(
+        event_data(&["data: 12345\n", "data: 1234", "5\n\n"], 10),
+        10,
+    );
+}
+
+#[test]
+fn an_interrupted_read_is_retried() {
+    let mut r = EventReader::new(Parts::new(&["data: a\n\n", "data: b\n\n"]).interrupted(3));
+    assert_eq!(r.next_event().unwrap().unwrap().data, "a");
+    assert_eq!(r.next_event().unwrap().unwrap().data, "b");
+    assert!(r.next_event().unwrap().is_none());
+
+    let s = ChatStream::from_reader(
+        Parts::new(&[gateway_content_chunk("c", "m", "hi"), DONE.into()]).interrupted(1),
+        Limits::default(),
+    );
+    assert_eq!(s.collect_reply().unwrap().content, "hi");
+}
+
+// ---- chat stream decoding ----
+
+fn chat(parts: &[String]) -> ChatStream<Parts> {
+    ChatStream::from_reader(Parts::new(parts), Limits::default())
+}
+
+/// Every event of the stream; at most 1000 (an endless repetition fails at once, not as a hang).
+fn events_of(parts: &[String]) -> Vec<ChatEvent> {
+    chat(parts).take(1000).collect::<Result<_, _>>().unwrap()
+}
+
+/// A real chunk of the gateway's stream (docs: /work/shared/TRANSCRIPT.md).
+const REAL_CHUNK: &str = "data: {\"id\":\"chatcmpl_9e162525-f0f1-4778-8dad-b7321fa9cacd\",\"object\":\"chat.completion.chunk\",\"created\":1795623025,\"model\":\"openclaw\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"echo:\"},\"finish_reason\":null}]}\n\n";
+const REAL_ID: &str = "chatcmpl_9e162525-f0f1-4778-8dad-b7321fa9cacd";
+
+#[test]
+fn the_exact_shape_helper_matches_a_real_gateway_chunk() {
+    assert_eq!(
+        gateway_content_chunk(REAL_ID, "openclaw", "echo:"),
+        REAL_CHUNK
+    );
+    // The json!-built helper does not have this shape (its keys are sorted).
+    assert_ne!(content_chunk("echo:"), REAL_CHUNK);
+}
+
+#[test]
+fn gateway_shaped_content_chunks_decode_with_id_model_and_counts() {
+    let parts = [
+        REAL_CHUNK.to_string(),
+        gateway_content_chunk(REAL_ID, "openclaw", " wörld 🎉"),
+        FINISH_CHUNK.to_string(),
+        DONE.to_string(),
+    ];
+    let mut s = chat(&parts);
+    let mut events = Vec::new();
+    for e in &mut s {
+        events.push(e.unwrap());
+    }
+    assert_eq!(
+        events,
+        [
+            ChatEvent::Content("echo:".into()),
+            ChatEvent::Content(" wörld 🎉".into()),
+            ChatEvent::Finish(FinishReason::Stop),
+            ChatEvent::Done { empty: false },
+        ]
+    );
+    let r = s.reply();
+    assert_eq!((r.id.as_str(), r.model.as_str()), (REAL_ID, "openclaw"));
+    assert_eq!(r.content, "echo: wörld 🎉");
+    assert_eq!(r.received_bytes, "echo: wörld 🎉".len() as u64);
+    assert!(!r.empty);
+}
+
+#[test]
+fn a_gateway_shaped_chunk_with_empty_content_emits_nothing_but_sets_id_and_model() {
+    let parts = [
+        gateway_content_chunk("chatcmpl_e", "openclaw/main", ""),
+        DONE.to_string(),
+    ];
+    let mut s = chat(&parts);
+    assert_eq!(s.next().unwrap().unwrap(), ChatEvent::Done { empty: true });
+    assert!(s.next().is_none());
+    let r = s.reply();
+    assert_eq!(
+        (r.id.as_str(), r.model.as_str(), r.received_bytes, r.empty),
+        ("chatcmpl_e", "openclaw/main", 0, true)
+    );
+}
+
+/// The same chunk with its keys sorted (as `json!` builds it): the full decoder's shape.
+fn sorted_chunk(id: &str, model: &str, text: &str) -> String {
+    format!(
+        "data: {}\n\n",
+        json!({"id":id,"object":"chat.completion.chunk","created":1795623025,"model":model,"choices":[{"index":0,"delta":{"content":text},"finish_reason":null}]})
+    )
+}
+
+/// The literal fast path and the full decoder give the same events and the same reply (id,
+/// model, text, counts) for the same stream.
+#[test]
+fn fast_path_and_full_decoder_agree_on_events_and_reply() {
+    let texts = [
+        "echo:",
+        "",
+        " plain",
+        "ünïcödé 🎉",
+        "quote \" and \\ backslash",
+        "line\nbreak\ttab",
+        "</script>",
+    ];
+    let stream = |chunk: &dyn Fn(&str) -> String| {
+        let mut parts: Vec<String> = texts.iter().map(|t| chunk(t)).collect();
+        parts.push(FINISH_CHUNK.to_string());
+        parts.push(DONE.to_string());
+        let mut s = chat(&parts);
+        let events: Vec<ChatEvent> = (&mut s).collect::<Result<_, _>>().unwrap();
+        (events, s.reply().clone())
+    };
+    let (fast_events, fast) = stream(&|t| gateway_content_chunk("chatcmpl_A", "agent/x", t));
+    let (full_events, full) = stream(&|t| sorted_chunk("chatcmpl_A", "agent/x", t));
+    assert_eq!(fast_events, full_events);
+    assert_eq!(fast, full);
+    assert_eq!(
+        (fast.id.as_str(), fast.model.as_str()),
+        ("chatcmpl_A", "agent/x")
+    );
+    assert_eq!(fast.content, texts.concat());
+}
+
+/// The first chunk's id and model are the reply's, whichever decoder read them.
+#[test]
+fn the_first_chunk_sets_id_and_model_whichever_path_decodes_it() {
+    let fast_first = [
+        gateway_content_chunk("first", "m1", "a"),
+        sorted_chunk("second", "m2", "b"),
+        DONE.to_string(),
+    ];
+    let full_first = [
+        sorted_chunk("first", "m1", "a"),
+        gateway_content_chunk("second", "m2", "b"),
+        DONE.to_string(),
+    ];
+    for parts in [fast_first, full_first] {
+        let r = chat(&parts).collect_reply().unwrap();
+        assert_eq!((r.id.as_str(), r.model.as_str()), ("first", "m1"));
+        assert_eq!(r.content, "ab");
+    }
+}
+
+#[test]
+fn null_content_emits_no_content_event() {
+    let events = events_of(&[
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null}}]}\n\n".into(),
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":null}}]}\n\n".into(),
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"}}]}\n\n".into(),
+        DONE.into(),
+    ]);
+    assert_eq!(
+        events,
+        [
+            ChatEvent::Role("assistant".into()),
+            ChatEvent::Done { empty: true },
+        ]
+    );
+}
+
+#[test]
+fn tool_call_index_1024_is_accepted_and_1025_is_a_protocol_error() {
+    let chunk = |index: u64| {
+        format!(
+            "data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"tool_calls\":[{{\"index\":{index},\"id\":\"call_{index}\",\"function\":{{\"name\":\"f\",\"arguments\":\"{{}}\"}}}}]}}}}]}}\n\n"
+        )
+    };
+    let r = chat(&[chunk(1024), DONE.into()]).collect_reply().unwrap();
+    assert_eq!(r.tool_calls.len(), 1025);
+    assert_eq!(r.tool_calls[1024].id, "call_1024");
+    assert_eq!(r.tool_calls[1024].arguments, "{}");
+    for index in [1025, u64::from(u32::MAX)] {
+        let e = within(10, move || {
+            chat(&[chunk(index), DONE.into()])
+                .collect_reply()
+                .unwrap_err()
+        });
+        assert_eq!(e.kind(), ErrorKind::Protocol, "{index}: {e}");
+        assert!(e.to_string().contains(&format!("{index}")), "{e}");
+    }
+}
+
+fn reasoning_stream() -> Vec<String> {
+    vec![
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"think\"}}]}\n\n"
+            .into(),
+        gateway_content_chunk("c", "m", "answer"),
+        DONE.into(),
+    ]
+}
+
+#[test]
+fn keep_text_off_keeps_no_reasoning_but_still_hands_it_out() {
+    let mut s = chat(&reasoning_stream());
+    s.keep_text(false);
+    let events: Vec<ChatEvent> = (&mut s).collect::<Result<_, _>>().unwrap();
+    assert_eq!(
+        events,
+        [
+            ChatEvent::Reasoning("think".into()),
+            ChatEvent::Content("answer".into()),
+            ChatEvent::Done { empty: false },
+        ]
+    );
+    let r = s.reply();
+    assert_eq!((r.reasoning.as_str(), r.content.as_str()), ("", ""));
+    assert_eq!(r.received_bytes, 6);
+    // On (the default), both are kept.
+    let r = chat(&reasoning_stream()).collect_reply().unwrap();
+    assert_eq!(
+        (r.reasoning.as_str(), r.content.as_str()),
+        ("think", "answer")
+    );
+}
+
+#[test]
+fn for_each_text_hands_out_each_content_delta_and_keeps_the_reply() {
+    let mut s = chat(&gateway_stream(&["a", "bc", "", "d"], true));
+    s.keep_text(false);
+    let mut seen = Vec::new();
+    let r = s.for_each_text(|t| seen.push(t.to_owned())).unwrap();
+    assert_eq!(seen, ["a", "bc", "d"]);
+    assert_eq!(r.content, "abcd", "for_each_text keeps the text");
+    assert_eq!(r.usage.map(|u| u.total_tokens), Some(15));
+    // An error ends it with the text so far.
+    let mut parts = gateway_stream(&["x", "y"], false);
+    parts.pop();
+    let mut seen = String::new();
+    let e = chat(&parts)
+        .for_each_text(|t| seen.push_str(t))
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.partial_text(), seen.as_str()),
+        (ErrorKind::Truncated, "xy", "xy")
+    );
+}
+
+#[test]
+fn a_streamed_reply_over_http_carries_id_and_model() {
+    let gw = MockGateway::start(|_| {
+        Reply::sse(&[
+            gateway_content_chunk("chatcmpl_http", "openclaw/main", "hello"),
+            FINISH_CHUNK.to_string(),
+            DONE.to_string(),
+        ])
+    });
+    let c = Client::builder().base_url(&gw.url).build().unwrap();
+    let r = c
+        .chat_stream(&ChatRequest::user_message("x"))
+        .unwrap()
+        .collect_reply()
+        .unwrap();
+    assert_eq!(
+        (r.id.as_str(), r.model.as_str(), r.content.as_str()),
+        ("chatcmpl_http", "openclaw/main", "hello")
+    );
+    assert_eq!(r.finish_reason, Some(FinishReason::Stop));
+}
+
+// ---- retries ----
+
+fn unavailable(retry_after: Option<&str>) -> Reply {
+    let r = Reply::json(
+        503,
+        r#"{"error":{"message":"restarting","type":"service_unavailable"}}"#,
+    );
+    match retry_after {
+        Some(v) => r.header("Retry-After", v),
+        None => r,
+    }
+}
+
+fn policy(max_retries: u32, base_ms: u64, max_ms: u64, max_retry_after_s: u64) -> RetryPolicy {
+    RetryPolicy {
+        max_retries,
+        base_delay: Duration::from_millis(base_ms),
+        max_delay: Duration::from_millis(max_ms),
+        max_retry_after: Duration::from_secs(max_retry_after_s),
+    }
+}
+
+fn client_with(url: &str, p: RetryPolicy) -> Client {
+    Client::builder().base_url(url).retry(p).build().unwrap()
+}
+
+/// Backoff doubles from the base delay and never waits less than half of it (the jitter
+/// floor). Lower bounds only: a sleep is never shorter than asked, so they cannot flake.
+#[test]
+fn backoff_grows_exponentially_from_the_base_with_a_jitter_floor() {
+    let times = Arc::new(Mutex::new(Vec::new()));
+    let t2 = times.clone();
+    let gw = MockGateway::start(move |_| {
+        t2.lock().unwrap().push(Instant::now());
+        unavailable(None)
+    });
+    let url = gw.url.clone();
+    let e = within(20, move || {
+        client_with(&url, policy(3, 80, 10_000, 10))
+            .chat(&ChatRequest::user_message("x"))
+            .unwrap_err()
+    });
+    assert_eq!(e.http_status(), Some(503));
+    let t = times.lock().unwrap().clone();
+    assert_eq!(t.len(), 4, "the first attempt and 3 retries");
+    let gaps: Vec<Duration> = t.windows(2).map(|w| w[1] - w[0]).collect();
+    for (i, gap) in gaps.iter().enumerate() {
+        let floor = Duration::from_millis(40 << i);
+        assert!(
+            *gap >= floor,
+            "retry {i} waited {gap:?}, less than {floor:?}"
+        );
+    }
+    // Growth: the third wait is at least 160 ms, more than a constant 80 ms backoff allows.
+    assert!(gaps[2] >= Duration::from_millis(160), "{gaps:?}");
+}
+
+/// `Retry-After` exactly at `max_retry_after` is waited for and retried; one second above is
+/// returned at once.
+#[test]
+fn retry_after_equal_to_the_cap_is_retried_and_above_it_is_not() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    let gw = MockGateway::start(move |_| match n2.fetch_add(1, Ordering::SeqCst) {
+        0 => unavailable(Some("1")),
+        _ => Reply::json(200, r#"{"ok":true,"status":"live"}"#),
+    });
+    let url = gw.url.clone();
+    let start = Instant::now();
+    within(20, move || {
+        client_with(&url, policy(2, 1, 1, 1)).health().unwrap()
+    });
+    assert_eq!(n.load(Ordering::SeqCst), 2, "retried once");
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "Retry-After honoured"
+    );
+
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    let gw = MockGateway::start(move |_| {
+        n2.fetch_add(1, Ordering::SeqCst);
+        unavailable(Some("2"))
+    });
+    let url = gw.url.clone();
+    let e = within(20, move || {
+        client_with(&url, policy(2, 1, 1, 1)).health().unwrap_err()
+    });
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(2)));
+    assert_eq!(n.load(Ordering::SeqCst), 1, "not retried");
+}
+
+/// A 429 with `Retry-After: 0` is retried at once (zero is not above any cap).
+#[test]
+fn rate_limited_with_retry_after_zero_is_retried() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    let gw = MockGateway::start(move |_| match n2.fetch_add(1, Ordering::SeqCst) {
+        0 => Reply::json(
+            429,
+            r#"{"error":{"message":"slow down","type":"rate_limited"}}"#,
+        )
+        .header("Retry-After", "0"),
+        _ => Reply::json(200, r#"{"ok":true,"status":"live"}"#),
+    });
+    let url = gw.url.clone();
+    within(10, move || {
+        client_with(&url, policy(1, 1, 1, 0)).health().unwrap()
+    });
+    assert_eq!(n.load(Ordering::SeqCst), 2);
+}
+
+/// A TLS failure is not retried: one connection, with retries on.
+#[test]
+fn tls_failures_are_not_retried() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let a2 = accepted.clone();
+    thread::spawn(move || {
+        for c in l.incoming() {
+            let Ok(mut c) = c else { continue };
+            a2.fetch_add(1, Ordering::SeqCst);
+            let mut buf = [0u8; 512];
+            let _ = c.read(&mut buf);
+            let _ = c.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let e = within(20, move || {
+        client_with(&format!("https://127.0.0.1:{port}"), policy(2, 1, 1, 10))
+            .health()
+            .unwrap_err()
+    });
+    assert_eq!(e.kind(), ErrorKind::Tls, "{e}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 1, "not retried");
+}
+
+/// A timeout is not retried.
+#[test]
+fn timeouts_are_not_retried() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    let gw = MockGateway::start(move |_| {
+        n2.fetch_add(1, Ordering::SeqCst);
+        Reply::json(200, r#"{"ok":true}"#).delay(Duration::from_secs(3))
+    });
+    let url = gw.url.clone();
+    let e = within(20, move || {
+        Client::builder()
+            .base_url(&url)
+            .retry(policy(2, 1, 1, 10))
+            .response_timeout(Some(Duration::from_millis(200)))
+            .build()
+            .unwrap()
+            .health()
+            .unwrap_err()
+    });
+    assert!(
+        matches!(
+            e,
+            Error::Timeout {
+                phase: TimeoutPhase::Response,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(n.load(Ordering::SeqCst), 1, "not retried");
+}
+
+/// Each tool call carries its own non-empty idempotency key; a 503 retry reuses it.
+#[test]
+fn tool_call_idempotency_keys_are_non_empty_reused_on_retry_and_differ_between_calls() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    let gw = MockGateway::start(move |_| match n2.fetch_add(1, Ordering::SeqCst) {
+        0 => unavailable(Some("0")),
+        _ => Reply::json(200, r#"{"ok":true,"result":1}"#),
+    });
+    let c = client_with(&gw.url, policy(2, 1, 1, 10));
+    c.invoke_tool(&ToolInvocation::new("t", json!({}))).unwrap();
+    c.invoke_tool(&ToolInvocation::new("t", json!({}))).unwrap();
+    let keys: Vec<String> = gw
+        .requests()
+        .iter()
+        .map(|r| r.json()["idempotencyKey"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(keys.len(), 3, "first call retried once, second call once");
+    assert!(keys.iter().all(|k| k.len() >= 16), "{keys:?}");
+    assert_eq!(keys[0], keys[1], "a retry reuses the key");
+    assert_ne!(keys[1], keys[2], "another call gets another key");
+}
+
+// ---- error accessors ----
+
+#[test]
+fn http_errors_carry_their_status_and_type() {
+    let gw = MockGateway::start(|r| match r.path.as_str() {
+        "/health" => Reply::json(
+            401,
+            r#"{"error":{"message":"Unauthorized","type":"unauthorized"}}"#,
+        ),
+        "/tools/invoke" => Reply::json(
+            403,
+            r#"{"ok":false,"error":{"type":"tool_call_blocked","message":"blocked"}}"#,
+        ),
+        _ => Reply::json(
+            404,
+            r#"{"error":{"message":"no such model","type":"invalid_request_error"}}"#,
+        ),
+    });
+    let c = client_with(&gw.url, RetryPolicy::none());
+    let e = c.health().unwrap_err();
+    assert_eq!(
+        (e.kind(), e.http_status(), e.error_type()),
+        (ErrorKind::Unauthorized, Some(401), Some("unauthorized"))
+    );
+    let e = c
+        .invoke_tool(&ToolInvocation::new("t", json!({})))
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.http_status(), e.error_type()),
+        (ErrorKind::Forbidden, Some(403), Some("tool_call_blocked"))
+    );
+    let e = c.models().unwrap_err();
+    assert_eq!(
+        (e.kind(), e.http_status(), e.error_type()),
+        (
+            ErrorKind::NotFound,
+            Some(404),
+            Some("invalid_request_error")
+        )
+    );
+}
+
+#[test]
+fn error_accessors_of_every_gateway_error() {
+    let forbidden = Error::Forbidden {
+        error_type: "proxy_attribution_required".into(),
+        message: "m".into(),
+        requires_approval: false,
+    };
+    let mut cases: Vec<(Error, Option<u16>, Option<&str>)> = vec![
+        (
+            Error::Unauthorized {
+                message: "m".into(),
+                endpoint: Endpoint::Hooks,
+            },
+            Some(401),
+            Some("unauthorized"),
+        ),
+        (forbidden, Some(403), Some("proxy_attribution_required")),
+        (
+            Error::NotFound {
+                error_type: None,
+                message: "m".into(),
+            },
+            Some(404),
+            None,
+        ),
+        (
+            Error::RateLimited {
+                retry_after: None,
+                message: "m".into(),
+            },
+            Some(429),
+            Some("rate_limited"),
+        ),
+        (
+            Error::NotEnabled {
+                endpoint: Endpoint::Responses,
+                status: 405,
+                detail: "d".into(),
+            },
+            Some(405),
+            None,
+        ),
+        (
+            Error::Timeout {
+                phase: TimeoutPhase::Total,
+                limit: None,
+                partial: String::new(),
+            },
+            None,
+            None,
+        ),
+    ];
+    for code in ["AUTH_TOKEN_MISMATCH", "PAIRING_REQUIRED"] {
+        let ws = if code.starts_with("AUTH") {
+            Error::WsAuth {
+                detail_code: code.into(),
+                message: "m".into(),
+                next_step: None,
+            }
+        } else {
+            Error::PairingRequired {
+                detail_code: code.into(),
+                message: "m".into(),
+                next_step: None,
+            }
+        };
+        cases.push((ws, None, Some(code)));
+    }
+    for (e, status, error_type) in cases {
+        assert_eq!(
+            (e.http_status(), e.error_type()),
+            (status, error_type),
+            "{e:?}"
+        );
+    }
+}
+
+// ---- the C last error ----
+
+mod c {
+    use super::*;
+    use ::openclaw_client::ffi::chat::*;
+    use ::openclaw_client::ffi::client::*;
+    use ::openclaw_client::ffi::error::*;
+
+    fn cs(s: &str) -> CString {
+        CString::new(s).unwrap()
+    }
+
+    #[test]
+    fn every_websocket_result_code_has_its_name() {
+        for (code, name) in [
+            (OPENCLAW_RESULT_WS_AUTH, "OPENCLAW_RESULT_WS_AUTH"),
+            (
+                OPENCLAW_RESULT_WS_MISSING_SCOPE,
+                "OPENCLAW_RESULT_WS_MISSING_SCOPE",
+            ),
+            (
+                OPENCLAW_RESULT_WS_PROTOCOL_MISMATCH,
+                "OPENCLAW_RESULT_WS_PROTOCOL_MISMATCH",
+            ),
+            (
+                OPENCLAW_RESULT_WS_PAIRING_REQUIRED,
+                "OPENCLAW_RESULT_WS_PAIRING_REQUIRED",
+            ),
+            (OPENCLAW_RESULT_WS_RPC_ERROR, "OPENCLAW_RESULT_WS_RPC_ERROR"),
+            (
+                OPENCLAW_RESULT_WS_DISCONNECTED,
+                "OPENCLAW_RESULT_WS_DISCONNECTED",
+            ),
+        ] {
+            let got = unsafe { CStr::from_ptr(openclaw_result_name(code)) };
+            assert_eq!(got.to_str().unwrap(), name);
+        }
+    }
+
+    #[test]
+    fn retry_after_ms_is_minus_one_after_a_failure_without_retry_after() {
+        let gw = MockGateway::start(|r| {
+            if r.json()["messages"][0]["content"] == "limited" {
+                Reply::json(
+                    429,
+                    r#"{"error":{"message":"slow down","type":"rate_limited"}}"#,
+                )
+                .header("Retry-After", "30")
+            } else {
+                Reply::json(
+                    401,
+                    r#"{"error":{"message":"Unauthorized","type":"unauthorized"}}"#,
+                )
+            }
+        });
+        unsafe {
+            let b = openclaw_client_builder_new();
+            assert_eq!(
+                openclaw_client_builder_set_base_url(b, cs(&gw.url).as_ptr()),
+                OPENCLAW_RESULT_OK
+            );
+            let mut c = ptr::null();
+            assert_eq!(openclaw_client_builder_build(b, &mut c), OPENCLAW_RESULT_OK);
+            let chat = |text: &str| {
+                let r = openclaw_chat_request_new();
+                assert_eq!(
+                    openclaw_chat_request_add_message(r, OPENCLAW_ROLE_USER, cs(text).as_ptr()),
+                    OPENCLAW_RESULT_OK
+                );
+                let mut res = ptr::null_mut();
+                let code = openclaw_chat(c, r, &mut res);
+                openclaw_chat_request_free(r);
+                code
+            };
+            assert_eq!(chat("limited"), OPENCLAW_RESULT_RATE_LIMITED);
+            assert_eq!(openclaw_last_error_retry_after_ms(), 30_000);
+            // The next failure has no Retry-After: -1, not the previous value nor 0.
+            assert_eq!(chat("other"), OPENCLAW_RESULT_UNAUTHORIZED);
+            assert_eq!(openclaw_last_error_retry_after_ms(), -1);
+            assert_eq!(openclaw_last_error_http_status(), 401);
+            assert_eq!(
+                CStr::from_ptr(openclaw_last_error_type()).to_str().unwrap(),
+                "unauthorized"
+            );
+            openclaw_client_free(c);
+        }
+    }
+}
+
+/// A disabled endpoint's error names it by method and path, and the config key that enables it.
+#[test]
+fn a_disabled_endpoint_is_named_in_the_message() {
+    for (endpoint, named, key) in [
+        (
+            Endpoint::Responses,
+            "POST /v1/responses",
+            "gateway.http.endpoints.responses.enabled",
+        ),
+        (
+            Endpoint::ChatCompletions,
+            "POST /v1/chat/completions",
+            "gateway.http.endpoints.chatCompletions.enabled",
+        ),
+    ] {
+        let e = Error::NotEnabled {
+            endpoint,
+            status: 404,
+            detail: "HTTP 404 text/plain".into(),
+        };
+        let text = e.to_string();
+        assert!(text.contains(named) && text.contains(key), "{text}");
+    }
+}
+
+#[test]
+fn a_borrowed_event_copies_into_an_owned_one() {
+    let mut r = EventReader::new(&b"event: e\nid: 7\nretry: 9\ndata: a\ndata: b\n\n"[..]);
+    let owned = r.next_event().unwrap().unwrap().to_owned_event();
+    assert_eq!(
+        (
+            owned.event_type.as_str(),
+            owned.data.as_str(),
+            &*owned.id,
+            owned.retry
+        ),
+        ("e", "a\nb", "7", Some(9))
+    );
+}
+
+#[test]
+fn the_kept_bytes_limit_holds_exactly_for_tool_call_ids_and_names() {
+    // Id and name are 4 + 2 bytes: a limit of 6 keeps them, 5 does not.
+    let parts = [
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call\",\"function\":{\"name\":\"fn\",\"arguments\":\"\"}}]}}]}\n\n".to_string(),
+        DONE.to_string(),
+    ];
+    let mut s = chat(&parts);
+    s.max_kept_bytes(6);
+    let r = s.collect_reply().unwrap();
+    assert_eq!(
+        (r.tool_calls[0].id.as_str(), r.tool_calls[0].name.as_str()),
+        ("call", "fn")
+    );
+    let mut s = chat(&parts);
+    s.max_kept_bytes(5);
+    assert_eq!(
+        s.collect_reply().unwrap_err().kind(),
+        ErrorKind::LimitExceeded
+    );
+}
+
+#[test]
+fn once_the_kept_bytes_limit_is_reached_nothing_more_is_kept() {
+    // The reasoning is cut before `é` (4 of 5 bytes used); the content of the same chunk
+    // would fit the byte left, but nothing more is kept once something did not fit.
+    let parts = [
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"abcdé\",\"content\":\"x\"}}]}\n\n".to_string(),
+        DONE.to_string(),
+    ];
+    let mut s = chat(&parts);
+    s.max_kept_bytes(5);
+    let events: Vec<ChatEvent> = (&mut s)
+        .take(10)
+        .map(|e| e.unwrap_or(ChatEvent::Done { empty: true }))
+        .collect();
+    assert_eq!(
+        events[..2],
+        [
+            ChatEvent::Reasoning("abcdé".into()),
+            ChatEvent::Content("x".into())
+        ]
+    );
+    let r = s.reply();
+    assert_eq!((r.reasoning.as_str(), r.content.as_str()), ("abcd", ""));
+}
+
+#[test]
+fn a_chunk_that_is_not_json_is_quoted_in_the_protocol_error() {
+    let e = chat(&["data: not json\n\n".to_string()])
+        .collect_reply()
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Protocol);
+    let text = e.to_string();
+    assert!(
+        text.contains("\"not json\"") && !text.contains('…'),
+        "{text}"
+    );
+    // Longer data is cut at 120 characters with an ellipsis.
+    let long = "x".repeat(121);
+    let e = chat(&[format!("data: {long}\n\n")])
+        .collect_reply()
+        .unwrap_err();
+    assert!(
+        e.to_string().contains(&format!("\"{}…\"", "x".repeat(120))),
+        "{e}"
+    );
+    let exact = "x".repeat(120);
+    let e = chat(&[format!("data: {exact}\n\n")])
+        .collect_reply()
+        .unwrap_err();
+    assert!(e.to_string().contains(&format!("\"{exact}\"")), "{e}");
+}
+
+#[test]
+fn a_stream_reports_its_http_status() {
+    assert_eq!(chat(&[DONE.to_string()]).status(), 200);
+    let gw = MockGateway::start(|_| Reply::sse(&[DONE]));
+    let c = Client::builder().base_url(&gw.url).build().unwrap();
+    let s = c.chat_stream(&ChatRequest::user_message("x")).unwrap();
+    assert_eq!(s.status(), 200);
+}
+
+#[test]
+fn a_responses_stream_keeps_its_text_so_far() {
+    let ev = |t: &str, d: &str| format!("event: {t}\ndata: {d}\n\n");
+    let parts = [
+        ev(
+            "response.output_text.delta",
+            r#"{"type":"response.output_text.delta","delta":"ab"}"#,
+        ),
+        ev(
+            "response.output_text.delta",
+            r#"{"type":"response.output_text.delta","delta":"c"}"#,
+        ),
+    ];
+    let mut s = openclaw_client::ResponseStream::from_reader(Parts::new(&parts), Limits::default());
+    s.next().unwrap().unwrap();
+    s.next().unwrap().unwrap();
+    assert_eq!(s.text_so_far(), "abc");
+    let e = s.next().unwrap().unwrap_err();
+    assert_eq!((e.kind(), e.partial_text()), (ErrorKind::Truncated, "abc"));
+}
