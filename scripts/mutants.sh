@@ -96,6 +96,9 @@ fi
 # reused by every run.
 export CARGO_BUILD_JOBS=1 CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0
 export CARGO_TARGET_DIR="${MUTANTS_TARGET_DIR:-$ROOT/target/mutants-target}"
+# A test binary stuck in a loop ends itself (tests/common arm_watchdog) well inside the
+# per-mutant timeout, so a mutant that makes a stream loop forever counts as caught.
+export OPENCLAW_TEST_WATCHDOG_SECS=$(( timeout / 2 > 10 ? timeout / 2 : 10 ))
 mkdir -p "$out"
 echo "mutants.sh: ${files[*]:-changed lines since $base}; tests: $tests; budget ${budget}s" >&2
 set +e

@@ -953,3 +953,207 @@ impl fmt::Display for NotSent {
 }
 
 impl std::error::Error for NotSent {}
+
+#[cfg(test)]
+mod map_tests {
+    use super::*;
+    use crate::error::*;
+    use std::io;
+    use std::time::Duration;
+
+    fn timeouts() -> Timeouts {
+        Timeouts {
+            connect: Some(Duration::from_millis(1)),
+            response: Some(Duration::from_millis(2)),
+            idle: Some(Duration::from_millis(3)),
+            total: Some(Duration::from_millis(4)),
+        }
+    }
+
+    fn map(e: ureq::Error) -> Error {
+        map_ureq(e, "http://gw", &timeouts())
+    }
+
+    /// Each ureq timeout is reported as the phase it belongs to, with that phase's limit.
+    #[test]
+    fn timeouts_name_their_phase_and_limit() {
+        use ureq::Timeout as T;
+        let cases = [
+            (T::Resolve, TimeoutPhase::Connect, 1),
+            (T::Connect, TimeoutPhase::Connect, 1),
+            (T::SendRequest, TimeoutPhase::Response, 2),
+            (T::SendBody, TimeoutPhase::Response, 2),
+            (T::RecvResponse, TimeoutPhase::Response, 2),
+            (T::PerRead, TimeoutPhase::Idle, 3),
+            (T::RecvBody, TimeoutPhase::Idle, 3),
+            (T::Global, TimeoutPhase::Total, 4),
+        ];
+        for (which, phase, ms) in cases {
+            match map(ureq::Error::Timeout(which)) {
+                Error::Timeout {
+                    phase: p, limit, ..
+                } => {
+                    assert_eq!(
+                        (p, limit),
+                        (phase, Some(Duration::from_millis(ms))),
+                        "{which:?}"
+                    )
+                }
+                other => panic!("{which:?}: {other:?}"),
+            }
+        }
+    }
+
+    fn connect_failure(e: &Error) -> Option<ConnectFailure> {
+        match e {
+            Error::Connect { failure, .. } => Some(*failure),
+            _ => None,
+        }
+    }
+
+    /// OS errors: not found is DNS, refused is refused; a reset or EOF after the connect step
+    /// is a lost connection, but the same error marked as raised before sending is a connect
+    /// failure (safe to retry).
+    #[test]
+    fn io_errors_map_to_connect_failures_or_a_lost_connection() {
+        use io::ErrorKind as K;
+        let io = |k: K| ureq::Error::Io(io::Error::new(k, "os"));
+        assert_eq!(
+            connect_failure(&map(io(K::NotFound))),
+            Some(ConnectFailure::Dns)
+        );
+        assert_eq!(
+            connect_failure(&map(io(K::ConnectionRefused))),
+            Some(ConnectFailure::Refused)
+        );
+        assert_eq!(
+            connect_failure(&map(io(K::Other))),
+            Some(ConnectFailure::Other)
+        );
+        for k in [
+            K::ConnectionReset,
+            K::ConnectionAborted,
+            K::UnexpectedEof,
+            K::BrokenPipe,
+        ] {
+            assert!(
+                matches!(map(io(k)), Error::ConnectionLost { .. }),
+                "{k:?} after the connect"
+            );
+            let before = ureq::Error::Io(io::Error::new(k, NotSent::Connect("reset".into())));
+            assert_eq!(
+                connect_failure(&map(before)),
+                Some(ConnectFailure::Closed),
+                "{k:?} before sending"
+            );
+        }
+        assert_eq!(
+            connect_failure(&map(ureq::Error::HostNotFound)),
+            Some(ConnectFailure::Dns)
+        );
+        assert_eq!(
+            connect_failure(&map(ureq::Error::ConnectionFailed)),
+            Some(ConnectFailure::Refused)
+        );
+        let handshake = ureq::Error::Io(io::Error::new(
+            K::ConnectionReset,
+            NotSent::Handshake("closed".into()),
+        ));
+        assert!(matches!(
+            map(handshake),
+            Error::Tls {
+                plain_http: true,
+                ..
+            }
+        ));
+        let cancelled = ureq::Error::Io(io::Error::new(K::Interrupted, NotSent::Cancelled));
+        assert!(matches!(map(cancelled), Error::Cancelled { .. }));
+    }
+
+    /// Partial text is attached once: an error that already carries text keeps it.
+    #[test]
+    fn with_partial_fills_only_an_empty_partial_text() {
+        let e = Error::Cancelled {
+            partial: String::new(),
+        }
+        .with_partial("abc");
+        assert_eq!(e.partial_text(), "abc");
+        assert_eq!(e.with_partial("xyz").partial_text(), "abc");
+        // Errors without partial text are left alone.
+        let e = Error::invalid("x").with_partial("abc");
+        assert_eq!(e.partial_text(), "");
+    }
+
+    /// The marker's text is the OS error text it carries (what an `io::Error` wrapping it shows).
+    #[test]
+    fn not_sent_displays_its_text() {
+        let io = io::Error::new(
+            io::ErrorKind::ConnectionRefused,
+            NotSent::Connect("refused".into()),
+        );
+        assert_eq!(io.to_string(), "refused");
+        assert_eq!(NotSent::Handshake("reset".into()).to_string(), "reset");
+        assert_eq!(NotSent::Cancelled.to_string(), "cancelled");
+    }
+
+    /// Runs `f` on a thread; a hang guard (the work takes microseconds).
+    fn within<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(f()));
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("still running after 10 s (hang guard)")
+    }
+
+    /// Texts up to 8 KiB are kept whole; longer ones are cut at a character boundary, never
+    /// inside a character, with the full length noted.
+    #[test]
+    fn error_texts_are_capped_at_8_kib_on_a_character_boundary() {
+        assert_eq!(MAX_ERROR_TEXT_BYTES, 8 * 1024);
+        let max = MAX_ERROR_TEXT_BYTES;
+        let exact = "a".repeat(max);
+        assert_eq!(capped_text(&exact), exact);
+        assert_eq!(capped_bytes(exact.as_bytes()), exact);
+        // `é` (2 bytes) straddles the limit: the cut falls before it.
+        let text = format!("{}é{}", "a".repeat(max - 1), "b".repeat(10));
+        let want = format!(
+            "{}… [cut: {} bytes in all, the first {} shown]",
+            "a".repeat(max - 1),
+            max + 11,
+            max - 1
+        );
+        let t = text.clone();
+        assert_eq!(within(move || capped_text(&t)), want);
+        let t = text.clone();
+        assert_eq!(within(move || capped_bytes(t.as_bytes())), want);
+        // Invalid bytes before the limit are replaced, not cut at.
+        let mut bytes = vec![0xFF];
+        bytes.extend(std::iter::repeat_n(b'a', max));
+        let shown = capped_bytes(&bytes);
+        assert!(
+            shown.starts_with('\u{FFFD}')
+                && shown.ends_with(&format!(
+                    "[cut: {} bytes in all, the first {} shown]",
+                    max + 1,
+                    max + 2
+                )),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn partial_text_is_counted_in_the_message() {
+        let t = |partial: &str| {
+            Error::Truncated {
+                partial: partial.into(),
+                reason: "r".into(),
+            }
+            .to_string()
+        };
+        assert_eq!(t(""), "stream truncated: r");
+        assert_eq!(t("a"), "stream truncated: r (1 byte of text had arrived)");
+        assert_eq!(
+            t("abc"),
+            "stream truncated: r (3 bytes of text had arrived)"
+        );
+    }
+}

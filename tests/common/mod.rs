@@ -206,15 +206,42 @@ pub fn gateway_stream(deltas: &[&str], usage: bool) -> Vec<String> {
 /// it fails only when `f` is still running after `secs` seconds, for work that takes well
 /// under a second.
 pub fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    arm_watchdog();
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         let _ = tx.send(f());
     });
     match rx.recv_timeout(Duration::from_secs(secs)) {
         Ok(v) => v,
-        Err(RecvTimeoutError::Timeout) => panic!("still running after {secs} s (hang guard)"),
+        Err(RecvTimeoutError::Timeout) => {
+            // The work is stuck (it cannot be stopped): end the whole test process, so that a
+            // hang is a failure now, not a timeout of the harness later.
+            eprintln!("still running after {secs} s (hang guard): ending the test process");
+            std::process::exit(101)
+        }
         Err(RecvTimeoutError::Disconnected) => panic!("the work panicked (see above)"),
     }
+}
+
+/// With `OPENCLAW_TEST_WATCHDOG_SECS` set (scripts/mutants.sh sets it), ends the test process
+/// with a failure once it has run that long: a test binary stuck in a loop fails fast instead
+/// of running into the mutation tool's timeout. Armed once per process, by the first mock
+/// gateway or hang guard.
+pub fn arm_watchdog() {
+    static ARMED: std::sync::Once = std::sync::Once::new();
+    ARMED.call_once(|| {
+        let Some(secs) = std::env::var("OPENCLAW_TEST_WATCHDOG_SECS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        else {
+            return;
+        };
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(secs));
+            eprintln!("test process still running after {secs} s (watchdog): failing");
+            std::process::exit(101);
+        });
+    });
 }
 
 /// A loopback URL where nothing listens (a port bound and released at once).
@@ -239,6 +266,7 @@ pub struct MockGateway {
 
 impl MockGateway {
     pub fn start(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> MockGateway {
+        arm_watchdog();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let requests = Arc::new(Mutex::new(Vec::new()));
