@@ -515,10 +515,10 @@ impl SentenceChunker {
             return true;
         }
         let mut cs = word.chars();
-        if let (Some(c), Some('.'), None) = (cs.next(), cs.next(), cs.next()) {
-            if c.is_uppercase() {
-                return true;
-            }
+        if let (Some(c), Some('.'), None) = (cs.next(), cs.next(), cs.next())
+            && c.is_uppercase()
+        {
+            return true;
         }
         // A list number alone at the start of a line (or of the chunk).
         let line_start = t
