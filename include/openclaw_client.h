@@ -167,6 +167,51 @@
 #define OPENCLAW_DIAGNOSIS_ERROR 9
 
 /**
+ * Log level: errors.
+ */
+#define OPENCLAW_LOG_ERROR 1
+
+/**
+ * Log level: warnings.
+ */
+#define OPENCLAW_LOG_WARN 2
+
+/**
+ * Log level: information.
+ */
+#define OPENCLAW_LOG_INFO 3
+
+/**
+ * Log level: debugging (one record per HTTP call, connect failures…).
+ */
+#define OPENCLAW_LOG_DEBUG 4
+
+/**
+ * Log level: tracing.
+ */
+#define OPENCLAW_LOG_TRACE 5
+
+/**
+ * Fenced code blocks are dropped (the default).
+ */
+#define OPENCLAW_CODE_BLOCKS_SKIP 0
+
+/**
+ * Fenced code blocks are handed over whole, fences included, with `code` true.
+ */
+#define OPENCLAW_CODE_BLOCKS_EMIT 1
+
+/**
+ * The `sampled` bit of the trace flags.
+ */
+#define FLAG_SAMPLED 1
+
+/**
+ * Most list members a `tracestate` may hold.
+ */
+#define MAX_TRACESTATE_MEMBERS 32
+
+/**
  * A cancel token (opaque, reference-counted, thread-safe). Create with `openclaw_cancel_token_new`, attach to a request with
  * `openclaw_chat_request_set_cancel_token`, `openclaw_responses_request_set_cancel_token`
  * or `openclaw_tool_call_set_cancel_token`, fire
@@ -224,6 +269,15 @@ typedef struct openclaw_response openclaw_response;
  * A `/v1/responses` request (opaque, mutable, single-owner). Every setter copies its input.
  */
 typedef struct openclaw_responses_request openclaw_responses_request;
+
+/**
+ * A sentence chunker (opaque): turns text deltas into sentences for a text-to-speech engine.
+ * Create with `openclaw_sentence_chunker_new`, free with `openclaw_sentence_chunker_free`.
+ *
+ * Thread-safety: not synchronized; use one chunker from one thread at a time (it may move
+ * between threads).
+ */
+typedef struct openclaw_sentence_chunker openclaw_sentence_chunker;
 
 /**
  * A pull stream (opaque, single-owner; use from one thread at a time). Open with
@@ -374,6 +428,30 @@ typedef struct openclaw_event {
  * exceptions, no longjmp) and must not free the client, request or token in use.
  */
 typedef int (*openclaw_event_callback)(void *userdata, const struct openclaw_event *event);
+
+/**
+ * Receives one log record: `level` is `OPENCLAW_LOG_*`, `target` the module that logged
+ * (e.g. `openclaw_client::client::transport`), `message` the text with secrets redacted;
+ * both NUL-terminated and **borrowed** for the duration of the call.
+ *
+ * Called on whichever thread logged (any thread, possibly several at once): it must be
+ * thread-safe. It may call into the library; records logged on the same thread while it runs
+ * are dropped (no recursion), and no library lock is held while it runs.
+ */
+typedef void (*openclaw_log_callback)(void *userdata,
+                                      uint32_t level,
+                                      const char *target,
+                                      const char *message);
+
+/**
+ * Called with each complete sentence: `text` points to `len` bytes of UTF-8 (also
+ * NUL-terminated), **borrowed** for the duration of the call; `code` is true for a fenced
+ * code block (`OPENCLAW_CODE_BLOCKS_EMIT`). Return 0 to continue, non-zero to stop delivery:
+ * the push or finish then returns `OPENCLAW_RESULT_CANCELLED` and the sentences not yet
+ * delivered are kept, delivered first by the next push or finish. The callback runs on the
+ * calling thread and must not call into the same chunker.
+ */
+typedef int (*openclaw_sentence_callback)(void *userdata, const char *text, size_t len, bool code);
 
 /**
  * The kind of an `openclaw_ws_event`.
@@ -614,6 +692,18 @@ typedef int (*openclaw_ws_run_callback)(void *userdata, const struct openclaw_ws
  * An internal error.
  */
 #define OPENCLAW_RESULT_INTERNAL 91
+
+/**
+ * `openclaw_set_log_callback` was already called successfully in this process: the callback
+ * can be set once.
+ */
+#define OPENCLAW_RESULT_LOG_ALREADY_SET 62
+
+/**
+ * The program already installed another logger of the Rust `log` crate (the library is
+ * linked into a Rust program that set its own): records go there, not to C.
+ */
+#define OPENCLAW_RESULT_LOGGER_IN_USE 63
 
 /**
  * The reply role (`text` = `"assistant"`), first event of a stream.
@@ -1982,6 +2072,24 @@ const char *openclaw_last_error_partial_text(size_t *len_out);
 const char *openclaw_result_name(openclaw_result code);
 
 /**
+ * Sends the library's log records at `max_level` and more severe (`OPENCLAW_LOG_ERROR` …
+ * `OPENCLAW_LOG_TRACE`) to `callback(userdata, level, target, message)` for the rest of the
+ * process. See `openclaw_log_callback` for what the callback receives and must allow.
+ *
+ * Settable **once per process**: a second call returns `OPENCLAW_RESULT_LOG_ALREADY_SET` and
+ * changes nothing (the first callback, userdata and level stay). When the program already
+ * installed a logger of the Rust `log` crate, returns `OPENCLAW_RESULT_LOGGER_IN_USE` and
+ * changes nothing. Other errors: `OPENCLAW_RESULT_NULL_ARGUMENT` (callback),
+ * `OPENCLAW_RESULT_INVALID_ARGUMENT` (level not 1–5).
+ *
+ * Ownership: `userdata` must stay valid for the rest of the process. Thread-safety: any
+ * thread; concurrent calls are safe (one wins).
+ */
+openclaw_result openclaw_set_log_callback(openclaw_log_callback callback,
+                                          void *userdata,
+                                          uint32_t max_level);
+
+/**
  * A new request with no input yet. NULL only on panic. Free with
  * `openclaw_responses_request_free`.
  *
@@ -2357,6 +2465,80 @@ openclaw_result openclaw_response_function_call(const struct openclaw_response *
  * Thread-safety: free it once, from one thread, after every use of it (on any thread) has returned.
  */
 void openclaw_response_free(struct openclaw_response *r);
+
+/**
+ * A new chunker with the defaults: no minimum length, at most 400 characters per sentence,
+ * code blocks skipped. NULL only on allocation failure or panic.
+ *
+ * Ownership: the caller owns it; free with `openclaw_sentence_chunker_free`.
+ * Thread-safety: any thread.
+ */
+struct openclaw_sentence_chunker *openclaw_sentence_chunker_new(void);
+
+/**
+ * Sentences shorter than `n` characters (Unicode scalar values) are joined with the next
+ * one; 0 (the default) never joins. Applies to text not yet handed over.
+ *
+ * Errors: `OPENCLAW_RESULT_NULL_ARGUMENT`. Thread-safety: as the chunker.
+ */
+openclaw_result openclaw_sentence_chunker_set_min_chars(struct openclaw_sentence_chunker *chunker,
+                                                        size_t n);
+
+/**
+ * Sentences longer than `n` characters are cut at a clause boundary, else at a space, never
+ * inside a word, URL or code; 0 means no limit; the default is 400.
+ *
+ * Errors: `OPENCLAW_RESULT_NULL_ARGUMENT`. Thread-safety: as the chunker.
+ */
+openclaw_result openclaw_sentence_chunker_set_max_chars(struct openclaw_sentence_chunker *chunker,
+                                                        size_t n);
+
+/**
+ * What to do with fenced code blocks: `OPENCLAW_CODE_BLOCKS_SKIP` (default) or
+ * `OPENCLAW_CODE_BLOCKS_EMIT`.
+ *
+ * Errors: `OPENCLAW_RESULT_NULL_ARGUMENT`, `OPENCLAW_RESULT_INVALID_ARGUMENT` for another
+ * value. Thread-safety: as the chunker.
+ */
+openclaw_result openclaw_sentence_chunker_set_code_blocks(struct openclaw_sentence_chunker *chunker,
+                                                          uint32_t mode);
+
+/**
+ * Adds `len` bytes of UTF-8 text and calls `callback(userdata, …)` for each sentence that is
+ * now complete (first those a stopped callback left undelivered). A multi-byte character may
+ * be split between two pushes; `text` may be NULL when `len` is 0.
+ *
+ * Returns `OPENCLAW_RESULT_OK`, `OPENCLAW_RESULT_CANCELLED` when the callback returned
+ * non-zero, `OPENCLAW_RESULT_NULL_ARGUMENT`, or `OPENCLAW_RESULT_INVALID_UTF8` (nothing of this
+ * push is taken). Ownership: `text` and `userdata` are borrowed for the call; sentences are
+ * borrowed for one callback. Thread-safety: as the chunker.
+ */
+openclaw_result openclaw_sentence_chunker_push(struct openclaw_sentence_chunker *chunker,
+                                               const char *text,
+                                               size_t len,
+                                               openclaw_sentence_callback callback,
+                                               void *userdata);
+
+/**
+ * Ends the text (the stream ended or was cancelled) and calls back with every sentence left,
+ * the incomplete tail included. The chunker is then empty and can take a new text.
+ *
+ * Returns `OPENCLAW_RESULT_OK`, `OPENCLAW_RESULT_CANCELLED` (callback returned non-zero; the
+ * rest stays queued for the next push or finish), `OPENCLAW_RESULT_NULL_ARGUMENT`, or
+ * `OPENCLAW_RESULT_INVALID_UTF8` when the text ended inside a multi-byte character (those
+ * bytes are dropped; the sentences are still delivered first). Ownership and thread-safety:
+ * as `openclaw_sentence_chunker_push`.
+ */
+openclaw_result openclaw_sentence_chunker_finish(struct openclaw_sentence_chunker *chunker,
+                                                 openclaw_sentence_callback callback,
+                                                 void *userdata);
+
+/**
+ * Frees a chunker (undelivered text is dropped). NULL is accepted.
+ *
+ * Thread-safety: once, after every other call on it has returned.
+ */
+void openclaw_sentence_chunker_free(struct openclaw_sentence_chunker *chunker);
 
 /**
  * Streams one agent turn, calling `callback(userdata, event)` on this thread for each event

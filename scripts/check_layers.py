@@ -13,6 +13,7 @@ import sys
 LAYERS = [
     ["redact"],
     ["error"],
+    ["speech", "trace"],
     ["cancel"],
     ["options", "validate", "json", "timing"],
     ["sse"],
@@ -21,6 +22,7 @@ LAYERS = [
     ["stream"],
     ["client"],
     ["ws"],
+    ["speech_sources"],
     ["ffi"],
 ]
 

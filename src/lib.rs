@@ -9,6 +9,8 @@
 //! - [`error`]: one error type with stable categories.
 //! - [`options`] and [`validate`]: per-call settings and input rules shared by every request.
 //! - [`ws`]: the WebSocket control plane (live events, abort, approvals, sessions).
+//! - [`speech`]: sentence chunks of a text stream, for text-to-speech.
+//! - [`trace`]: W3C trace context (`traceparent`, `tracestate`).
 //!
 //! ```no_run
 //! use openclaw_client::{Client, ChatRequest, ChatEvent};
@@ -38,9 +40,12 @@ mod json;
 pub mod options;
 mod redact;
 pub mod responses;
+pub mod speech;
+mod speech_sources;
 pub mod sse;
 pub mod stream;
 pub mod timing;
+pub mod trace;
 pub mod validate;
 pub mod ws;
 

@@ -3,7 +3,7 @@
 //! Mirrors the Rust modules: [`error`] (result codes, last error), [`client`] (builder, client,
 //! discovery, token), [`chat`] (requests, non-stream results), [`stream`] (callback and pull
 //! streaming), [`cancel`], [`endpoints`] (models, tools, probes), [`diagnosis`] and [`ws`] (the
-//! WebSocket control plane).
+//! WebSocket control plane), [`speech`] (sentence chunks) and [`log`] (log records to a callback).
 //!
 //! Rules that hold for every function:
 //! - every exported function catches panics (`OPENCLAW_RESULT_PANIC`, or NULL / 0 / false);
@@ -21,7 +21,9 @@ pub mod endpoints;
 pub mod error;
 pub(crate) mod handle;
 pub(crate) mod request;
+pub mod log;
 pub mod responses;
+pub mod speech;
 pub mod stream;
 pub mod ws;
 

@@ -41,6 +41,8 @@ from ._errors import (
     error_class,
 )
 from ._lib import lib as _lib
+from ._logging import LOGGER_NAME, enable_logging
+from ._speech import SentenceChunker, sentences
 from ._types import (
     Capabilities,
     ChatResult,
@@ -67,6 +69,10 @@ def library_version() -> str:
 
 
 __all__ = [
+    "LOGGER_NAME",
+    "SentenceChunker",
+    "enable_logging",
+    "sentences",
     "APIError",
     "AsyncChatStream",
     "AsyncClient",

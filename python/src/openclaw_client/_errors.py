@@ -33,6 +33,8 @@ class ResultCode(enum.IntEnum):
     LIMIT_EXCEEDED = 49
     CANCELLED = 60
     END = 61
+    LOG_ALREADY_SET = 62
+    LOGGER_IN_USE = 63
     PANIC = 90
     INTERNAL = 91
 
