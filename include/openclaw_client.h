@@ -1207,6 +1207,18 @@ openclaw_result openclaw_chat_request_set_cancel_token(struct openclaw_chat_requ
                                                        const struct openclaw_cancel_token *token);
 
 /**
+ * Sends a W3C trace context with the calls of this request: `traceparent` (e.g.
+ * `00-<32 hex>-<16 hex>-01`) and, when not NULL, `tracestate`. NULL `traceparent` clears it;
+ * without one each call sends a fresh `traceparent` (read it back from a pull stream with
+ * `openclaw_stream_traceparent`). A malformed value gives `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+ *
+ * Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_chat_request_set_trace_context(struct openclaw_chat_request *req,
+                                                        const char *traceparent,
+                                                        const char *tracestate);
+
+/**
  * Turns the client's retry policy off (`no_retry` true) or back on for calls with this request.
  *
  * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL request. Thread-safety: one thread at a
@@ -1790,6 +1802,18 @@ openclaw_result openclaw_tool_call_set_total_timeout_ms(struct openclaw_tool_cal
                                                         uint64_t ms);
 
 /**
+ * Sends a W3C trace context with the calls of this request: `traceparent` (e.g.
+ * `00-<32 hex>-<16 hex>-01`) and, when not NULL, `tracestate`. NULL `traceparent` clears it;
+ * without one each call sends a fresh `traceparent` (read it back from a pull stream with
+ * `openclaw_stream_traceparent`). A malformed value gives `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+ *
+ * Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_tool_call_set_trace_context(struct openclaw_tool_call *call,
+                                                     const char *traceparent,
+                                                     const char *tracestate);
+
+/**
  * Turns the client's retry policy off (`no_retry` true) or back on for this tool call.
  *
  * Thread-safety: change a tool call from one thread at a time.
@@ -2365,6 +2389,18 @@ openclaw_result openclaw_responses_request_set_total_timeout_ms(struct openclaw_
                                                                 uint64_t ms);
 
 /**
+ * Sends a W3C trace context with the calls of this request: `traceparent` (e.g.
+ * `00-<32 hex>-<16 hex>-01`) and, when not NULL, `tracestate`. NULL `traceparent` clears it;
+ * without one each call sends a fresh `traceparent` (read it back from a pull stream with
+ * `openclaw_stream_traceparent`). A malformed value gives `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+ *
+ * Inputs are copied. Thread-safety: one thread at a time per request.
+ */
+openclaw_result openclaw_responses_request_set_trace_context(struct openclaw_responses_request *req,
+                                                             const char *traceparent,
+                                                             const char *tracestate);
+
+/**
  * Turns the client's retry policy off (`no_retry` true) or back on for calls with this request.
  *
  * Thread-safety: change a request from one thread at a time; calls may share a finished request.
@@ -2596,6 +2632,16 @@ openclaw_result openclaw_stream_next(struct openclaw_stream *stream,
  * Thread-safety: use a stream from one thread at a time.
  */
 char *openclaw_stream_text(const struct openclaw_stream *stream, size_t *len_out);
+
+/**
+ * The W3C `traceparent` this stream's call sent (the request's, or the one generated for it),
+ * as a NUL-terminated string written to `*out` (free with `openclaw_string_free`), to log
+ * beside the gateway's logs.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL stream or `out`. Thread-safety: use a
+ * stream from one thread at a time.
+ */
+openclaw_result openclaw_stream_traceparent(const struct openclaw_stream *stream, char **out);
 
 /**
  * Writes the stream's timing as of its latest event (or its end) to `*out`.

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use crate::cancel::CancelToken;
+use crate::trace::TraceParent;
 
 /// The four timeouts of a call. `None` means no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,7 @@ pub struct CallOptions {
     total: Option<Option<Duration>>,
     cancel: Option<CancelToken>,
     pub(crate) no_retry: bool,
+    trace: Option<(TraceParent, Option<String>)>,
 }
 
 impl CallOptions {
@@ -82,6 +84,30 @@ impl CallOptions {
     pub fn no_retry(mut self) -> Self {
         self.no_retry = true;
         self
+    }
+    /// Sends this W3C trace context (`traceparent`, and `tracestate` when given) with the call,
+    /// so that the gateway's logs can be joined with the caller's. Without it each call sends
+    /// a fresh `traceparent` of its own (readable from a stream with `traceparent()`). A
+    /// malformed `tracestate` is [`crate::Error::InvalidInput`].
+    pub fn trace_context(
+        mut self,
+        traceparent: TraceParent,
+        tracestate: Option<&str>,
+    ) -> crate::error::Result<Self> {
+        if let Some(ts) = tracestate {
+            crate::trace::validate_tracestate(ts)?;
+        }
+        self.trace = Some((traceparent, tracestate.map(str::to_owned)));
+        Ok(self)
+    }
+    /// Drops the trace context: each call sends a fresh `traceparent`.
+    pub fn without_trace(mut self) -> Self {
+        self.trace = None;
+        self
+    }
+    /// The trace context set with [`CallOptions::trace_context`].
+    pub fn trace(&self) -> Option<(&TraceParent, Option<&str>)> {
+        self.trace.as_ref().map(|(tp, ts)| (tp, ts.as_deref()))
     }
     /// The attached cancel token.
     pub fn cancel(&self) -> Option<&CancelToken> {

@@ -52,7 +52,8 @@ pub fn validate_header_name(name: &str) -> Result<()> {
     {
         return Err(Error::invalid(format!(
             "header {name} is set by the library and cannot be added (the credential: \
-             ClientBuilder::secret / Client::update_secret; User-Agent: ClientBuilder::user_agent)"
+             ClientBuilder::secret / Client::update_secret; User-Agent: ClientBuilder::user_agent; \
+             traceparent/tracestate: CallOptions::trace_context)"
         )));
     }
     Ok(())
@@ -77,6 +78,8 @@ const RESERVED_HEADERS: &[&str] = &[
     "upgrade",
     "expect",
     "user-agent",
+    "traceparent",
+    "tracestate",
 ];
 
 /// Checks a session key: a header-safe value outside the reserved namespaces.

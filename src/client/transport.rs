@@ -6,6 +6,7 @@ use ureq::http;
 
 use super::{CallOptions, Client, Timeouts};
 use crate::cancel::{CancelToken, Registration};
+use crate::trace::TraceParent;
 use std::fmt;
 
 use crate::error::{ConnectFailure, Endpoint, Error, Result, TimeoutPhase};
@@ -287,6 +288,8 @@ pub(crate) struct Sent {
     pub(crate) started: Instant,
     pub(crate) connected: Option<Instant>,
     pub(crate) headers_at: Instant,
+    /// The W3C `traceparent` the call carried.
+    pub(crate) traceparent: TraceParent,
 }
 
 impl Sent {
@@ -327,11 +330,16 @@ impl Client {
                 partial: String::new(),
             });
         }
-        let request = self.request_head(call)?;
+        // The caller's trace context, or a fresh one for this call.
+        let traceparent = call
+            .options
+            .trace()
+            .map_or_else(TraceParent::generate, |(tp, _)| *tp);
+        let request = self.request_head(call, &traceparent)?;
         let (agent, registration) = self.agent_for(cancel);
         let started = Instant::now();
         log::debug!(
-            "{} {} agent={} (stream={})",
+            "{} {} agent={} (stream={}) traceparent={traceparent}",
             if call.method == Method::Get {
                 "GET"
             } else {
@@ -376,12 +384,17 @@ impl Client {
             started,
             connected: super::net::connected_at(),
             headers_at: Instant::now(),
+            traceparent,
         })
     }
 
     /// The request line and headers of a call: the credential, content negotiation, and the
     /// call's own headers, each sent once.
-    fn request_head(&self, call: &Call<'_>) -> Result<http::request::Builder> {
+    fn request_head(
+        &self,
+        call: &Call<'_>,
+        traceparent: &TraceParent,
+    ) -> Result<http::request::Builder> {
         let inner = &self.inner;
         let mut b = http::Request::builder()
             .method(match call.method {
@@ -420,6 +433,10 @@ impl Client {
         }
         if call.body.is_some() {
             b = b.header(http::header::CONTENT_TYPE, "application/json");
+        }
+        b = b.header("traceparent", traceparent.to_string());
+        if let Some((_, Some(state))) = call.options.trace() {
+            b = b.header("tracestate", state);
         }
         // One precedence rule, each header sent once: the library's own headers above cannot
         // be overridden (`validate_header_name` rejects their names), and among the call's
@@ -529,6 +546,7 @@ impl Client {
             url: self.inner.base.full.clone(),
             map_io: Some(|e, url, t| map_ureq(ureq::Error::from(e), url, t)),
             clock: crate::timing::Clock::new(sent.started, sent.connected, sent.headers_at),
+            traceparent: Some(sent.traceparent),
         };
         Ok((
             crate::stream::Body::new(std::io::BufReader::with_capacity(

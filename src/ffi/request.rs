@@ -103,6 +103,32 @@ pub(crate) unsafe fn set_no_retry<T: Request>(req: *mut T, no_retry: bool) -> op
     }
 }
 
+/// Body of `openclaw_<kind>_set_trace_context`: a W3C `traceparent` (and an optional
+/// `tracestate`) sent with the calls of this request; NULL `traceparent` clears it (each call
+/// then sends a fresh one).
+///
+/// # Safety
+/// As [`set_timeout`]; the strings are NULL or NUL-terminated.
+pub(crate) unsafe fn set_trace<T: Request>(
+    req: *mut T,
+    traceparent: *const c_char,
+    tracestate: *const c_char,
+) -> openclaw_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        with_mut(req, "req", |r| {
+            let tp = opt_str_arg(traceparent, "traceparent")?;
+            let ts = opt_str_arg(tracestate, "tracestate")?;
+            let options = std::mem::take(r.options());
+            *r.options() = match tp {
+                Some(tp) => options.trace_context(crate::trace::TraceParent::parse(tp)?, ts)?,
+                None => options.without_trace(),
+            };
+            Ok(())
+        })
+    }
+}
+
 /// Body of a routing setter: NULL clears the value; a value is checked by the one rule of its
 /// field now.
 ///

@@ -548,6 +548,22 @@ pub unsafe extern "C" fn openclaw_responses_request_set_total_timeout_ms(
     unsafe { request::set_timeout(req, Timeout::Total, ms) }
 }
 
+/// Sends a W3C trace context with the calls of this request: `traceparent` (e.g.
+/// `00-<32 hex>-<16 hex>-01`) and, when not NULL, `tracestate`. NULL `traceparent` clears it;
+/// without one each call sends a fresh `traceparent` (read it back from a pull stream with
+/// `openclaw_stream_traceparent`). A malformed value gives `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+///
+/// Inputs are copied. Thread-safety: one thread at a time per request.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_responses_request_set_trace_context(
+    req: *mut openclaw_responses_request,
+    traceparent: *const c_char,
+    tracestate: *const c_char,
+) -> openclaw_result {
+    // SAFETY: a live request or NULL; NUL-terminated strings or NULL.
+    unsafe { request::set_trace(req, traceparent, tracestate) }
+}
+
 /// Turns the client's retry policy off (`no_retry` true) or back on for calls with this request.
 ///
 /// Thread-safety: change a request from one thread at a time; calls may share a finished request.

@@ -484,6 +484,33 @@ pub unsafe extern "C" fn openclaw_stream_text(
     })
 }
 
+/// The W3C `traceparent` this stream's call sent (the request's, or the one generated for it),
+/// as a NUL-terminated string written to `*out` (free with `openclaw_string_free`), to log
+/// beside the gateway's logs.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL stream or `out`. Thread-safety: use a
+/// stream from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_stream_traceparent(
+    stream: *const openclaw_stream,
+    out: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live stream or NULL.
+        let s = unsafe { handle(stream, "stream") }?;
+        out_arg(out, "out")?;
+        let tp = match &s.source {
+            StreamSource::Chat(c) => c.traceparent(),
+            StreamSource::Responses(r) => r.traceparent(),
+            StreamSource::History(h) => h.traceparent(),
+        };
+        let text = tp.map(|t| t.to_string()).unwrap_or_default();
+        // SAFETY: checked non-NULL.
+        unsafe { *out = super::give_string(&text) };
+        Ok(())
+    })
+}
+
 /// Writes the stream's timing as of its latest event (or its end) to `*out`.
 ///
 /// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL stream or `out`. Ownership: `*out` is

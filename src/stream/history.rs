@@ -100,6 +100,11 @@ impl<R: std::io::BufRead> HistoryStream<R> {
     pub fn timing(&self) -> crate::timing::StreamTiming {
         self.session.timing()
     }
+
+    /// The W3C `traceparent` this call sent (see [`crate::ChatStream::traceparent`]).
+    pub fn traceparent(&self) -> Option<crate::trace::TraceParent> {
+        self.session.traceparent()
+    }
 }
 
 impl<R: std::io::BufRead> Iterator for HistoryStream<R> {

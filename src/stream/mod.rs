@@ -132,6 +132,8 @@ pub(crate) struct ReadContext {
     pub(crate) map_io: Option<MapIo>,
     /// The call's timing so far (started, connected, headers).
     pub(crate) clock: crate::timing::Clock,
+    /// The W3C `traceparent` the call carried (`None`: a stream over any reader).
+    pub(crate) traceparent: Option<crate::trace::TraceParent>,
 }
 
 impl ReadContext {
@@ -1017,6 +1019,12 @@ impl<R: BufRead> ChatStream<R> {
     /// headers, first content, events and content bytes per second, gaps.
     pub fn timing(&self) -> crate::timing::StreamTiming {
         self.session.timing()
+    }
+
+    /// The W3C `traceparent` this call sent (the caller's, or the one generated for it), to
+    /// log beside the gateway's; `None` for a stream read from any reader.
+    pub fn traceparent(&self) -> Option<crate::trace::TraceParent> {
+        self.session.traceparent()
     }
 
     /// The next event, borrowed until the next call; `None` after the end.

@@ -168,6 +168,11 @@ impl<R: BufRead> ResponseStream<R> {
     pub fn timing(&self) -> crate::timing::StreamTiming {
         self.session.timing()
     }
+
+    /// The W3C `traceparent` this call sent (see [`crate::ChatStream::traceparent`]).
+    pub fn traceparent(&self) -> Option<crate::trace::TraceParent> {
+        self.session.traceparent()
+    }
 }
 
 /// What the stream keeps while decoding.

@@ -90,6 +90,11 @@ impl<R, D> Session<R, D> {
         self.finished
     }
 
+    /// The W3C `traceparent` the call carried.
+    pub(crate) fn traceparent(&self) -> Option<crate::trace::TraceParent> {
+        self.ctx.traceparent
+    }
+
     /// The call's timing so far (or at its end).
     pub(crate) fn timing(&self) -> StreamTiming {
         self.ctx.clock.timing()
