@@ -852,3 +852,31 @@ fn c_responses_example_against_the_real_gateway() {
         "{out}"
     );
 }
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
+fn the_first_sentence_is_handed_over_before_the_stream_ends() {
+    use ::openclaw_client::speech::SentencesExt;
+    // The echo model streams its reply one word every 20 ms.
+    let mut stream = client()
+        .chat_stream(&ChatRequest::user_message(
+            "First sentence comes early. The second one follows it. And a third ends the reply.",
+        ))
+        .unwrap();
+    stream.keep_text(true);
+    let mut sentences = stream.sentences();
+    let first = sentences.next().unwrap().unwrap();
+    assert_eq!(first.as_str(), "echo: First sentence comes early.");
+    // Handed over while the reply was still streaming: the stream has not seen its end, and
+    // only part of the text has arrived.
+    let so_far = sentences.get_ref().text_so_far().to_owned();
+    assert!(
+        !so_far.contains("ends the reply"),
+        "the first sentence came only after the whole reply: {so_far:?}"
+    );
+    let rest: Vec<String> = sentences.map(|s| s.unwrap().as_str().to_owned()).collect();
+    assert_eq!(
+        rest,
+        vec!["The second one follows it.", "And a third ends the reply."]
+    );
+}
