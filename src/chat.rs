@@ -413,6 +413,7 @@ impl<'a> Routing<'a> {
 
 /// A chat completion request. Build with [`ChatRequest::new`] and the chained setters.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ChatRequest {
     /// The conversation.
     pub messages: Vec<Message>,

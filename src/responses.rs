@@ -172,6 +172,7 @@ pub enum Input {
 
 /// A `/v1/responses` request.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ResponsesRequest {
     /// The input.
     pub input: Input,

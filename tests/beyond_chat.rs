@@ -372,10 +372,10 @@ fn webhooks_use_their_own_token_and_envelopes() {
     });
     let c = client(&gw.url);
     let w = c
-        .hook_wake(&WakeRequest {
-            text: "wake up".into(),
-            mode: Some("now".into()),
-            ..Default::default()
+        .hook_wake(&{
+            let mut w = WakeRequest::new("wake up");
+            w.mode = Some("now".into());
+            w
         })
         .unwrap();
     assert_eq!(

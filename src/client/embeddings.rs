@@ -8,6 +8,7 @@ use crate::error::{Endpoint, Error, Result};
 
 /// An embeddings request: one or many inputs (at most 128, 8192 characters each).
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct EmbeddingsRequest {
     /// The texts.
     pub inputs: Vec<String>,

@@ -73,6 +73,7 @@ pub struct Startup {
 
 /// A direct tool call (`POST /tools/invoke`).
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ToolInvocation {
     /// The tool name.
     pub tool: String,

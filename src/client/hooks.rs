@@ -9,6 +9,7 @@ use crate::error::{Endpoint, Error, Result};
 
 /// `POST /hooks/wake`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct WakeRequest {
     /// The text (required).
     pub text: String,
@@ -44,6 +45,7 @@ pub struct WakeResult {
 
 /// `POST /hooks/agent`: run an agent turn from a webhook.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct HookAgentRequest {
     /// The message (required).
     pub message: String,
