@@ -202,16 +202,6 @@
 #define OPENCLAW_CODE_BLOCKS_EMIT 1
 
 /**
- * The `sampled` bit of the trace flags.
- */
-#define FLAG_SAMPLED 1
-
-/**
- * Most list members a `tracestate` may hold.
- */
-#define MAX_TRACESTATE_MEMBERS 32
-
-/**
  * A cancel token (opaque, reference-counted, thread-safe). Create with `openclaw_cancel_token_new`, attach to a request with
  * `openclaw_chat_request_set_cancel_token`, `openclaw_responses_request_set_cancel_token`
  * or `openclaw_tool_call_set_cancel_token`, fire
