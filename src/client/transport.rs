@@ -532,7 +532,7 @@ impl Client {
         };
         Ok((
             crate::stream::Body::new(std::io::BufReader::with_capacity(
-                32 * 1024,
+                16 * 1024,
                 sent.response.into_body().into_reader(),
             )),
             ctx,
