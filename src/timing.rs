@@ -57,27 +57,57 @@ fn per_second(n: u64, d: Duration) -> f64 {
     if s > 0.0 { n as f64 / s } else { 0.0 }
 }
 
-/// The running clock of one stream.
+/// The running clock of one stream. Per event it reads the clock once and does integer
+/// arithmetic on nanoseconds since the start; [`Clock::timing`] builds the durations on demand.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Clock {
     started: Instant,
-    last: Instant,
-    timing: StreamTiming,
+    /// `u64::MAX`: a reused connection.
+    connect_ns: u64,
+    headers_ns: u64,
+    /// Nanoseconds since `started`: the latest event (or end), the one before, the first
+    /// content (`u64::MAX` before any), the longest gap.
+    elapsed_ns: u64,
+    last_ns: u64,
+    first_content_ns: u64,
+    max_gap_ns: u64,
+    events: u64,
+    content_bytes: u64,
+}
+
+/// Nanoseconds in a duration, saturating (584 years).
+fn ns(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// A raw snapshot of a clock: nanoseconds, `u64::MAX` for "none" (no connect: reused; no
+/// content yet). What the C API converts per event without building durations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct RawTiming {
+    pub(crate) connect_ns: u64,
+    pub(crate) headers_ns: u64,
+    pub(crate) first_content_ns: u64,
+    pub(crate) elapsed_ns: u64,
+    pub(crate) events: u64,
+    pub(crate) content_bytes: u64,
+    pub(crate) max_gap_ns: u64,
 }
 
 impl Clock {
     /// A clock for a call that started at `started`, was connected at `connected` (`None`:
     /// reused connection) and got its headers at `headers`.
     pub(crate) fn new(started: Instant, connected: Option<Instant>, headers: Instant) -> Clock {
+        let headers_ns = ns(headers.saturating_duration_since(started));
         Clock {
             started,
-            last: headers,
-            timing: StreamTiming {
-                connect: connected.map(|c| c.saturating_duration_since(started)),
-                headers: headers.saturating_duration_since(started),
-                elapsed: headers.saturating_duration_since(started),
-                ..StreamTiming::default()
-            },
+            connect_ns: connected.map_or(u64::MAX, |c| ns(c.saturating_duration_since(started))),
+            headers_ns,
+            elapsed_ns: headers_ns,
+            last_ns: headers_ns,
+            first_content_ns: u64::MAX,
+            max_gap_ns: 0,
+            events: 0,
+            content_bytes: 0,
         }
     }
 
@@ -89,25 +119,48 @@ impl Clock {
 
     /// Counts one event carrying `content_bytes` of content.
     pub(crate) fn event(&mut self, content_bytes: usize) {
-        let now = Instant::now();
-        let t = &mut self.timing;
-        t.max_gap = t.max_gap.max(now.saturating_duration_since(self.last));
-        t.elapsed = now.saturating_duration_since(self.started);
-        t.events += 1;
+        let now = ns(self.started.elapsed());
+        self.max_gap_ns = self.max_gap_ns.max(now.saturating_sub(self.last_ns));
+        self.elapsed_ns = now;
+        self.last_ns = now;
+        self.events += 1;
         if content_bytes > 0 {
-            t.content_bytes += content_bytes as u64;
-            t.first_content.get_or_insert(t.elapsed);
+            self.content_bytes += content_bytes as u64;
+            if self.first_content_ns == u64::MAX {
+                self.first_content_ns = now;
+            }
         }
-        self.last = now;
     }
 
     /// Marks the end of the stream.
     pub(crate) fn end(&mut self) {
-        self.timing.elapsed = Instant::now().saturating_duration_since(self.started);
+        self.elapsed_ns = ns(self.started.elapsed());
     }
 
     pub(crate) fn timing(&self) -> StreamTiming {
-        self.timing
+        StreamTiming {
+            connect: (self.connect_ns != u64::MAX).then(|| Duration::from_nanos(self.connect_ns)),
+            headers: Duration::from_nanos(self.headers_ns),
+            first_content: (self.first_content_ns != u64::MAX)
+                .then(|| Duration::from_nanos(self.first_content_ns)),
+            elapsed: Duration::from_nanos(self.elapsed_ns),
+            events: self.events,
+            content_bytes: self.content_bytes,
+            max_gap: Duration::from_nanos(self.max_gap_ns),
+        }
+    }
+
+    /// The same as [`Clock::timing`] in nanoseconds, with no conversion.
+    pub(crate) fn raw(&self) -> RawTiming {
+        RawTiming {
+            connect_ns: self.connect_ns,
+            headers_ns: self.headers_ns,
+            first_content_ns: self.first_content_ns,
+            elapsed_ns: self.elapsed_ns,
+            events: self.events,
+            content_bytes: self.content_bytes,
+            max_gap_ns: self.max_gap_ns,
+        }
     }
 }
 

@@ -570,6 +570,9 @@ struct Pending {
     finish: Option<FinishReason>,
     usage: Option<Usage>,
     done: Option<bool>,
+    /// Set by the literal fast path: the chunk had content and nothing else, so the stages
+    /// before and after `Content` need no look.
+    content_only: bool,
 }
 
 /// The order in which one chunk's events are handed out; `Pending` walks it.
@@ -628,6 +631,7 @@ impl Pending {
         self.finish = None;
         self.usage = None;
         self.done = None;
+        self.content_only = false;
     }
 
     /// Moves to the next present item; false when none is left.
@@ -654,7 +658,9 @@ impl Pending {
     fn emit(&mut self) -> ChatEventRef<'_> {
         let stage = self.stage;
         // Tool calls stay on their stage until `seek` finds no fragment left.
-        if stage != Stage::ToolCalls {
+        if self.content_only {
+            self.stage = Stage::End;
+        } else if stage != Stage::ToolCalls {
             self.stage = stage.next();
         }
         match stage {
@@ -799,6 +805,9 @@ fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
         }
         pending.content.push_str(content);
         pending.has_content = true;
+        // The chunk carries only content: hand it out and nothing after it.
+        pending.stage = Stage::Content;
+        pending.content_only = true;
         reply.received_bytes += content.len() as u64;
         if keep_text {
             budget.append(&mut reply.content, content);
@@ -1017,6 +1026,11 @@ impl<R: BufRead> ChatStream<R> {
     /// headers, first content, events and content bytes per second, gaps.
     pub fn timing(&self) -> crate::timing::StreamTiming {
         self.session.timing()
+    }
+
+    /// [`Self::timing`] in raw nanoseconds (what the C API converts per event).
+    pub(crate) fn raw_timing(&self) -> crate::timing::RawTiming {
+        self.session.raw_timing()
     }
 
     /// The next event, borrowed until the next call; `None` after the end.

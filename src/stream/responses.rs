@@ -168,6 +168,11 @@ impl<R: BufRead> ResponseStream<R> {
     pub fn timing(&self) -> crate::timing::StreamTiming {
         self.session.timing()
     }
+
+    /// [`Self::timing`] in raw nanoseconds (what the C API converts per event).
+    pub(crate) fn raw_timing(&self) -> crate::timing::RawTiming {
+        self.session.raw_timing()
+    }
 }
 
 /// What the stream keeps while decoding.

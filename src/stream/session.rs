@@ -95,6 +95,11 @@ impl<R, D> Session<R, D> {
         self.ctx.clock.timing()
     }
 
+    /// The same in raw nanoseconds.
+    pub(crate) fn raw_timing(&self) -> crate::timing::RawTiming {
+        self.ctx.clock.raw()
+    }
+
     /// Marks the stream over: stops its clock, logs its timing, releases the cancel
     /// registration.
     fn end(&mut self) {
