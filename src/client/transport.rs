@@ -523,20 +523,19 @@ impl Client {
         if media_type(&ct) != "text/event-stream" {
             return Err(unexpected_content(endpoint, sent.status, &ct));
         }
+        let body = crate::stream::Body::new(std::io::BufReader::with_capacity(
+            16 * 1024,
+            sent.response.into_body().into_reader(),
+        ));
         let ctx = crate::stream::ReadContext {
             registration: sent.registration,
             timeouts: sent.timeouts,
             url: self.inner.base.full.clone(),
             map_io: Some(|e, url, t| map_ureq(ureq::Error::from(e), url, t)),
             clock: crate::timing::Clock::new(sent.started, sent.connected, sent.headers_at),
+            refills: Some(body.refills()),
         };
-        Ok((
-            crate::stream::Body::new(std::io::BufReader::with_capacity(
-                16 * 1024,
-                sent.response.into_body().into_reader(),
-            )),
-            ctx,
-        ))
+        Ok((body, ctx))
     }
 
     /// Reads a (bounded) error body and classifies it.

@@ -87,7 +87,8 @@ pub struct openclaw_stream_timing {
     pub headers_us: u64,
     /// Until the first content (reply text) arrived; -1 before any.
     pub first_content_us: i64,
-    /// Until the latest event (or the end of the stream).
+    /// Until the latest event (or the end of the stream); events that arrived in one read of
+    /// the connection share its time.
     pub elapsed_us: u64,
     /// Events received (one per gateway chunk).
     pub events: u64,

@@ -132,6 +132,8 @@ pub(crate) struct ReadContext {
     pub(crate) map_io: Option<MapIo>,
     /// The call's timing so far (started, connected, headers).
     pub(crate) clock: crate::timing::Clock,
+    /// The body's refill counter ([`Body::refills`]): the clock is read once per refill.
+    pub(crate) refills: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl ReadContext {
