@@ -210,8 +210,8 @@ impl fmt::Debug for TcpStep {
 ///
 /// Per request it costs one `send` (the request head is held back and written together with
 /// the body, or before the first read), one `recv` per read, and one non-blocking `MSG_PEEK`
-/// for each of ureq's two liveness probes of a pooled connection; the socket timeouts are set
-/// only when they change by more than half (see [`Tcp::arm_read`]).
+/// when ureq takes the connection from its pool (see [`Tcp::is_open`]); the socket timeouts
+/// are set only when they change by more than half (see [`Tcp::arm_read`]).
 struct Tcp {
     stream: Arc<TcpStream>,
     buffers: TcpBuffers,
@@ -222,6 +222,8 @@ struct Tcp {
     /// before the next read; the timeout reason it was given.
     held: Vec<u8>,
     held_reason: ureq::Timeout,
+    /// A read happened since the last liveness probe.
+    read_since_probe: bool,
 }
 
 /// The buffers of one connection, sized by use: the input starts at [`INPUT_MIN`] and doubles
@@ -494,15 +496,24 @@ impl Transport for Tcp {
             }
         };
         self.buffers.input_appended(n);
+        self.read_since_probe = true;
         Ok(n > 0)
     }
 
     /// A pooled connection is reusable when a non-blocking peek finds nothing: no stray bytes,
     /// no end of stream, no error. One `recv(MSG_PEEK | MSG_DONTWAIT)`: the socket stays in
     /// blocking mode.
+    ///
+    /// ureq asks twice per request: when the connection goes back to the pool right after its
+    /// last read, and when it is taken for the next request. Only the second looks: whatever
+    /// the first would find (bytes after the body, the server's close) is still there for
+    /// the second, which discards the connection the same way, one system call later.
     fn is_open(&mut self) -> bool {
         if !self.held.is_empty() {
             return false;
+        }
+        if std::mem::take(&mut self.read_since_probe) {
+            return true;
         }
         peek_idle(&self.stream)
     }
@@ -570,6 +581,7 @@ impl<In: Transport> Connector<In> for TcpStep {
             write_timeout: None,
             held: Vec::new(),
             held_reason: ureq::Timeout::SendRequest,
+            read_since_probe: false,
         };
         // Only a cancellable call's agent is ever shut down.
         if self.cancel.is_some() {
