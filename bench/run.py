@@ -18,6 +18,7 @@ REPS = int(os.environ.get("BENCH_REPS", "5"))
 RATE_N = int(os.environ.get("BENCH_RATE_N", "20000"))
 TIME_OUT = os.path.join(HERE, "target", "time.out")
 MANY = int(os.environ.get("BENCH_MANY", "1000"))
+LAT_RUNS = int(os.environ.get("BENCH_LAT_RUNS", "5"))
 TLS_FRESH_N = int(os.environ.get("BENCH_TLS_FRESH_N", "300"))
 TLS_POOLED_N = int(os.environ.get("BENCH_TLS_POOLED_N", "5000"))
 
@@ -95,7 +96,7 @@ def stats(url):
 
 
 def median_of(runs, keys):
-    return {k: statistics.median(r[k] for r in runs) for k in keys} | {"samples": runs[0]["samples"]}
+    return {k: statistics.median(r[k] for r in runs) for k in keys} | {"samples": runs[0]["samples"], "runs": runs}
 
 
 def machine():
@@ -133,7 +134,7 @@ def main():
         }
         print("latency…", file=sys.stderr)
         lat_runs, floor_runs = [], []
-        for _ in range(3):
+        for _ in range(LAT_RUNS):
             lat_runs.append(jrun([cb, "latency", url, "500", "5000"]))
             floor_runs.append(jrun([rc, "latency-floor", url, "500", "5000"]))
         keys = ["p50_us", "p99_us", "max_us"]
@@ -209,7 +210,9 @@ def write(m, decode, latency, floor_lat, rate, memory, threads, sizes, memory_c,
     L.append("| --- | ---: | ---: | ---: |")
     L.append(f"| ours: C callback | {latency['p50_us']:.1f} µs | {latency['p99_us']:.1f} µs | {latency['max_us']:.1f} µs |")
     L.append(f"| floor: raw socket read, no parsing (same server, same run) | {floor_lat['p50_us']:.1f} µs | {floor_lat['p99_us']:.1f} µs | {floor_lat['max_us']:.1f} µs |")
-    L.append(f"\n{latency['samples']} samples per run, median of 3 runs (ours and the floor alternate); the server writes its CLOCK_MONOTONIC time into each delta, flushed one event per write, 5 ms apart. What the library adds is the difference to the floor: {latency['p50_us'] - floor_lat['p50_us']:+.1f} µs at p50, {latency['p99_us'] - floor_lat['p99_us']:+.1f} µs at p99.\n")
+    per_run = lambda d: ", ".join(f"{r['p50_us']:.1f}/{r['p99_us']:.1f}" for r in d["runs"])
+    L.append(f"\nPer run, p50/p99 µs — ours: {per_run(latency)}; floor: {per_run(floor_lat)}.")
+    L.append(f"\n{latency['samples']} samples per run, median of {LAT_RUNS} runs (ours and the floor alternate; the tail moves with whatever else the 2 cores run); the server writes its CLOCK_MONOTONIC time into each delta, flushed one event per write, 5 ms apart. What the library adds is the difference to the floor: {latency['p50_us'] - floor_lat['p50_us']:+.1f} µs at p50, {latency['p99_us'] - floor_lat['p99_us']:+.1f} µs at p99.\n")
     L.append("## Request rate (sequential small non-stream requests on keep-alive)\n")
     L.append("Median of 3 runs for ours and the raw loop; curl runs all requests from one config file in one process (the time of a one-request curl process is subtracted).\n")
     L.append("| client | requests/s | peak RSS | vs curl |")
