@@ -1,5 +1,6 @@
 /* c_bench.c — the C API under load. Prints one JSON line.
  *   c_bench callback URL N | pull URL N | latency URL N PACE_US | rate URL N | threads URL T N
+ *         | memory URL BYTES (flat mode: keep_text off; VmRSS sampled every 10%)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -22,15 +23,18 @@ static unsigned long long now_ns(void) {
     return (unsigned long long)t.tv_sec * 1000000000ull + (unsigned long long)t.tv_nsec;
 }
 
-static long max_rss_kib(void) {
+static long status_kib(const char *field) {
     FILE *f = fopen("/proc/self/status", "r");
     char line[256];
     long v = 0;
+    size_t n = strlen(field);
     while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0) v = atol(line + 6);
+        if (strncmp(line, field, n) == 0) v = atol(line + n);
     if (f) fclose(f);
     return v;
 }
+
+static long max_rss_kib(void) { return status_kib("VmHWM:"); }
 
 static const openclaw_client *make(const char *url) {
     openclaw_client_builder *b = openclaw_client_builder_new();
@@ -65,6 +69,20 @@ static int on_event(void *ud, const openclaw_event *ev) {
         c->deltas++;
         c->bytes += ev->text_len;
     }
+    return 0;
+}
+
+struct mem_counter {
+    size_t deltas;
+    size_t every;
+    long samples[16];
+    int nsamples;
+};
+
+static int on_memory(void *ud, const openclaw_event *ev) {
+    struct mem_counter *c = (struct mem_counter *)ud;
+    if (ev->kind == OPENCLAW_EVENT_CONTENT && ++c->deltas % c->every == 0 && c->nsamples < 16)
+        c->samples[c->nsamples++] = status_kib("VmRSS:");
     return 0;
 }
 
@@ -155,6 +173,24 @@ int main(int argc, char **argv) {
         }
         double secs = now_s() - t;
         printf("{\"mode\":\"c-rate\",\"requests\":%ld,\"secs\":%.6f,\"per_s\":%.0f,\"max_rss_kib\":%ld}\n", n, secs, (double)n / secs, max_rss_kib());
+        openclaw_chat_request_free(r);
+    } else if (strcmp(mode, "memory") == 0) {
+        openclaw_chat_request *r = req(NULL, NULL);
+        openclaw_chat_request_add_header(r, "x-bench-bytes", argv[3]);
+        openclaw_chat_request_set_keep_text(r, false);
+        unsigned long long bytes = strtoull(argv[3], NULL, 10);
+        struct mem_counter cnt = {0, (size_t)(bytes / 209 / 10), {0}, 0};
+        if (cnt.every == 0) cnt.every = 1;
+        double t = now_s();
+        openclaw_result rc = openclaw_chat_stream(c, r, on_memory, &cnt);
+        double secs = now_s() - t;
+        if (rc != OPENCLAW_RESULT_OK) {
+            fprintf(stderr, "%s\n", openclaw_last_error_message());
+            return 1;
+        }
+        printf("{\"mode\":\"c-memory\",\"bytes\":%llu,\"deltas\":%zu,\"secs\":%.3f,\"rss_samples_kib\":[", bytes, cnt.deltas, secs);
+        for (int i = 0; i < cnt.nsamples; i++) printf("%s%ld", i ? "," : "", cnt.samples[i]);
+        printf("],\"max_rss_kib\":%ld}\n", max_rss_kib());
         openclaw_chat_request_free(r);
     } else if (strcmp(mode, "threads") == 0) {
         int threads = atoi(argv[3]);

@@ -11,6 +11,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 (cd "$ROOT" && cargo build --release --lib --quiet)
 cargo build --release --quiet
-cc -std=c11 -O2 -Wall -Wextra -Werror -I"$ROOT/include" c_bench.c -o target/release/c_bench \
+# --gc-sections: the archive is one LTO object; without it every function of the library is
+# linked in (5.4 MB of text instead of 2.5 MB, and more of it resident).
+cc -std=c11 -O2 -Wall -Wextra -Werror -I"$ROOT/include" c_bench.c -o target/release/c_bench -Wl,--gc-sections \
     "$ROOT/target/release/libopenclaw_client.a" -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 exec python3 run.py

@@ -330,7 +330,8 @@ typedef struct openclaw_stream_timing {
    */
   int64_t first_content_us;
   /**
-   * Until the latest event (or the end of the stream).
+   * Until the latest event (or the end of the stream); events that arrived in one read of
+   * the connection share its time.
    */
   uint64_t elapsed_us;
   /**

@@ -34,8 +34,8 @@ use ureq::config::Config;
 use ureq::http::Uri;
 use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, RustlsConnector,
-    ShutdownHandle, Transport,
+    Buffers, ConnectionDetails, Connector, Either, NextTimeout, RustlsConnector, ShutdownHandle,
+    Transport,
 };
 
 thread_local! {
@@ -207,12 +207,147 @@ impl fmt::Debug for TcpStep {
 
 /// A TCP connection. Reads and writes block with the socket timeouts of the phase ureq is in;
 /// a cancel (ureq's pool shutdown) shuts the socket down, which wakes a blocked read at once.
+///
+/// Per request it costs one `send` (the request head is held back and written together with
+/// the body, or before the first read), one `recv` per read, and one non-blocking `MSG_PEEK`
+/// when ureq takes the connection from its pool (see [`Tcp::is_open`]); the socket timeouts
+/// are set only when they change by more than half (see [`Tcp::arm_read`]).
 struct Tcp {
     stream: Arc<TcpStream>,
-    buffers: LazyBuffers,
-    /// The socket timeouts last set, so that each is set only when it changes.
+    buffers: TcpBuffers,
+    /// The socket timeouts last set, so that each is set only when it must change.
     read_timeout: Option<Duration>,
     write_timeout: Option<Duration>,
+    /// A small write held back to go out with the next one (the head before the body) or
+    /// before the next read; the timeout reason it was given.
+    held: Vec<u8>,
+    held_reason: ureq::Timeout,
+    /// A read happened since the last liveness probe.
+    read_since_probe: bool,
+}
+
+/// The buffers of one connection, sized by use: the input starts at [`INPUT_MIN`] and doubles
+/// (up to ureq's `input_buffer_size`) when a read fills it or a response head does not fit,
+/// so that a slow stream holds 8 KiB and a fast one reads 128 KiB per system call; the output
+/// buffer (at most [`OUTPUT_MAX`], for the request) is released once the connection has read
+/// twice since its last write (a stream), and allocated again for the next request.
+struct TcpBuffers {
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    input_max: usize,
+    /// The last read filled the free space: more was waiting.
+    filled: bool,
+    output: Vec<u8>,
+    output_size: usize,
+    /// Reads since the last write.
+    reads: u32,
+    progress: bool,
+}
+
+/// The first size of a connection's input buffer.
+const INPUT_MIN: usize = 8 * 1024;
+/// The output buffer: ureq writes the request head into it line by line (a single header line
+/// must fit; the gateway, a Node server, refuses heads over 16 KiB anyway) and the body in
+/// pieces of this size.
+const OUTPUT_MAX: usize = 16 * 1024;
+/// ureq's request-body path wants this much free input space as scratch.
+const TMP_MIN: usize = 10 * 1024;
+/// Reads after a write after which the output buffer is released.
+const RELEASE_OUTPUT_AFTER: u32 = 2;
+
+impl TcpBuffers {
+    fn new(input_max: usize, output_size: usize) -> Self {
+        TcpBuffers {
+            input: Vec::new(),
+            start: 0,
+            end: 0,
+            input_max: input_max.max(INPUT_MIN),
+            filled: false,
+            output: Vec::new(),
+            output_size: output_size.clamp(1, OUTPUT_MAX),
+            reads: 0,
+            progress: false,
+        }
+    }
+
+    /// Makes room for at least `want` bytes after the unconsumed input (within the maximum,
+    /// or the unconsumed input itself when it fills the maximum).
+    fn room(&mut self, want: usize) {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+        if self.input.len() - self.end >= want {
+            return;
+        }
+        if self.start > 0 {
+            self.input.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        let mut len = self.input.len().max(INPUT_MIN.min(self.input_max));
+        while len - self.end < want && len < self.input_max {
+            len = (len * 2).min(self.input_max);
+        }
+        if len > self.input.len() {
+            self.input.resize(len, 0);
+        }
+    }
+}
+
+impl Buffers for TcpBuffers {
+    fn output(&mut self) -> &mut [u8] {
+        if self.output.len() < self.output_size {
+            self.output.resize(self.output_size, 0);
+        }
+        &mut self.output
+    }
+
+    fn input(&self) -> &[u8] {
+        &self.input[self.start..self.end]
+    }
+
+    fn input_append_buf(&mut self) -> &mut [u8] {
+        // A full buffer (a response head larger than it) or a read that filled it: grow.
+        let want = if self.filled || self.end - self.start == self.input.len() {
+            self.input.len() + 1
+        } else {
+            1
+        };
+        self.room(want.min(self.input_max));
+        &mut self.input[self.end..]
+    }
+
+    fn input_appended(&mut self, amount: usize) {
+        self.filled = amount > 0 && self.end + amount == self.input.len();
+        self.end += amount;
+    }
+
+    fn input_consume(&mut self, amount: usize) {
+        self.progress = amount > 0;
+        self.start += amount;
+        if self.start >= self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+    }
+
+    fn tmp_and_output(&mut self) -> (&mut [u8], &mut [u8]) {
+        self.room(TMP_MIN);
+        if self.input.len() - self.end < TMP_MIN {
+            let len = self.end + TMP_MIN;
+            self.input.resize(len, 0);
+        }
+        if self.output.len() < self.output_size {
+            self.output.resize(self.output_size, 0);
+        }
+        (&mut self.input[self.end..], &mut self.output)
+    }
+
+    fn can_use_input(&self) -> bool {
+        self.start < self.end && self.progress
+    }
 }
 
 impl fmt::Debug for Tcp {
@@ -241,67 +376,182 @@ fn timed_out(e: &io::Error) -> bool {
     )
 }
 
-impl Transport for Tcp {
-    fn buffers(&mut self) -> &mut dyn Buffers {
-        &mut self.buffers
-    }
+/// Held-back writes up to this size wait for the next write or read.
+const HOLD_MAX: usize = 4096;
 
-    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        use std::io::Write;
-        let (limit, reason) = socket_timeout(timeout.for_write())?;
-        if limit != self.write_timeout {
-            self.stream.set_write_timeout(limit)?;
-            self.write_timeout = limit;
-        }
-        let out = &self.buffers.output()[..amount];
-        match (&*self.stream).write_all(out) {
+impl Tcp {
+    /// Writes what is held back and `out` (either may be empty) with one system call when
+    /// both are there.
+    fn send(&mut self, out: &[u8], reason: ureq::Timeout) -> Result<(), ureq::Error> {
+        use std::io::{IoSlice, Write};
+        let mut held = std::mem::take(&mut self.held);
+        let reason = if held.is_empty() {
+            reason
+        } else {
+            self.held_reason
+        };
+        let mut bufs = [IoSlice::new(&held), IoSlice::new(out)];
+        let mut slices: &mut [IoSlice<'_>] = &mut bufs;
+        IoSlice::advance_slices(&mut slices, 0);
+        let r = loop {
+            if slices.is_empty() {
+                break Ok(());
+            }
+            match (&*self.stream).write_vectored(slices) {
+                Ok(0) => break Err(io::Error::from(io::ErrorKind::WriteZero)),
+                Ok(n) => IoSlice::advance_slices(&mut slices, n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        held.clear();
+        self.held = held;
+        match r {
             Ok(()) => Ok(()),
             Err(e) if timed_out(&e) => Err(ureq::Error::Timeout(reason)),
             Err(e) => Err(ureq::Error::Io(e)),
         }
     }
 
-    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        use std::io::Read;
-        let (limit, reason) = socket_timeout(timeout.for_read())?;
-        if limit != self.read_timeout {
+    /// Sets the read timeout for a read that must end within `limit`. The socket keeps its
+    /// timeout when that lies within `[limit / 2, limit]` (ureq's deadlines shrink by a few
+    /// microseconds on every call, and the response and idle limits alternate): a read that
+    /// times out before `limit` is re-armed with what is left. Returns the timeout in force.
+    fn arm_read(&mut self, limit: Option<Duration>) -> io::Result<()> {
+        let keep = match (self.read_timeout, limit) {
+            (None, None) => true,
+            (Some(cur), Some(l)) => cur <= l && cur >= l / 2,
+            _ => false,
+        };
+        if !keep {
             self.stream.set_read_timeout(limit)?;
             self.read_timeout = limit;
+        }
+        Ok(())
+    }
+}
+
+impl Transport for Tcp {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        &mut self.buffers
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let (limit, reason) = socket_timeout(timeout.for_write())?;
+        if limit != self.write_timeout {
+            self.stream.set_write_timeout(limit)?;
+            self.write_timeout = limit;
+        }
+        self.buffers.reads = 0;
+        if self.held.is_empty() && amount <= HOLD_MAX {
+            // Possibly the head of a request whose body follows: send both at once.
+            let out = &self.buffers.output[..amount];
+            self.held.extend_from_slice(out);
+            self.held_reason = reason;
+            return Ok(());
+        }
+        let out = std::mem::take(&mut self.buffers.output);
+        let r = self.send(&out[..amount], reason);
+        self.buffers.output = out;
+        r
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        use std::io::Read;
+        if !self.held.is_empty() {
+            self.send(&[], self.held_reason)?;
+        }
+        let (limit, reason) = socket_timeout(timeout.for_read())?;
+        self.arm_read(limit)?;
+        self.buffers.reads = self.buffers.reads.saturating_add(1);
+        if self.buffers.reads == RELEASE_OUTPUT_AFTER {
+            // Reading for a while (a stream): the request buffer is not needed until the next.
+            self.buffers.output = Vec::new();
         }
         let started = Instant::now();
         let n = loop {
             match (&*self.stream).read(self.buffers.input_append_buf()) {
                 Ok(n) => break n,
-                // A signal: read again with what is left of the limit.
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-                    if let Some(l) = limit {
-                        let left = l.saturating_sub(started.elapsed());
-                        if left.is_zero() {
+                // A signal, or a socket timeout shorter than the limit: read again with what
+                // is left of the limit.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted || timed_out(&e) => {
+                    let Some(l) = limit else {
+                        if timed_out(&e) {
                             return Err(ureq::Error::Timeout(reason));
                         }
-                        self.stream.set_read_timeout(Some(left))?;
-                        self.read_timeout = Some(left);
+                        continue;
+                    };
+                    let left = l.saturating_sub(started.elapsed());
+                    if left.is_zero() {
+                        return Err(ureq::Error::Timeout(reason));
                     }
+                    if timed_out(&e) && self.read_timeout.is_some_and(|cur| cur >= left) {
+                        // The full timeout in force passed and it covered what was left.
+                        return Err(ureq::Error::Timeout(reason));
+                    }
+                    self.stream.set_read_timeout(Some(left))?;
+                    self.read_timeout = Some(left);
                 }
-                Err(e) if timed_out(&e) => return Err(ureq::Error::Timeout(reason)),
                 Err(e) => return Err(ureq::Error::Io(e)),
             }
         };
         self.buffers.input_appended(n);
+        self.read_since_probe = true;
         Ok(n > 0)
     }
 
     /// A pooled connection is reusable when a non-blocking peek finds nothing: no stray bytes,
-    /// no end of stream, no error.
+    /// no end of stream, no error. One `recv(MSG_PEEK | MSG_DONTWAIT)`: the socket stays in
+    /// blocking mode.
+    ///
+    /// ureq asks twice per request: when the connection goes back to the pool right after its
+    /// last read, and when it is taken for the next request. Only the second looks: whatever
+    /// the first would find (bytes after the body, the server's close) is still there for
+    /// the second, which discards the connection the same way, one system call later.
     fn is_open(&mut self) -> bool {
-        let mut byte = [0u8; 1];
-        if self.stream.set_nonblocking(true).is_err() {
+        if !self.held.is_empty() {
             return false;
         }
-        let open =
-            matches!(self.stream.peek(&mut byte), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
-        open && self.stream.set_nonblocking(false).is_ok()
+        if std::mem::take(&mut self.read_since_probe) {
+            return true;
+        }
+        peek_idle(&self.stream)
     }
+}
+
+#[cfg(unix)]
+fn peek_idle(stream: &TcpStream) -> bool {
+    use std::os::fd::AsRawFd;
+    let mut byte = 0u8;
+    loop {
+        // SAFETY: a one-byte buffer we own, on a descriptor the stream owns.
+        let rc = unsafe {
+            libc::recv(
+                stream.as_raw_fd(),
+                (&mut byte as *mut u8).cast(),
+                1,
+                libc::MSG_PEEK | libc::MSG_DONTWAIT,
+            )
+        };
+        if rc >= 0 {
+            return false;
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() == io::ErrorKind::Interrupted {
+            continue;
+        }
+        return e.kind() == io::ErrorKind::WouldBlock;
+    }
+}
+
+#[cfg(not(unix))]
+fn peek_idle(stream: &TcpStream) -> bool {
+    let mut byte = [0u8; 1];
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let open = matches!(stream.peek(&mut byte), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+    open && stream.set_nonblocking(false).is_ok()
 }
 
 impl<In: Transport> Connector<In> for TcpStep {
@@ -323,12 +573,15 @@ impl<In: Transport> Connector<In> for TcpStep {
         }
         let tcp = Tcp {
             stream: Arc::new(stream),
-            buffers: LazyBuffers::new(
+            buffers: TcpBuffers::new(
                 details.config.input_buffer_size(),
                 details.config.output_buffer_size(),
             ),
             read_timeout: None,
             write_timeout: None,
+            held: Vec::new(),
+            held_reason: ureq::Timeout::SendRequest,
+            read_since_probe: false,
         };
         // Only a cancellable call's agent is ever shut down.
         if self.cancel.is_some() {

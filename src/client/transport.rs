@@ -540,6 +540,10 @@ impl Client {
         if media_type(&ct) != "text/event-stream" {
             return Err(unexpected_content(endpoint, sent.status, &ct));
         }
+        let body = crate::stream::Body::new(std::io::BufReader::with_capacity(
+            16 * 1024,
+            sent.response.into_body().into_reader(),
+        ));
         let ctx = crate::stream::ReadContext {
             registration: sent.registration,
             timeouts: sent.timeouts,
@@ -547,14 +551,9 @@ impl Client {
             map_io: Some(|e, url, t| map_ureq(ureq::Error::from(e), url, t)),
             clock: crate::timing::Clock::new(sent.started, sent.connected, sent.headers_at),
             traceparent: Some(sent.traceparent),
+            refills: Some(body.refills()),
         };
-        Ok((
-            crate::stream::Body::new(std::io::BufReader::with_capacity(
-                32 * 1024,
-                sent.response.into_body().into_reader(),
-            )),
-            ctx,
-        ))
+        Ok((body, ctx))
     }
 
     /// Reads a (bounded) error body and classifies it.
@@ -619,6 +618,12 @@ fn configure<S: ureq::AsSendBody>(
 /// before a failure.
 fn read_body_into(sent: &mut Sent, limit: u64, out: &mut Vec<u8>) -> std::io::Result<()> {
     use std::io::Read;
+    // Room for the whole body up front (its Content-Length, else 8 KiB; at most 64 KiB
+    // before any byte arrived): each read goes through ureq's reader chain (about 900
+    // instructions), and `read_to_end` into an empty Vec reads a small body in 5 pieces
+    // instead of 2.
+    let hint = sent.response.body().content_length().unwrap_or(8 * 1024);
+    out.reserve(usize::try_from(hint.min(limit + 1).min(64 * 1024)).unwrap_or(0) + 1);
     let reader = sent.response.body_mut().as_reader();
     reader.take(limit + 1).read_to_end(out).map(drop)
 }

@@ -87,7 +87,8 @@ pub struct openclaw_stream_timing {
     pub headers_us: u64,
     /// Until the first content (reply text) arrived; -1 before any.
     pub first_content_us: i64,
-    /// Until the latest event (or the end of the stream).
+    /// Until the latest event (or the end of the stream); events that arrived in one read of
+    /// the connection share its time.
     pub elapsed_us: u64,
     /// Events received (one per gateway chunk).
     pub events: u64,
@@ -97,20 +98,25 @@ pub struct openclaw_stream_timing {
     pub max_gap_us: u64,
 }
 
-impl From<crate::timing::StreamTiming> for openclaw_stream_timing {
-    fn from(t: crate::timing::StreamTiming) -> Self {
-        let us = |d: std::time::Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
-        let signed = |d: Option<std::time::Duration>| {
-            d.map_or(-1, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+impl From<crate::timing::RawTiming> for openclaw_stream_timing {
+    /// Integer division of nanoseconds by 1000 per field: cheap enough for every event.
+    fn from(t: crate::timing::RawTiming) -> Self {
+        let us = |ns: u64| ns / 1000;
+        let signed = |ns: u64| {
+            if ns == u64::MAX {
+                -1
+            } else {
+                (ns / 1000) as i64
+            }
         };
         openclaw_stream_timing {
-            connect_us: signed(t.connect),
-            headers_us: us(t.headers),
-            first_content_us: signed(t.first_content),
-            elapsed_us: us(t.elapsed),
+            connect_us: signed(t.connect_ns),
+            headers_us: us(t.headers_ns),
+            first_content_us: signed(t.first_content_ns),
+            elapsed_us: us(t.elapsed_ns),
             events: t.events,
             content_bytes: t.content_bytes,
-            max_gap_us: us(t.max_gap),
+            max_gap_us: us(t.max_gap_ns),
         }
     }
 }
@@ -310,11 +316,11 @@ impl openclaw_stream {
         }
     }
 
-    fn source_timing(&self) -> crate::timing::StreamTiming {
+    fn source_timing(&self) -> crate::timing::RawTiming {
         match &self.source {
-            StreamSource::Chat(s) => s.timing(),
-            StreamSource::Responses(s) => s.timing(),
-            StreamSource::History(s) => s.timing(),
+            StreamSource::Chat(s) => s.raw_timing(),
+            StreamSource::Responses(s) => s.raw_timing(),
+            StreamSource::History(s) => s.raw_timing(),
         }
     }
 

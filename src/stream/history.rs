@@ -105,6 +105,11 @@ impl<R: std::io::BufRead> HistoryStream<R> {
     pub fn traceparent(&self) -> Option<crate::trace::TraceParent> {
         self.session.traceparent()
     }
+
+    /// [`Self::timing`] in raw nanoseconds (what the C API converts per event).
+    pub(crate) fn raw_timing(&self) -> crate::timing::RawTiming {
+        self.session.raw_timing()
+    }
 }
 
 impl<R: std::io::BufRead> Iterator for HistoryStream<R> {

@@ -134,6 +134,8 @@ pub(crate) struct ReadContext {
     pub(crate) clock: crate::timing::Clock,
     /// The W3C `traceparent` the call carried (`None`: a stream over any reader).
     pub(crate) traceparent: Option<crate::trace::TraceParent>,
+    /// The body's refill counter ([`Body::refills`]): the clock is read once per refill.
+    pub(crate) refills: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl ReadContext {
@@ -572,6 +574,9 @@ struct Pending {
     finish: Option<FinishReason>,
     usage: Option<Usage>,
     done: Option<bool>,
+    /// Set by the literal fast path: the chunk had content and nothing else, so the stages
+    /// before and after `Content` need no look.
+    content_only: bool,
 }
 
 /// The order in which one chunk's events are handed out; `Pending` walks it.
@@ -630,6 +635,7 @@ impl Pending {
         self.finish = None;
         self.usage = None;
         self.done = None;
+        self.content_only = false;
     }
 
     /// Moves to the next present item; false when none is left.
@@ -656,7 +662,9 @@ impl Pending {
     fn emit(&mut self) -> ChatEventRef<'_> {
         let stage = self.stage;
         // Tool calls stay on their stage until `seek` finds no fragment left.
-        if stage != Stage::ToolCalls {
+        if self.content_only {
+            self.stage = Stage::End;
+        } else if stage != Stage::ToolCalls {
             self.stage = stage.next();
         }
         match stage {
@@ -801,6 +809,9 @@ fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
         }
         pending.content.push_str(content);
         pending.has_content = true;
+        // The chunk carries only content: hand it out and nothing after it.
+        pending.stage = Stage::Content;
+        pending.content_only = true;
         reply.received_bytes += content.len() as u64;
         if keep_text {
             budget.append(&mut reply.content, content);
@@ -1025,6 +1036,11 @@ impl<R: BufRead> ChatStream<R> {
     /// log beside the gateway's; `None` for a stream read from any reader.
     pub fn traceparent(&self) -> Option<crate::trace::TraceParent> {
         self.session.traceparent()
+    }
+
+    /// [`Self::timing`] in raw nanoseconds (what the C API converts per event).
+    pub(crate) fn raw_timing(&self) -> crate::timing::RawTiming {
+        self.session.raw_timing()
     }
 
     /// The next event, borrowed until the next call; `None` after the end.

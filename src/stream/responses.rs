@@ -173,6 +173,11 @@ impl<R: BufRead> ResponseStream<R> {
     pub fn traceparent(&self) -> Option<crate::trace::TraceParent> {
         self.session.traceparent()
     }
+
+    /// [`Self::timing`] in raw nanoseconds (what the C API converts per event).
+    pub(crate) fn raw_timing(&self) -> crate::timing::RawTiming {
+        self.session.raw_timing()
+    }
 }
 
 /// What the stream keeps while decoding.

@@ -7,6 +7,8 @@
 
 use std::fmt;
 use std::io::{self, BufRead, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{Budget, ReadContext};
 use crate::error::{Error, Result};
@@ -15,11 +17,34 @@ use crate::timing::StreamTiming;
 
 /// The body of an HTTP response as the streams read it: the transport's reader, buffered.
 /// Streams know nothing else of the transport.
-pub struct Body(Box<dyn BufRead + Send>);
+///
+/// It counts the refills of its buffer (reads of the transport), so that the stream's clock
+/// reads the time once per read: the events that arrived together share their time.
+pub struct Body {
+    inner: Box<dyn BufRead + Send>,
+    /// Bytes left in the buffer last handed out.
+    avail: usize,
+    refills: Arc<AtomicU64>,
+}
 
 impl Body {
     pub(crate) fn new(reader: impl BufRead + Send + 'static) -> Self {
-        Body(Box::new(reader))
+        Body {
+            inner: Box::new(reader),
+            avail: 0,
+            refills: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The refill counter, for the stream's clock.
+    pub(crate) fn refills(&self) -> Arc<AtomicU64> {
+        self.refills.clone()
+    }
+
+    fn refilling(&self) {
+        // One writer: a plain load and store.
+        let n = self.refills.load(Ordering::Relaxed);
+        self.refills.store(n.wrapping_add(1), Ordering::Relaxed);
     }
 }
 
@@ -31,16 +56,24 @@ impl fmt::Debug for Body {
 
 impl Read for Body {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.read(buf)
+        self.refilling();
+        self.avail = 0;
+        self.inner.read(buf)
     }
 }
 
 impl BufRead for Body {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.0.fill_buf()
+        if self.avail == 0 {
+            self.refilling();
+        }
+        let b = self.inner.fill_buf()?;
+        self.avail = b.len();
+        Ok(b)
     }
     fn consume(&mut self, amt: usize) {
-        self.0.consume(amt)
+        self.avail = self.avail.saturating_sub(amt);
+        self.inner.consume(amt)
     }
 }
 
@@ -98,6 +131,11 @@ impl<R, D> Session<R, D> {
     /// The call's timing so far (or at its end).
     pub(crate) fn timing(&self) -> StreamTiming {
         self.ctx.clock.timing()
+    }
+
+    /// The same in raw nanoseconds.
+    pub(crate) fn raw_timing(&self) -> crate::timing::RawTiming {
+        self.ctx.clock.raw()
     }
 
     /// Marks the stream over: stops its clock, logs its timing, releases the cancel
@@ -171,7 +209,8 @@ impl<R: BufRead, D: Decode> Session<R, D> {
             let step = match self.events.next_event() {
                 Ok(Some(ev)) => {
                     let r = self.decoder.decode(&ev, &mut self.keep);
-                    self.ctx.clock.event(self.decoder.content_bytes());
+                    let read = self.ctx.refills.as_ref().map(|r| r.load(Ordering::Relaxed));
+                    self.ctx.clock.event(self.decoder.content_bytes(), read);
                     r
                 }
                 Ok(None) if self.ctx.cancelled() => Err(Self::cancelled()),

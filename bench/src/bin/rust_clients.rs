@@ -3,6 +3,7 @@
 //!
 //! Usage: rust_clients MODE URL ARGS…
 //!   iter URL N | iter-ref URL N | reqwest URL N | floor N | rate URL N | threads URL T N | memory URL BYTES
+//!   rate-floor URL N (raw socket keep-alive loop) | tls-fresh URL CA_PEM N | tls-pooled URL CA_PEM N
 
 use std::borrow::Cow;
 use std::io::BufRead;
@@ -210,6 +211,86 @@ fn main() {
             let secs = t.elapsed().as_secs_f64();
             println!(
                 "{{\"mode\":\"memory\",\"bytes\":{bytes},\"deltas\":{count},\"secs\":{secs:.3},\"rss_samples_kib\":{samples:?},\"max_rss_kib\":{}}}",
+                rss("VmHWM")
+            );
+        }
+        "rate-floor" => {
+            // The floor of a small request: the same request bytes written on one keep-alive
+            // socket, the answer read up to its Content-Length; no HTTP library, no JSON.
+            use std::io::{Read, Write};
+            let n: usize = a[3].parse().unwrap();
+            let addr = a[2].trim_start_matches("http://");
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.set_nodelay(true).unwrap();
+            let body = r#"{"model":"openclaw","messages":[{"role":"user","content":"ping"}]}"#;
+            let head = format!(
+                "POST /v1/chat/completions HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer bench\r\naccept: application/json\r\ncontent-type: application/json\r\nuser-agent: openclaw-client\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let mut buf = vec![0u8; 16 * 1024];
+            let mut one = |s: &mut std::net::TcpStream| {
+                s.write_all(head.as_bytes()).unwrap();
+                let mut have = 0;
+                loop {
+                    let k = s.read(&mut buf[have..]).unwrap();
+                    assert!(k > 0, "closed");
+                    have += k;
+                    let got = &buf[..have];
+                    if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let h = std::str::from_utf8(&got[..end]).unwrap();
+                        let len: usize = h
+                            .lines()
+                            .find_map(|l| {
+                                let (k, v) = l.split_once(':')?;
+                                k.eq_ignore_ascii_case("content-length")
+                                    .then(|| v.trim().parse().ok())?
+                            })
+                            .unwrap();
+                        if have >= end + 4 + len {
+                            assert!(got[end + 4..].windows(4).any(|w| w == b"pong"));
+                            break;
+                        }
+                    }
+                }
+            };
+            one(&mut s);
+            let t = Instant::now();
+            for _ in 0..n {
+                one(&mut s);
+            }
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "{{\"mode\":\"rate-floor\",\"requests\":{n},\"secs\":{secs:.6},\"per_s\":{:.0},\"max_rss_kib\":{}}}",
+                n as f64 / secs,
+                rss("VmHWM")
+            );
+        }
+        "tls-fresh" | "tls-pooled" => {
+            // One client trusting the bench CA. tls-fresh: every request asks the server to
+            // close, so each one opens a new connection (full handshake, the server has no
+            // resumption); tls-pooled: keep-alive, one connection for all.
+            let n: usize = a[4].parse().unwrap();
+            let ca = std::fs::read(&a[3]).unwrap();
+            let c = Client::builder()
+                .base_url(&a[2])
+                .token("bench")
+                .ca_bundle_pem(ca)
+                .build()
+                .unwrap();
+            let mut r = ChatRequest::user_message("ping");
+            if mode == "tls-fresh" {
+                r = r.header("x-bench-close", "1");
+            }
+            c.chat(&r).unwrap();
+            let t = Instant::now();
+            for _ in 0..n {
+                assert_eq!(c.chat(&r).unwrap().content, "pong");
+            }
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "{{\"mode\":\"{mode}\",\"requests\":{n},\"secs\":{secs:.6},\"per_s\":{:.0},\"us_per_request\":{:.1},\"max_rss_kib\":{}}}",
+                n as f64 / secs,
+                secs * 1e6 / n as f64,
                 rss("VmHWM")
             );
         }
