@@ -31,13 +31,6 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-fn valgrind_available() -> bool {
-    Command::new("valgrind")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 fn echo_gateway() -> MockGateway {
     MockGateway::start(echo_reply)
 }
@@ -352,15 +345,6 @@ fn python_ctypes_example_streams_through_the_pull_api() {
 
 #[test]
 fn examples_are_clean_under_valgrind() {
-    if !valgrind_available() {
-        // .ci/run installs valgrind, so CI always runs this; say so loudly elsewhere.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "valgrind must be installed in CI"
-        );
-        eprintln!("valgrind not installed: memcheck of the examples skipped on this machine");
-        return;
-    }
     let gw = echo_gateway();
     let dead = dead_url();
     let cases: Vec<(&str, Vec<&str>)> = vec![
@@ -383,14 +367,10 @@ fn examples_are_clean_under_valgrind() {
         ),
     ];
     for (name, args) in cases {
-        let o = Command::new("valgrind")
-            .args([
-                "--error-exitcode=99",
-                "--leak-check=full",
-                "--errors-for-leak-kinds=definite,indirect",
-                "--quiet",
-            ])
-            .arg(example(name))
+        let Some(mut valgrind) = memcheck(&example(name)) else {
+            return;
+        };
+        let o = valgrind
             .args(&args)
             .env("OPENCLAW_CONFIG_PATH", "/nonexistent/openclaw.json")
             .env_remove("OPENCLAW_GATEWAY_URL")
@@ -585,22 +565,10 @@ fn cpp_header_exceptions_moves_cancellation_and_streams_pass_under_valgrind() {
             .any(|r| r.path == "/v1/chat/completions"
                 && r.json()["messages"][0]["content"] == "stall")
     );
-    if !valgrind_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "valgrind must be installed in CI"
-        );
-        eprintln!("valgrind not installed: memcheck of hpp_test skipped on this machine");
+    let Some(mut valgrind) = memcheck(&bin) else {
         return;
-    }
-    let o = Command::new("valgrind")
-        .args([
-            "--error-exitcode=99",
-            "--leak-check=full",
-            "--errors-for-leak-kinds=definite,indirect",
-            "--quiet",
-        ])
-        .arg(&bin)
+    };
+    let o = valgrind
         .args(args)
         .env("OPENCLAW_CONFIG_PATH", "/nonexistent/openclaw.json")
         .output()

@@ -132,3 +132,29 @@ pub fn examples() -> &'static PathBuf {
 pub fn example(name: &str) -> PathBuf {
     examples().join(name)
 }
+
+/// A command that runs `program` under valgrind memcheck (exit 99 on a memory error or a
+/// definite/indirect leak), or `None` when valgrind is not installed on this machine — which
+/// fails in CI, where `.ci/run` installs it.
+pub fn memcheck(program: &std::path::Path) -> Option<Command> {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "valgrind must be installed in CI"
+        );
+        eprintln!(
+            "valgrind not installed: memcheck of {} skipped on this machine",
+            program.display()
+        );
+        return None;
+    }
+    let mut cmd = Command::new("valgrind");
+    cmd.args([
+        "--error-exitcode=99",
+        "--leak-check=full",
+        "--errors-for-leak-kinds=definite,indirect",
+        "--quiet",
+    ])
+    .arg(program);
+    Some(cmd)
+}
