@@ -301,7 +301,17 @@ fn http_chat_shows_up_on_a_subscribed_websocket() {
 }
 
 /// Runs one exec approval flow: returns (the run's tool result event, the history).
+/// Exec approvals are broadcast to every admin connection of the gateway, and the `approvals`
+/// example resolves the first it sees: the tests that raise or resolve approvals take turns, or
+/// one would resolve another's request.
+static APPROVALS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn approvals_turn() -> std::sync::MutexGuard<'static, ()> {
+    APPROVALS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn exec_flow(decision: Decision, command: &str) -> (AgentEvent, String, serde_json::Value) {
+    let _turn = approvals_turn();
     // Approvals of agent runs reach only connections with operator.admin (or a paired reviewer
     // device) besides operator.approvals; with neither the gateway denies the command at once.
     let ws = client()
@@ -651,6 +661,7 @@ fn c_example_ws_abort_ends_aborted() {
 #[test]
 #[ignore = "needs a real gateway: run scripts/test.sh"]
 fn c_example_approvals_resolves_requests() {
+    let _turn = approvals_turn();
     for (flag, decision, expect) in [
         ("--allow", "allow-once", "tool result: C allowed"),
         ("--deny", "deny", "tool result: Exec denied"),
