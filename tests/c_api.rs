@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::ffi::{CStr, CString, c_char, c_int, c_void};
+use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -17,39 +17,8 @@ use ::openclaw_client::ffi::endpoints::*;
 use ::openclaw_client::ffi::error::*;
 use ::openclaw_client::ffi::stream::*;
 use ::openclaw_client::ffi::*;
+use common::cffi::*;
 use common::*;
-
-fn cs(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-fn last_message() -> String {
-    unsafe { CStr::from_ptr(openclaw_last_error_message()) }
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn make_client(url: &str, token: &str) -> *const openclaw_client {
-    unsafe {
-        let b = openclaw_client_builder_new();
-        assert_eq!(
-            openclaw_client_builder_set_base_url(b, cs(url).as_ptr()),
-            OPENCLAW_RESULT_OK
-        );
-        assert_eq!(
-            openclaw_client_builder_set_secret(b, cs(token).as_ptr()),
-            OPENCLAW_RESULT_OK
-        );
-        let mut c = ptr::null();
-        assert_eq!(
-            openclaw_client_builder_build(b, &mut c),
-            OPENCLAW_RESULT_OK,
-            "{}",
-            last_message()
-        );
-        c
-    }
-}
 
 fn user_request(text: &str) -> *mut openclaw_chat_request {
     let r = openclaw_chat_request_new();
@@ -96,7 +65,7 @@ unsafe extern "C" fn collect(userdata: *mut c_void, ev: *const openclaw_event) -
 #[test]
 fn callback_stream_delivers_every_event_kind() {
     let gw = MockGateway::start(|_| Reply::sse(&gateway_stream(&["echo:", " héllo"], true)));
-    let c = make_client(&gw.url, "tok");
+    let c = c_client(&gw.url, Some("tok"), None);
     let r = user_request("hi");
     unsafe { openclaw_chat_request_set_include_usage(r, true) };
     let mut st = Collected::default();
@@ -127,7 +96,7 @@ fn callback_stream_delivers_every_event_kind() {
 #[test]
 fn callback_returning_nonzero_cancels_after_n_events() {
     let gw = MockGateway::start(|_| Reply::sse(&gateway_stream(&["a", "b", "c", "d"], false)));
-    let c = make_client(&gw.url, "tok");
+    let c = c_client(&gw.url, Some("tok"), None);
     let r = user_request("hi");
     let mut st = Collected {
         cancel_after: 3,
@@ -156,7 +125,7 @@ fn stream_error_reaches_the_callback_then_the_return_code() {
             DONE.into(),
         ])
     });
-    let c = make_client(&gw.url, "tok");
+    let c = c_client(&gw.url, Some("tok"), None);
     let r = user_request("hi");
     let mut st = Collected::default();
     let rc = unsafe { openclaw_chat_stream(c, r, Some(collect), &mut st as *mut _ as *mut c_void) };
@@ -190,7 +159,7 @@ fn cancel_token_from_another_thread_interrupts_a_silent_server_within_100ms() {
             (Duration::from_secs(30), DONE.as_bytes().to_vec()),
         ])
     });
-    let c = make_client(&gw.url, "tok");
+    let c = c_client(&gw.url, Some("tok"), None);
     let r = user_request("hi");
     let token = openclaw_cancel_token_new();
     unsafe {
@@ -228,7 +197,7 @@ fn cancel_token_from_another_thread_interrupts_a_silent_server_within_100ms() {
 #[test]
 fn pull_stream_yields_events_then_end() {
     let gw = MockGateway::start(|_| Reply::sse(&gateway_stream(&["x", "y"], false)));
-    let c = make_client(&gw.url, "tok");
+    let c = c_client(&gw.url, Some("tok"), None);
     let r = user_request("hi");
     let mut s = ptr::null_mut();
     unsafe {
@@ -275,7 +244,7 @@ fn pull_stream_error_then_end() {
         p.truncate(2);
         Reply::sse(&p)
     });
-    let c = make_client(&gw.url, "tok");
+    let c = c_client(&gw.url, Some("tok"), None);
     let r = user_request("hi");
     unsafe {
         let mut s = ptr::null_mut();
@@ -305,7 +274,7 @@ fn non_stream_chat_result_getters_and_tool_calls() {
             r#"{"id":"c","model":"openclaw","choices":[{"index":0,"message":{"role":"assistant","content":"calling","tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#,
         )
     });
-    let c = make_client(&gw.url, "tok");
+    let c = c_client(&gw.url, Some("tok"), None);
     let r = user_request("hi");
     unsafe {
         assert_eq!(
@@ -464,7 +433,7 @@ fn null_arguments_everywhere_give_null_argument() {
         }
         // A live client but NULL callback / out-pointers.
         let gw = MockGateway::start(|_| Reply::json(200, "{}"));
-        let c = make_client(&gw.url, "t");
+        let c = c_client(&gw.url, Some("t"), None);
         let r = user_request("x");
         assert_eq!(
             openclaw_chat_stream(c, r, None, ptr::null_mut()),
@@ -595,7 +564,7 @@ fn invalid_utf8_and_header_injection_are_rejected() {
         // Agent id checked when set (the rule every request kind shares): refused at once, the
         // request keeps no agent, and what is sent carries none.
         let gw = MockGateway::start(|_| Reply::json(200, "{}"));
-        let c = make_client(&gw.url, "t");
+        let c = c_client(&gw.url, Some("t"), None);
         assert_eq!(
             openclaw_chat_request_add_message(r, OPENCLAW_ROLE_USER, cs("x").as_ptr()),
             OPENCLAW_RESULT_OK
@@ -652,7 +621,7 @@ fn last_error_carries_status_type_and_retry_after() {
         _ => Reply::text(404, "Not Found"),
     }
     });
-    let c = make_client(&gw.url, "wrong-token-value");
+    let c = c_client(&gw.url, Some("wrong-token-value"), None);
     let r = user_request("x");
     unsafe {
         let mut res = ptr::null_mut();
@@ -677,7 +646,7 @@ fn last_error_carries_status_type_and_retry_after() {
         // Success clears the last error.
         let mut live = false;
         let ok = MockGateway::start(|_| Reply::json(200, r#"{"ok":true,"status":"live"}"#));
-        let c2 = make_client(&ok.url, "t");
+        let c2 = c_client(&ok.url, Some("t"), None);
         assert_eq!(openclaw_health(c2, &mut live), OPENCLAW_RESULT_OK);
         assert!(live);
         assert_eq!(last_message(), "");
@@ -753,7 +722,7 @@ fn sixteen_threads_stream_on_one_client() {
             .to_string();
         Reply::sse(&gateway_stream(&["echo: ", &text], false))
     });
-    let c = make_client(&gw.url, "tok") as usize;
+    let c = c_client(&gw.url, Some("tok"), None) as usize;
     let done = std::sync::Arc::new(AtomicUsize::new(0));
     let handles: Vec<_> = (0..16)
         .map(|t| {
@@ -812,7 +781,7 @@ fn token_update_models_tools_probes_and_diagnosis() {
         ),
         _ => Reply::text(404, "Not Found"),
     });
-    let c = make_client(&gw.url, "old");
+    let c = c_client(&gw.url, Some("old"), None);
     unsafe {
         assert_eq!(
             openclaw_client_update_secret(c, cs("new-token").as_ptr()),
@@ -1236,7 +1205,7 @@ fn last_error_exposes_the_gateway_message_and_code_beside_our_category() {
             r#"{"error":{"message":"Invalid model 'x'","type":"invalid_request_error","code":"model_not_found"}}"#,
         )
     });
-    let c = make_client(&gw.url, "t");
+    let c = c_client(&gw.url, Some("t"), None);
     let r = user_request("x");
     unsafe {
         let mut res = ptr::null_mut();
@@ -1256,7 +1225,7 @@ fn last_error_exposes_the_gateway_message_and_code_beside_our_category() {
         );
 
         // A failure of our own has no gateway message or code.
-        let dead = make_client(&dead_url(), "t");
+        let dead = c_client(&dead_url(), Some("t"), None);
         assert_eq!(openclaw_chat(dead, r, &mut res), OPENCLAW_RESULT_CONNECT);
         assert_eq!(get(openclaw_last_error_gateway_message()), "");
         assert_eq!(get(openclaw_last_error_gateway_code()), "");

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::ffi::{CStr, CString, c_char};
+use std::ffi::{CStr, c_char};
 use std::ptr;
 use std::time::{Duration, Instant};
 
@@ -16,43 +16,8 @@ use ::openclaw_client::ffi::endpoints::*;
 use ::openclaw_client::ffi::error::*;
 use ::openclaw_client::ffi::responses::*;
 use ::openclaw_client::ffi::*;
+use common::cffi::*;
 use common::*;
-
-fn cs(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-fn last_message() -> String {
-    unsafe { CStr::from_ptr(openclaw_last_error_message()) }
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn client(url: &str) -> *const openclaw_client {
-    unsafe {
-        let b = openclaw_client_builder_new();
-        assert_eq!(
-            openclaw_client_builder_set_base_url(b, cs(url).as_ptr()),
-            OPENCLAW_RESULT_OK
-        );
-        assert_eq!(
-            openclaw_client_builder_set_secret(b, cs("tok").as_ptr()),
-            OPENCLAW_RESULT_OK
-        );
-        assert_eq!(
-            openclaw_client_builder_set_max_retries(b, 2),
-            OPENCLAW_RESULT_OK
-        );
-        let mut c = ptr::null();
-        assert_eq!(
-            openclaw_client_builder_build(b, &mut c),
-            OPENCLAW_RESULT_OK,
-            "{}",
-            last_message()
-        );
-        c
-    }
-}
 
 fn response_json() -> &'static str {
     r#"{"id":"resp_1","object":"response","status":"completed","output":[{"type":"message","role":"assistant","content":[{"type":"output_text","text":"ok"}]}]}"#
@@ -183,7 +148,7 @@ fn one_routing_rule_for_chat_responses_and_tool_calls_when_set() {
 #[test]
 fn responses_typed_setters_reach_the_wire() {
     let gw = MockGateway::start(|_| Reply::json(200, response_json()));
-    let c = client(&gw.url);
+    let c = c_client(&gw.url, Some("tok"), Some(2));
     unsafe {
         let r = openclaw_responses_request_new();
         assert_eq!(
@@ -268,7 +233,7 @@ fn responses_typed_setters_reach_the_wire() {
 #[test]
 fn the_same_option_setters_on_every_request_kind() {
     let silent = MockGateway::start(|_| Reply::json(200, "{}").delay(Duration::from_secs(5)));
-    let c = client(&silent.url);
+    let c = c_client(&silent.url, Some("tok"), Some(2));
     unsafe {
         let chat = openclaw_chat_request_new();
         openclaw_chat_request_add_message(chat, OPENCLAW_ROLE_USER, cs("hi").as_ptr());
@@ -343,7 +308,7 @@ fn the_same_option_setters_on_every_request_kind() {
         let busy = MockGateway::start(|_| {
             Reply::json(503, r#"{"error":{"message":"busy"}}"#).header("retry-after", "0")
         });
-        let c = client(&busy.url);
+        let c = c_client(&busy.url, Some("tok"), Some(2));
         assert_eq!(
             openclaw_chat_request_set_response_timeout_ms(chat, 0),
             OPENCLAW_RESULT_OK
@@ -439,7 +404,7 @@ fn one_model_history_cursor_and_client_getters() {
             Reply::json(404, "{}")
         }
     });
-    let c = client(&gw.url);
+    let c = c_client(&gw.url, Some("tok"), Some(2));
     unsafe {
         let mut list = ptr::null_mut();
         assert_eq!(

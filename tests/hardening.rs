@@ -20,6 +20,7 @@ use ::openclaw_client::{
     CallOptions, CancelToken, ChatRequest, Client, Error, ErrorKind, HookAgentRequest,
     ResponsesRequest, ToolInvocation,
 };
+use common::cffi::c_client;
 use common::*;
 
 const TOKEN: &str = "hardening-token";
@@ -223,13 +224,7 @@ fn c_chat_against_a_server_that_drops_the_request_is_connection_lost() {
     let s = Hostile::start(vec![Fate::Close]);
     let url = CString::new(s.url.clone()).unwrap();
     unsafe {
-        let b = openclaw_client_builder_new();
-        assert_eq!(
-            openclaw_client_builder_set_base_url(b, url.as_ptr()),
-            OPENCLAW_RESULT_OK
-        );
-        let mut c = ptr::null();
-        assert_eq!(openclaw_client_builder_build(b, &mut c), OPENCLAW_RESULT_OK);
+        let c = c_client(url.to_str().unwrap(), None, None);
         let r = openclaw_chat_request_new();
         let msg = CString::new("unlock the door").unwrap();
         openclaw_chat_request_add_message(r, OPENCLAW_ROLE_USER, msg.as_ptr());

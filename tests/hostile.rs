@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::ffi::{CStr, CString};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::ptr;
@@ -16,40 +15,8 @@ use ::openclaw_client::ffi::chat::*;
 use ::openclaw_client::ffi::client::*;
 use ::openclaw_client::ffi::error::*;
 use ::openclaw_client::{Client, ProxySetting, RetryPolicy};
+use common::cffi::*;
 use common::*;
-
-fn cs(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-fn last_message() -> String {
-    unsafe { CStr::from_ptr(openclaw_last_error_message()) }
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// A C client for `url` with retries off.
-fn c_client(url: &str) -> *const openclaw_client {
-    unsafe {
-        let b = openclaw_client_builder_new();
-        assert_eq!(
-            openclaw_client_builder_set_base_url(b, cs(url).as_ptr()),
-            OPENCLAW_RESULT_OK
-        );
-        assert_eq!(
-            openclaw_client_builder_set_max_retries(b, 0),
-            OPENCLAW_RESULT_OK
-        );
-        let mut c = ptr::null();
-        assert_eq!(
-            openclaw_client_builder_build(b, &mut c),
-            OPENCLAW_RESULT_OK,
-            "{}",
-            last_message()
-        );
-        c
-    }
-}
 
 #[test]
 fn retry_after_ms_saturates_in_the_c_getter() {
@@ -68,7 +35,7 @@ fn retry_after_ms_saturates_in_the_c_getter() {
             )
             .header("Retry-After", header)
         });
-        let c = c_client(&gw.url);
+        let c = c_client(&gw.url, None, Some(0));
         let req = openclaw_chat_request_new();
         unsafe {
             assert_eq!(
@@ -362,7 +329,7 @@ fn diagnosis_of_an_openai_compatible_provider_is_not_openclaw_and_posts_nothing(
     assert_eq!((caps.chat_completions, caps.responses), (None, None));
     unsafe {
         use ::openclaw_client::ffi::diagnosis::*;
-        let cc = c_client(&gw.url);
+        let cc = c_client(&gw.url, None, Some(0));
         let mut out = ptr::null_mut();
         assert_eq!(openclaw_check_connection(cc, &mut out), OPENCLAW_RESULT_OK);
         assert_eq!(
@@ -561,7 +528,7 @@ fn an_error_body_over_64_kib_shows_its_start() {
         assert!(!msg.contains("(empty body)"), "{msg:.300}");
         assert!(msg.len() < 8 * 1024, "the shown start is bounded");
         // The C face says the same.
-        let cc = c_client(&gw.url);
+        let cc = c_client(&gw.url, None, Some(0));
         let req = openclaw_chat_request_new();
         unsafe {
             openclaw_chat_request_add_message(req, OPENCLAW_ROLE_USER, cs("x").as_ptr());

@@ -12,6 +12,7 @@ use ::openclaw_client::ffi::client::*;
 use ::openclaw_client::ffi::error::*;
 use ::openclaw_client::ffi::stream::*;
 use ::openclaw_client::{ChatRequest, Client};
+use common::cffi::c_client;
 use common::*;
 
 const PAUSE: Duration = Duration::from_millis(150);
@@ -77,10 +78,7 @@ fn c_stream_timing_from_events_and_from_the_pull_stream() {
     let url = CString::new(gw.url.clone()).unwrap();
     let msg = CString::new("x").unwrap();
     unsafe {
-        let b = openclaw_client_builder_new();
-        openclaw_client_builder_set_base_url(b, url.as_ptr());
-        let mut c = ptr::null();
-        assert_eq!(openclaw_client_builder_build(b, &mut c), OPENCLAW_RESULT_OK);
+        let c = c_client(url.to_str().unwrap(), None, None);
         let r = openclaw_chat_request_new();
         openclaw_chat_request_add_message(r, OPENCLAW_ROLE_USER, msg.as_ptr());
 
@@ -181,10 +179,7 @@ fn c_trace_context_on_the_wire_and_read_back_from_the_stream() {
     let tp = CString::new("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").unwrap();
     let bad = CString::new("01-zz").unwrap();
     unsafe {
-        let b = openclaw_client_builder_new();
-        openclaw_client_builder_set_base_url(b, url.as_ptr());
-        let mut c = ptr::null();
-        assert_eq!(openclaw_client_builder_build(b, &mut c), OPENCLAW_RESULT_OK);
+        let c = c_client(url.to_str().unwrap(), None, None);
         let r = openclaw_chat_request_new();
         openclaw_chat_request_add_message(r, OPENCLAW_ROLE_USER, msg.as_ptr());
         assert_eq!(

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod cbuild;
+pub mod cffi;
 pub mod child;
 
 use std::io::{BufRead, BufReader, Read, Write};
