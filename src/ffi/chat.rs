@@ -6,12 +6,11 @@ use super::cancel::openclaw_cancel_token;
 use super::client::openclaw_client;
 use super::error::{Failure, openclaw_result};
 use super::handle::{Handle, handles, new_handle, read, with_mut, with_ref};
-use super::request::{self, Request, Routed, Timeout};
+use super::request::{self, Timeout};
 use super::{bytes_arg, cstring, opt_str_arg, out_arg, run, str_arg};
 use crate::chat::{
     ChatCompletion, ChatRequest, ContentPart, Message, Role, Tool, ToolCall, ToolChoice,
 };
-use crate::options::CallOptions;
 use crate::validate::RouteField;
 
 /// Message role: system.
@@ -54,27 +53,7 @@ handles! {
     Boxed: openclaw_chat_request, openclaw_chat_result;
 }
 
-impl Request for openclaw_chat_request {
-    fn options(&mut self) -> &mut CallOptions {
-        &mut self.req.options
-    }
-}
-
-impl Routed for openclaw_chat_request {
-    fn route(&mut self, field: RouteField) -> Option<&mut Option<String>> {
-        let r = &mut self.req;
-        Some(match field {
-            RouteField::Target => &mut r.target,
-            RouteField::Agent => &mut r.agent_id,
-            RouteField::SessionKey => &mut r.session_key,
-            RouteField::Channel => &mut r.channel,
-            RouteField::ModelOverride => &mut r.model_override,
-        })
-    }
-    fn headers(&mut self) -> Option<&mut Vec<(String, String)>> {
-        Some(&mut self.req.extra_headers)
-    }
-}
+super::request::routed_request!(openclaw_chat_request);
 
 /// An optional JSON argument (NULL = none), parsed.
 pub(crate) unsafe fn json_arg(

@@ -33,6 +33,40 @@ pub(crate) trait Routed: Request {
     fn headers(&mut self) -> Option<&mut Vec<(String, String)>>;
 }
 
+/// Implements [`Request`] and [`Routed`] for a request handle whose `req` has the routing
+/// fields every agent request carries (`target`, `agent_id`, `session_key`, `channel`,
+/// `model_override`, `extra_headers`) and `options`: chat and responses requests.
+macro_rules! routed_request {
+    ($handle:ty) => {
+        impl $crate::ffi::request::Request for $handle {
+            fn options(&mut self) -> &mut $crate::options::CallOptions {
+                &mut self.req.options
+            }
+        }
+
+        impl $crate::ffi::request::Routed for $handle {
+            fn route(
+                &mut self,
+                field: $crate::validate::RouteField,
+            ) -> Option<&mut Option<String>> {
+                use $crate::validate::RouteField;
+                let r = &mut self.req;
+                Some(match field {
+                    RouteField::Target => &mut r.target,
+                    RouteField::Agent => &mut r.agent_id,
+                    RouteField::SessionKey => &mut r.session_key,
+                    RouteField::Channel => &mut r.channel,
+                    RouteField::ModelOverride => &mut r.model_override,
+                })
+            }
+            fn headers(&mut self) -> Option<&mut Vec<(String, String)>> {
+                Some(&mut self.req.extra_headers)
+            }
+        }
+    };
+}
+pub(crate) use routed_request;
+
 /// Which timeout a setter overrides.
 #[derive(Clone, Copy)]
 pub(crate) enum Timeout {

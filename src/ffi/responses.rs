@@ -9,10 +9,9 @@ use super::chat::{json_arg, role_of, tool_choice_of};
 use super::client::openclaw_client;
 use super::error::{Failure, openclaw_result};
 use super::handle::{Handle, handles, new_handle, read, with_mut, with_ref};
-use super::request::{self, Request, Routed, Timeout};
+use super::request::{self, Timeout};
 use super::stream::{StreamSource, openclaw_event_callback, openclaw_stream};
 use super::{bytes_arg, cstring, opt_str_arg, out_arg, run, str_arg};
-use crate::options::CallOptions;
 use crate::responses::{InputItem, InputPart, Response, ResponsesRequest};
 use crate::validate::RouteField;
 
@@ -37,27 +36,7 @@ handles! {
     Boxed: openclaw_responses_request, openclaw_response;
 }
 
-impl Request for openclaw_responses_request {
-    fn options(&mut self) -> &mut CallOptions {
-        &mut self.req.options
-    }
-}
-
-impl Routed for openclaw_responses_request {
-    fn route(&mut self, field: RouteField) -> Option<&mut Option<String>> {
-        let r = &mut self.req;
-        Some(match field {
-            RouteField::Target => &mut r.target,
-            RouteField::Agent => &mut r.agent_id,
-            RouteField::SessionKey => &mut r.session_key,
-            RouteField::Channel => &mut r.channel,
-            RouteField::ModelOverride => &mut r.model_override,
-        })
-    }
-    fn headers(&mut self) -> Option<&mut Vec<(String, String)>> {
-        Some(&mut self.req.extra_headers)
-    }
-}
+super::request::routed_request!(openclaw_responses_request);
 
 /// The body of a request setter.
 unsafe fn with_req(
