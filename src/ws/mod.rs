@@ -1289,9 +1289,21 @@ fn pump(shared: &Shared, ws: &mut Ws, tick: Duration) -> Ended {
     }
 }
 
-/// Fails every request in flight and ends every run stream.
-fn fail_all(shared: &Shared, reason: &str, code: Option<u16>) {
+/// Fails every request in flight and ends every run stream. When the connection will not be
+/// re-established (the caller closed it, or reconnecting is off) it is marked closed under the
+/// same lock, so a caller woken by the failure already sees [`WsConnection::is_closed`]. Returns
+/// whether it was marked closed.
+fn fail_all(shared: &Shared, reason: &str, code: Option<u16>) -> bool {
     let mut st = shared.lock();
+    let by_caller = st.close_requested;
+    let final_ = by_caller || !shared.opts.reconnect;
+    if final_ {
+        st.closed = Some(if by_caller {
+            ("closed by the caller".into(), None)
+        } else {
+            (reason.to_string(), code)
+        });
+    }
     let ids: Vec<(String, String)> = st.pending.drain().collect();
     for (id, method) in ids {
         st.done.insert(
@@ -1313,6 +1325,7 @@ fn fail_all(shared: &Shared, reason: &str, code: Option<u16>) {
     }
     drop(st);
     shared.cv.notify_all();
+    final_
 }
 
 /// Sleeps up to `d`, returning early (true) when the caller closes the connection.
@@ -1352,17 +1365,11 @@ fn io_main(shared: Arc<Shared>, ws: Ws) {
         let (reason, code) = match ended {
             Ended::ByCaller => {
                 fail_all(&shared, "the connection was closed by the caller", None);
-                shared.lock().closed = Some(("closed by the caller".into(), None));
-                shared.cv.notify_all();
                 return;
             }
             Ended::Lost(r, c) => (r, c),
         };
-        fail_all(&shared, &reason, code);
-        let closing = shared.lock().close_requested;
-        if !shared.opts.reconnect || closing {
-            shared.lock().closed = Some((reason, code));
-            shared.cv.notify_all();
+        if fail_all(&shared, &reason, code) {
             return;
         }
         {
