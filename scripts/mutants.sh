@@ -14,7 +14,8 @@
 #   --shard K/N      test only shard K of N (round-robin), e.g. to split a big run
 #   --iterate        re-test only what the previous run in --out did not catch
 #   --only LIST      test only the mutants named in LIST, one per line as cargo-mutants prints
-#                    them (e.g. a previous run's missed.txt + timeout.txt, after adding tests)
+#                    them (e.g. a previous run's missed.txt + timeout.txt, after adding tests);
+#                    the line:col are ignored, so edits that move code keep the names valid
 #   --tests "T..."   test targets (default: lib sse stream pinned client beyond_chat hardening
 #                    hostile c_api tls); `lib` is the unit tests, others are tests/T.rs
 #   --out DIR        where mutants.out goes (default target/mutants-out)
@@ -74,8 +75,11 @@ fi
 if [ -n "$only" ]; then
     while IFS= read -r name; do
         [ -n "$name" ] || continue
-        # An exact match of the name: escape every regex metacharacter.
-        args+=(--re "^$(printf '%s' "$name" | sed 's/[][\\.^$*+?(){}|/]/\\&/g')\$")
+        # The name with any line:col (code added since the run moves them), every regex
+        # metacharacter escaped.
+        file=${name%%:*} rest=${name#*: }
+        esc() { printf '%s' "$1" | sed 's/[][\\.^$*+?(){}|/]/\\&/g'; }
+        args+=(--re "^$(esc "$file"):[0-9]+:[0-9]+: $(esc "$rest")\$")
     done <"$only"
 fi
 # The targets go to every cargo invocation (--cargo-arg): arguments after `--` would reach
