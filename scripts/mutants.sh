@@ -11,6 +11,8 @@
 #   --budget SECS    total time budget (default 1800); on expiry the run stops and the summary
 #                    covers the mutants tested so far
 #   --timeout SECS   per-mutant test timeout (default 60)
+#   --jobs N         mutants built and tested at once (default 1; 2 suits an otherwise idle
+#                    2-core machine, since much of each test run waits on loopback sockets)
 #   --shard K/N      test only shard K of N (round-robin), e.g. to split a big run
 #   --iterate        re-test only what the previous run in --out did not catch
 #   --only LIST      test only the mutants named in LIST, one per line as cargo-mutants prints
@@ -29,7 +31,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-budget=1800 timeout=60 shard="" lines=0 iterate=0 list=0 only=""
+budget=1800 timeout=60 jobs=1 shard="" lines=0 iterate=0 list=0 only=""
 tests="lib sse stream pinned client beyond_chat hardening hostile c_api tls"
 out="$ROOT/target/mutants-out"
 files=()
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --budget) budget=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
     --shard) shard=$2; shift 2 ;;
     --lines) lines=1; shift ;;
     --iterate) iterate=1; shift ;;
@@ -44,7 +47,7 @@ while [ $# -gt 0 ]; do
     --tests) tests=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --list) list=1; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     -*) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
     *) files+=("$1"); shift ;;
     esac
@@ -55,7 +58,7 @@ command -v cargo-mutants >/dev/null || {
     exit 2
 }
 
-args=(mutants --jobs 1 --timeout "$timeout" --build-timeout 600 --output "$out" --no-shuffle
+args=(mutants --jobs "$jobs" --timeout "$timeout" --build-timeout 600 --output "$out" --no-shuffle
     --cap-lints true)
 base=$(git merge-base HEAD main 2>/dev/null || true)
 if [ "$lines" = 1 ]; then
@@ -99,7 +102,11 @@ fi
 # dependencies are built once into their own target directory (MUTANTS_TARGET_DIR) and
 # reused by every run.
 export CARGO_BUILD_JOBS=1 CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0
-export CARGO_TARGET_DIR="${MUTANTS_TARGET_DIR:-$ROOT/target/mutants-target}"
+# With several jobs each build directory keeps its own target (one shared target directory
+# would serialise the builds on cargo's lock and rebuild the crate for every switch).
+if [ "$jobs" = 1 ]; then
+    export CARGO_TARGET_DIR="${MUTANTS_TARGET_DIR:-$ROOT/target/mutants-target}"
+fi
 # A test binary stuck in a loop ends itself (tests/common arm_watchdog) well inside the
 # per-mutant timeout, so a mutant that makes a stream loop forever counts as caught.
 export OPENCLAW_TEST_WATCHDOG_SECS=$(( timeout / 2 > 10 ? timeout / 2 : 10 ))
