@@ -2820,6 +2820,72 @@ openclaw_result openclaw_ws_approval_resolve(const struct openclaw_ws *ws,
 openclaw_result openclaw_ws_sessions_subscribe(const struct openclaw_ws *ws);
 
 /**
+ * `sessions.messages.subscribe`: `OPENCLAW_WS_EVENT_SESSION_MESSAGE` events of one session
+ * for this connection (renewed after a reconnect).
+ *
+ * Ownership: the string is copied. Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_sessions_messages_subscribe(const struct openclaw_ws *ws,
+                                                        const char *session_key);
+
+/**
+ * `chat.history` of a session: the answer (`{"sessionKey", "messages": [...], ...}`) as JSON
+ * text in `*out_json`. `limit` < 0 = the gateway's default number of messages.
+ *
+ * Errors as for `openclaw_ws_call`. Ownership: strings are copied; `*out_json` belongs to the
+ * caller (free with `openclaw_string_free`). Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_chat_history(const struct openclaw_ws *ws,
+                                         const char *session_key,
+                                         int64_t limit,
+                                         char **out_json);
+
+/**
+ * `sessions.list` with `params_json` (nullable = `{}`; e.g. `{"limit":5}`,
+ * `{"search":"x"}`): the answer (`{"sessions": [...], ...}`) as JSON text in `*out_json`.
+ *
+ * Errors as for `openclaw_ws_call`. Ownership: strings are copied; `*out_json` belongs to the
+ * caller (free with `openclaw_string_free`). Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_sessions_list(const struct openclaw_ws *ws,
+                                          const char *params_json,
+                                          char **out_json);
+
+/**
+ * `exec.approval.list`: the pending exec approvals as the gateway's JSON array in
+ * `*out_json` (each `{"id", "request": {"command", ...}, "createdAtMs", "expiresAtMs"}`).
+ *
+ * Errors as for `openclaw_ws_call` (`OPENCLAW_RESULT_WS_MISSING_SCOPE` without
+ * `operator.approvals`). Ownership: `*out_json` belongs to the caller (free with
+ * `openclaw_string_free`). Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_approval_list(const struct openclaw_ws *ws, char **out_json);
+
+/**
+ * `agents.list`: the gateway's agents as JSON text in `*out_json`.
+ *
+ * Errors as for `openclaw_ws_call`. Ownership: `*out_json` belongs to the caller (free with
+ * `openclaw_string_free`). Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_agents_list(const struct openclaw_ws *ws, char **out_json);
+
+/**
+ * `models.list`: the gateway's models as JSON text in `*out_json`.
+ *
+ * Errors as for `openclaw_ws_call`. Ownership: `*out_json` belongs to the caller (free with
+ * `openclaw_string_free`). Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_models_list(const struct openclaw_ws *ws, char **out_json);
+
+/**
+ * `health`: the gateway's health snapshot as JSON text in `*out_json`.
+ *
+ * Errors as for `openclaw_ws_call`. Ownership: `*out_json` belongs to the caller (free with
+ * `openclaw_string_free`). Thread-safety: any thread.
+ */
+openclaw_result openclaw_ws_health(const struct openclaw_ws *ws, char **out_json);
+
+/**
  * Pulls the next event, waiting at most `timeout_ms` (-1 = until one comes, 0 = do not
  * wait). Returns `OPENCLAW_RESULT_OK` with `*out` set, `OPENCLAW_RESULT_TIMEOUT` when none
  * came, `OPENCLAW_RESULT_WS_DISCONNECTED` once the connection is closed and the queue empty.

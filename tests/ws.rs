@@ -908,6 +908,114 @@ fn c_face_null_checks_calls_and_events() {
     }
 }
 
+#[test]
+fn c_face_typed_helpers_send_their_method_and_hand_back_the_answer() {
+    use openclaw_client::ffi::error::*;
+    use openclaw_client::ffi::ws::*;
+    use std::ffi::{CStr, CString, c_char};
+    let m = mock(|_, s| {
+        s.handshake(json!({}));
+        s.echo_all();
+    });
+    let url = CString::new(m.url.clone()).unwrap();
+    unsafe {
+        let b = openclaw_client::ffi::client::openclaw_client_builder_new();
+        openclaw_client::ffi::client::openclaw_client_builder_set_base_url(b, url.as_ptr());
+        let mut c = std::ptr::null();
+        assert_eq!(
+            openclaw_client::ffi::client::openclaw_client_builder_build(b, &mut c),
+            OPENCLAW_RESULT_OK
+        );
+        let mut ws = std::ptr::null_mut();
+        assert_eq!(
+            openclaw_ws_connect(c, std::ptr::null(), &mut ws),
+            OPENCLAW_RESULT_OK
+        );
+        let take = |out: *mut c_char| {
+            let v: Value = serde_json::from_str(CStr::from_ptr(out).to_str().unwrap()).unwrap();
+            openclaw_client::ffi::openclaw_string_free(out);
+            v
+        };
+        let mut out = std::ptr::null_mut();
+        assert_eq!(
+            openclaw_ws_chat_history(ws, c"agent:main:k".as_ptr(), 3, &mut out),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(
+            take(out),
+            json!({"echo": {"sessionKey": "agent:main:k", "limit": 3}})
+        );
+        assert_eq!(
+            openclaw_ws_chat_history(ws, c"agent:main:k".as_ptr(), -1, &mut out),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(take(out), json!({"echo": {"sessionKey": "agent:main:k"}}));
+        assert_eq!(
+            openclaw_ws_sessions_list(ws, c"{\"limit\":5}".as_ptr(), &mut out),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(take(out), json!({"echo": {"limit": 5}}));
+        assert_eq!(
+            openclaw_ws_sessions_list(ws, std::ptr::null(), &mut out),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(take(out), json!({"echo": {}}));
+        for f in [
+            openclaw_ws_approval_list,
+            openclaw_ws_agents_list,
+            openclaw_ws_models_list,
+            openclaw_ws_health,
+        ] {
+            assert_eq!(f(ws, &mut out), OPENCLAW_RESULT_OK);
+            assert_eq!(take(out), json!({"echo": {}}));
+        }
+        assert_eq!(
+            openclaw_ws_sessions_messages_subscribe(ws, c"agent:main:k".as_ptr()),
+            OPENCLAW_RESULT_OK
+        );
+        // Bad input is refused before anything is sent.
+        let sent = m.methods(0).len();
+        assert_eq!(
+            openclaw_ws_health(ws, std::ptr::null_mut()),
+            OPENCLAW_RESULT_NULL_ARGUMENT
+        );
+        assert_eq!(
+            openclaw_ws_sessions_list(ws, c"{nope".as_ptr(), &mut out),
+            OPENCLAW_RESULT_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            openclaw_ws_chat_history(ws, std::ptr::null(), 1, &mut out),
+            OPENCLAW_RESULT_NULL_ARGUMENT
+        );
+        assert_eq!(
+            openclaw_ws_sessions_messages_subscribe(ws, std::ptr::null()),
+            OPENCLAW_RESULT_NULL_ARGUMENT
+        );
+        assert_eq!(
+            openclaw_ws_agents_list(std::ptr::null(), &mut out),
+            OPENCLAW_RESULT_NULL_ARGUMENT
+        );
+        assert_eq!(m.methods(0).len(), sent);
+        assert_eq!(
+            m.methods(0),
+            [
+                "connect",
+                "chat.history",
+                "chat.history",
+                "sessions.list",
+                "sessions.list",
+                "exec.approval.list",
+                "agents.list",
+                "models.list",
+                "health",
+                "sessions.messages.subscribe"
+            ]
+        );
+        openclaw_ws_free(ws);
+        openclaw_client::ffi::client::openclaw_client_free(c);
+    }
+}
+
 /// A wss:// mock: TLS (certificate for 127.0.0.1 from a fresh CA) then the echo gateway.
 fn tls_mock() -> (String, String) {
     use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};

@@ -729,6 +729,131 @@ pub unsafe extern "C" fn openclaw_ws_sessions_subscribe(ws: *const openclaw_ws) 
     })
 }
 
+/// Runs a typed request whose answer C receives as JSON text in `*out` (required).
+fn json_answer(
+    ws: *const openclaw_ws,
+    out: *mut *mut c_char,
+    call: impl FnOnce(&WsConnection) -> crate::Result<Value>,
+) -> Result<(), Failure> {
+    // SAFETY: live handle or NULL (the callers' contract).
+    let w = unsafe { handle(ws, "ws")? };
+    out_arg(out, "out_json")?;
+    let v = call(&w.conn)?;
+    // SAFETY: checked non-NULL.
+    unsafe { *out = super::give_string(&v.to_string()) };
+    Ok(())
+}
+
+/// `sessions.messages.subscribe`: `OPENCLAW_WS_EVENT_SESSION_MESSAGE` events of one session
+/// for this connection (renewed after a reconnect).
+///
+/// Ownership: the string is copied. Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_ws_sessions_messages_subscribe(
+    ws: *const openclaw_ws,
+    session_key: *const c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live handle and string or NULL.
+        let (w, k) = unsafe { (handle(ws, "ws")?, str_arg(session_key, "session_key")?) };
+        w.conn.sessions_messages_subscribe(k)?;
+        Ok(())
+    })
+}
+
+/// `chat.history` of a session: the answer (`{"sessionKey", "messages": [...], ...}`) as JSON
+/// text in `*out_json`. `limit` < 0 = the gateway's default number of messages.
+///
+/// Errors as for `openclaw_ws_call`. Ownership: strings are copied; `*out_json` belongs to the
+/// caller (free with `openclaw_string_free`). Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_ws_chat_history(
+    ws: *const openclaw_ws,
+    session_key: *const c_char,
+    limit: i64,
+    out_json: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a string or NULL.
+        let k = unsafe { str_arg(session_key, "session_key")? };
+        let limit = u32::try_from(limit).ok();
+        json_answer(ws, out_json, |c| c.chat_history(k, limit))
+    })
+}
+
+/// `sessions.list` with `params_json` (nullable = `{}`; e.g. `{"limit":5}`,
+/// `{"search":"x"}`): the answer (`{"sessions": [...], ...}`) as JSON text in `*out_json`.
+///
+/// Errors as for `openclaw_ws_call`. Ownership: strings are copied; `*out_json` belongs to the
+/// caller (free with `openclaw_string_free`). Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_ws_sessions_list(
+    ws: *const openclaw_ws,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a string or NULL.
+        let p = unsafe { opt_str_arg(params_json, "params_json")? };
+        let params = match p {
+            Some(t) => serde_json::from_str(t)
+                .map_err(|e| Failure::invalid(format!("params_json is not JSON: {e}")))?,
+            None => serde_json::json!({}),
+        };
+        json_answer(ws, out_json, |c| c.sessions_list(params))
+    })
+}
+
+/// `exec.approval.list`: the pending exec approvals as the gateway's JSON array in
+/// `*out_json` (each `{"id", "request": {"command", ...}, "createdAtMs", "expiresAtMs"}`).
+///
+/// Errors as for `openclaw_ws_call` (`OPENCLAW_RESULT_WS_MISSING_SCOPE` without
+/// `operator.approvals`). Ownership: `*out_json` belongs to the caller (free with
+/// `openclaw_string_free`). Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_ws_approval_list(
+    ws: *const openclaw_ws,
+    out_json: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| json_answer(ws, out_json, WsConnection::exec_approval_list_json))
+}
+
+/// `agents.list`: the gateway's agents as JSON text in `*out_json`.
+///
+/// Errors as for `openclaw_ws_call`. Ownership: `*out_json` belongs to the caller (free with
+/// `openclaw_string_free`). Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_ws_agents_list(
+    ws: *const openclaw_ws,
+    out_json: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| json_answer(ws, out_json, WsConnection::agents_list))
+}
+
+/// `models.list`: the gateway's models as JSON text in `*out_json`.
+///
+/// Errors as for `openclaw_ws_call`. Ownership: `*out_json` belongs to the caller (free with
+/// `openclaw_string_free`). Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_ws_models_list(
+    ws: *const openclaw_ws,
+    out_json: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| json_answer(ws, out_json, WsConnection::models_list))
+}
+
+/// `health`: the gateway's health snapshot as JSON text in `*out_json`.
+///
+/// Errors as for `openclaw_ws_call`. Ownership: `*out_json` belongs to the caller (free with
+/// `openclaw_string_free`). Thread-safety: any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_ws_health(
+    ws: *const openclaw_ws,
+    out_json: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| json_answer(ws, out_json, WsConnection::health))
+}
+
 /// Pulls the next event, waiting at most `timeout_ms` (-1 = until one comes, 0 = do not
 /// wait). Returns `OPENCLAW_RESULT_OK` with `*out` set, `OPENCLAW_RESULT_TIMEOUT` when none
 /// came, `OPENCLAW_RESULT_WS_DISCONNECTED` once the connection is closed and the queue empty.

@@ -814,10 +814,16 @@ impl WsConnection {
 
     /// `exec.approval.list`: the pending exec approvals.
     pub fn exec_approval_list(&self) -> Result<Vec<ApprovalRequest>> {
-        let r = self.call("exec.approval.list", json!({}))?;
+        let r = self.exec_approval_list_json()?;
         Ok(r.as_array()
             .map(|a| a.iter().map(events::approval_request).collect())
             .unwrap_or_default())
+    }
+
+    /// `exec.approval.list` as the gateway sent it (a JSON array), for callers that want
+    /// fields [`ApprovalRequest`] does not carry.
+    pub fn exec_approval_list_json(&self) -> Result<Value> {
+        self.call("exec.approval.list", json!({}))
     }
 
     /// `exec.approval.resolve`.
