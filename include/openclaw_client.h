@@ -516,6 +516,11 @@ typedef struct openclaw_ws_event {
    * Gaps: the frame seq received.
    */
   uint64_t gap_received;
+  /**
+   * Run stream events (`OPENCLAW_WS_EVENT_RUN_*`): the run's timing as of this event (same
+   * lifetime as the event; see `openclaw_ws_run_timing`). NULL for connection events.
+   */
+  const struct openclaw_stream_timing *timing;
 } openclaw_ws_event;
 
 /**
@@ -2950,6 +2955,20 @@ openclaw_result openclaw_ws_run_next(const struct openclaw_ws_run *run_handle,
  * Thread-safety: any thread, also while another thread waits in `openclaw_ws_run_next`.
  */
 openclaw_result openclaw_ws_run_abort(const struct openclaw_ws_run *run_handle, bool *aborted_out);
+
+/**
+ * Writes the run's timing as of its latest event (or its end) to `*out`: counted from the
+ * `chat.send` request; `connect_us` is -1 (the connection was open already), `headers_us` is
+ * the time until the gateway acknowledged `chat.send`, `events` counts the run's `chat` and
+ * `agent` events as they were read, content is the delta text.
+ *
+ * Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL run or `out`. Ownership: `*out` is plain
+ * data owned by the caller. Thread-safety: any thread; it waits while another thread is in
+ * `openclaw_ws_run_next` on the same run (read it between events from the reading thread,
+ * or from each event's `timing`).
+ */
+openclaw_result openclaw_ws_run_timing(const struct openclaw_ws_run *run_handle,
+                                       struct openclaw_stream_timing *out);
 
 /**
  * The run id. Owned by the run handle (valid until it is freed); never NULL for a live handle

@@ -8,8 +8,14 @@ use std::time::{Duration, Instant};
 /// count from the start of the call (the first attempt's request, retries included).
 ///
 /// Read it from [`crate::ChatStream::timing`], [`crate::ResponseStream::timing`] or
-/// [`crate::HistoryStream::timing`]; in C from `openclaw_stream_timing` or an event's
+/// [`crate::HistoryStream::timing`]; in C from `openclaw_stream_timing_get` or an event's
 /// `timing`. The debug log gets one line with these figures when a stream ends.
+///
+/// A WebSocket chat run (`ws::ChatRun::timing`, C `openclaw_ws_run_timing` or a run event's
+/// `timing`) fills it the same way, counted from the `chat.send` request: `connect` is `None`
+/// (the connection was already open), `headers` is the time until the gateway acknowledged
+/// `chat.send`, `events` counts the run's `chat` and `agent` events as the caller receives
+/// them, and content is the delta text.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamTiming {
@@ -147,6 +153,27 @@ impl Clock {
     /// Marks the end of the stream.
     pub(crate) fn end(&mut self) {
         self.elapsed_ns = ns(self.started.elapsed());
+    }
+
+    /// Marks the end of the stream and writes its figures to the debug log, as one line
+    /// starting with `what` (`stream`, `websocket run`).
+    pub(crate) fn end_and_log(&mut self, what: &str) {
+        self.end();
+        let t = self.timing();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        log::debug!(
+            "{what} ended: connect {}, headers {:.1} ms, first content {}, {} events, {} content bytes ({:.0} B/s), longest gap {:.1} ms, {:.1} ms in all",
+            t.connect
+                .map_or("reused".to_owned(), |d| format!("{:.1} ms", ms(d))),
+            ms(t.headers),
+            t.first_content
+                .map_or("none".to_owned(), |d| format!("{:.1} ms", ms(d))),
+            t.events,
+            t.content_bytes,
+            t.content_bytes_per_second(),
+            ms(t.max_gap),
+            ms(t.elapsed)
+        );
     }
 
     pub(crate) fn timing(&self) -> StreamTiming {

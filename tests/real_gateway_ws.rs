@@ -211,6 +211,12 @@ fn websocket_reply_equals_http_reply() {
     assert_eq!(deltas, http);
     assert_eq!(text, format!("echo: {msg}"));
     assert_eq!(stop_reason.as_deref(), Some("stop"));
+    // The run's timing: the deltas' bytes, first content after the acknowledgement.
+    let t = run.timing();
+    assert_eq!(t.content_bytes, http.len() as u64, "{t:?}");
+    assert!(t.events >= 2 && t.connect.is_none(), "{t:?}");
+    let first = t.first_content.expect("content arrived");
+    assert!(first >= t.headers && t.elapsed >= first, "{t:?}");
 }
 
 #[test]

@@ -588,6 +588,186 @@ fn a_chat_run_streams_until_final_and_abort_sends_chat_abort() {
     assert_eq!(abort["params"]["runId"], json!(slow.run_id()));
 }
 
+/// A mock whose runs answer `chat.send` after 30 ms and send the first delta 40 ms later:
+/// status (before the answer), delta "echo:", a tool event, delta " hi", final; a tick event
+/// follows each `chat.send` answer.
+fn timed_run_mock() -> Mock {
+    mock(|_, s| {
+        s.handshake(json!({}));
+        let mut seq = 0;
+        while let Some(r) = s.recv() {
+            if r["method"] != "chat.send" {
+                s.reply(&r, json!({}));
+                continue;
+            }
+            let run = r["params"]["idempotencyKey"].as_str().unwrap().to_owned();
+            let mut ev = |s: &mut Side, name: &str, p: Value| {
+                seq += 1;
+                s.event(name, seq, p);
+            };
+            ev(
+                s,
+                "chat",
+                chat(&run, "status", json!({"phase": "starting_model"})),
+            );
+            thread::sleep(Duration::from_millis(30));
+            s.reply(&r, json!({"runId": run, "status": "started"}));
+            ev(s, "tick", json!({"ts": 1}));
+            thread::sleep(Duration::from_millis(40));
+            ev(
+                s,
+                "chat",
+                chat(&run, "delta", json!({"deltaText": "echo:"})),
+            );
+            ev(
+                s,
+                "agent",
+                json!({"runId": run, "stream": "tool", "data": {"phase": "start", "name": "exec", "toolCallId": "t1", "args": {}}}),
+            );
+            ev(s, "chat", chat(&run, "delta", json!({"deltaText": " hi"})));
+            ev(
+                s,
+                "chat",
+                chat(
+                    &run,
+                    "final",
+                    json!({"stopReason": "stop", "message": {"role": "assistant", "content": [{"type": "text", "text": "echo: hi"}]}}),
+                ),
+            );
+        }
+    })
+}
+
+#[test]
+fn a_chat_runs_timing_counts_its_events_content_and_silences() {
+    let m = timed_run_mock();
+    let ws = m.client().ws_connect(WsOptions::new()).unwrap();
+    let mut run = ws.chat_run("s", "hi").unwrap();
+    let t = run.timing();
+    assert_eq!(t.connect, None, "the connection was open already");
+    assert!(t.headers >= Duration::from_millis(30), "{t:?}");
+    assert_eq!((t.events, t.content_bytes, t.first_content), (0, 0, None));
+    let mut seen = Vec::new();
+    while let Some(ev) = run.next() {
+        ev.unwrap();
+        seen.push(run.timing().events);
+    }
+    // Every event of the run is counted (the tool event too), the tick is not.
+    assert_eq!(seen, [1, 2, 3, 4, 5]);
+    let t = run.timing();
+    assert_eq!((t.events, t.content_bytes), (5, 8));
+    // The mock sent the first delta 70 ms after it received chat.send; only the status event
+    // came between the answer and it, so one of those two silences is at least half of it.
+    let first = t.first_content.unwrap();
+    assert!(first >= Duration::from_millis(70), "{t:?}");
+    assert!(t.max_gap >= (first - t.headers) / 2, "{t:?}");
+    assert!(
+        t.elapsed >= first && t.content_bytes_per_second() > 0.0,
+        "{t:?}"
+    );
+}
+
+#[test]
+fn c_run_events_carry_the_runs_timing_and_connection_events_none() {
+    use openclaw_client::ffi::error::*;
+    use openclaw_client::ffi::stream::openclaw_stream_timing;
+    use openclaw_client::ffi::ws::*;
+    use std::ffi::{CString, c_int, c_void};
+    let m = timed_run_mock();
+    let url = CString::new(m.url.clone()).unwrap();
+    unsafe {
+        let b = openclaw_client::ffi::client::openclaw_client_builder_new();
+        openclaw_client::ffi::client::openclaw_client_builder_set_base_url(b, url.as_ptr());
+        let mut c = std::ptr::null();
+        assert_eq!(
+            openclaw_client::ffi::client::openclaw_client_builder_build(b, &mut c),
+            OPENCLAW_RESULT_OK
+        );
+        let mut ws = std::ptr::null_mut();
+        assert_eq!(
+            openclaw_ws_connect(c, std::ptr::null(), &mut ws),
+            OPENCLAW_RESULT_OK
+        );
+        // Pull: each run event points at the run's timing as of that event.
+        let mut run = std::ptr::null_mut();
+        assert_eq!(
+            openclaw_ws_chat_run_open(ws, c"s".as_ptr(), c"hi".as_ptr(), &mut run),
+            OPENCLAW_RESULT_OK
+        );
+        let mut t = openclaw_stream_timing::default();
+        assert_eq!(openclaw_ws_run_timing(run, &mut t), OPENCLAW_RESULT_OK);
+        assert_eq!((t.connect_us, t.events, t.first_content_us), (-1, 0, -1));
+        assert!(t.headers_us >= 30_000, "{t:?}");
+        let mut counts = Vec::new();
+        let mut last = openclaw_stream_timing::default();
+        loop {
+            let mut ev = std::ptr::null_mut();
+            match openclaw_ws_run_next(run, 5000, &mut ev) {
+                OPENCLAW_RESULT_OK => {}
+                OPENCLAW_RESULT_END => break,
+                rc => panic!("run_next: {rc}"),
+            }
+            assert!(!(*ev).timing.is_null());
+            last = *(*ev).timing;
+            counts.push(last.events);
+            openclaw_ws_event_free(ev);
+        }
+        assert_eq!(counts, [1, 2, 3, 4, 5]);
+        assert_eq!(last.content_bytes, 8);
+        assert!(last.first_content_us >= 70_000, "{last:?}");
+        let wait = last.first_content_us as u64 - last.headers_us;
+        assert!(last.max_gap_us >= wait / 2, "{last:?}");
+        let mut end = openclaw_stream_timing::default();
+        assert_eq!(openclaw_ws_run_timing(run, &mut end), OPENCLAW_RESULT_OK);
+        assert_eq!((end.events, end.content_bytes), (5, 8));
+        assert!(end.elapsed_us >= last.elapsed_us);
+        assert_eq!(
+            openclaw_ws_run_timing(run, std::ptr::null_mut()),
+            OPENCLAW_RESULT_NULL_ARGUMENT
+        );
+        assert_eq!(
+            openclaw_ws_run_timing(std::ptr::null(), &mut end),
+            OPENCLAW_RESULT_NULL_ARGUMENT
+        );
+        openclaw_ws_run_free(run);
+        // Connection events (the run's chat and agent events as the connection saw them, the
+        // tick) have no timing.
+        let mut kinds = Vec::new();
+        loop {
+            let mut ev = std::ptr::null_mut();
+            if openclaw_ws_next_event(ws, 0, &mut ev) != OPENCLAW_RESULT_OK {
+                break;
+            }
+            kinds.push((*ev).kind);
+            assert!((*ev).timing.is_null());
+            openclaw_ws_event_free(ev);
+        }
+        assert!(kinds.contains(&OPENCLAW_WS_EVENT_TICK), "{kinds:?}");
+        assert!(kinds.contains(&OPENCLAW_WS_EVENT_CHAT), "{kinds:?}");
+        // Callback: the same figures reach the callback's events.
+        unsafe extern "C" fn record(ud: *mut c_void, ev: *const openclaw_ws_event) -> c_int {
+            let seen = unsafe { &mut *ud.cast::<Vec<u64>>() };
+            seen.push(unsafe { (*(*ev).timing).events });
+            0
+        }
+        let mut seen: Vec<u64> = Vec::new();
+        assert_eq!(
+            openclaw_ws_chat_run(
+                ws,
+                c"s".as_ptr(),
+                c"again".as_ptr(),
+                0,
+                Some(record),
+                (&raw mut seen).cast()
+            ),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(seen, [1, 2, 3, 4, 5]);
+        openclaw_ws_free(ws);
+        openclaw_client::ffi::client::openclaw_client_free(c);
+    }
+}
+
 #[test]
 fn a_run_error_is_a_stream_error_with_the_partial_text() {
     let m = mock(|_, s| {

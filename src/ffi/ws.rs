@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::client::openclaw_client;
 use super::error::{Failure, OPENCLAW_RESULT_END, OPENCLAW_RESULT_TIMEOUT, openclaw_result};
+use super::stream::openclaw_stream_timing;
 use super::{handle, handle_mut, opt_str_arg, out_arg, run, str_arg};
 use crate::ws::{
     AgentKind, ChatRun, ChatState, Decision, DeviceIdentity, Event, EventKind, RunAbort, RunEvent,
@@ -120,13 +121,17 @@ pub struct openclaw_ws_event {
     pub gap_expected: u64,
     /// Gaps: the frame seq received.
     pub gap_received: u64,
+    /// Run stream events (`OPENCLAW_WS_EVENT_RUN_*`): the run's timing as of this event (same
+    /// lifetime as the event; see `openclaw_ws_run_timing`). NULL for connection events.
+    pub timing: *const openclaw_stream_timing,
 }
 
-/// The event plus the strings it points into.
+/// The event plus the strings and the timing it points into.
 #[repr(C)]
 struct EventBox {
     ev: openclaw_ws_event,
     strings: Vec<CString>,
+    timing: openclaw_stream_timing,
 }
 
 #[derive(Default)]
@@ -144,6 +149,7 @@ struct Fields {
     replace: bool,
     count: u64,
     gap: (u64, u64),
+    timing: Option<crate::timing::RawTiming>,
 }
 
 impl Fields {
@@ -178,8 +184,18 @@ impl Fields {
             count: self.count,
             gap_expected: self.gap.0,
             gap_received: self.gap.1,
+            timing: std::ptr::null(),
         };
-        Box::new(EventBox { ev, strings })
+        let mut b = Box::new(EventBox {
+            ev,
+            strings,
+            timing: self.timing.map(Into::into).unwrap_or_default(),
+        });
+        if self.timing.is_some() {
+            // The box's heap place does not move while the event lives.
+            b.ev.timing = &b.timing;
+        }
+        b
     }
 }
 
@@ -287,10 +303,11 @@ fn event_fields(e: &Event) -> Fields {
     f
 }
 
-fn run_fields(e: &RunEvent, run_id: &str) -> Fields {
+fn run_fields(e: &RunEvent, run: &ChatRun) -> Fields {
     let mut f = Fields {
         payload: "null".into(),
-        run_id: run_id.to_owned(),
+        run_id: run.run_id().to_owned(),
+        timing: Some(run.raw_timing()),
         ..Fields::default()
     };
     match e {
@@ -987,10 +1004,9 @@ pub unsafe extern "C" fn openclaw_ws_run_next(
         let r = unsafe { handle(run_handle, "run")? };
         out_arg(out, "out")?;
         let mut guard = r.run.lock().unwrap_or_else(|p| p.into_inner());
-        let run_id = guard.run_id().to_owned();
         match guard.next_timeout(wait_ms(timeout_ms))? {
             Some(e) => {
-                give_event(out, run_fields(&e, &run_id));
+                give_event(out, run_fields(&e, &guard));
                 Ok(())
             }
             None if guard.is_done() => Err(Failure::new(
@@ -1017,6 +1033,31 @@ pub unsafe extern "C" fn openclaw_ws_run_abort(
         let r = unsafe { handle(run_handle, "run")? };
         let res = r.abort.abort()?;
         super::write_each(&[(aborted_out, res.aborted)]);
+        Ok(())
+    })
+}
+
+/// Writes the run's timing as of its latest event (or its end) to `*out`: counted from the
+/// `chat.send` request; `connect_us` is -1 (the connection was open already), `headers_us` is
+/// the time until the gateway acknowledged `chat.send`, `events` counts the run's `chat` and
+/// `agent` events as they were read, content is the delta text.
+///
+/// Returns `OPENCLAW_RESULT_NULL_ARGUMENT` for a NULL run or `out`. Ownership: `*out` is plain
+/// data owned by the caller. Thread-safety: any thread; it waits while another thread is in
+/// `openclaw_ws_run_next` on the same run (read it between events from the reading thread,
+/// or from each event's `timing`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_ws_run_timing(
+    run_handle: *const openclaw_ws_run,
+    out: *mut openclaw_stream_timing,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live handle or NULL.
+        let r = unsafe { handle(run_handle, "run")? };
+        out_arg(out, "out")?;
+        let t = r.run.lock().unwrap_or_else(|p| p.into_inner()).raw_timing();
+        // SAFETY: checked non-NULL; the caller passes writable memory for the struct.
+        unsafe { *out = t.into() };
         Ok(())
     })
 }
@@ -1077,7 +1118,6 @@ pub unsafe extern "C" fn openclaw_ws_chat_run(
             return Err(Failure::null("callback"));
         };
         let mut r = w.conn.chat_run(k, m)?;
-        let run_id = r.run_id().to_owned();
         let idle = (idle_timeout_ms > 0).then(|| Duration::from_millis(idle_timeout_ms));
         let mut abort_sent = false;
         loop {
@@ -1091,7 +1131,7 @@ pub unsafe extern "C" fn openclaw_ws_chat_run(
                 }
                 None => return Err(timed_out("run event")),
             };
-            let b = run_fields(&ev, &run_id).boxed();
+            let b = run_fields(&ev, &r).boxed();
             // SAFETY: the caller's callback; the event lives until it returns.
             let stop = unsafe { cb(userdata, &b.ev) } != 0;
             match ev {

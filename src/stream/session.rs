@@ -143,22 +143,7 @@ impl<R, D> Session<R, D> {
     fn end(&mut self) {
         self.finished = true;
         self.ctx.registration = None;
-        self.ctx.clock.end();
-        let t = self.ctx.clock.timing();
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-        log::debug!(
-            "stream ended: connect {}, headers {:.1} ms, first content {}, {} events, {} content bytes ({:.0} B/s), longest gap {:.1} ms, {:.1} ms in all",
-            t.connect
-                .map_or("reused".to_owned(), |d| format!("{:.1} ms", ms(d))),
-            ms(t.headers),
-            t.first_content
-                .map_or("none".to_owned(), |d| format!("{:.1} ms", ms(d))),
-            t.events,
-            t.content_bytes,
-            t.content_bytes_per_second(),
-            ms(t.max_gap),
-            ms(t.elapsed)
-        );
+        self.ctx.clock.end_and_log("stream");
     }
 }
 

@@ -2,11 +2,12 @@
 //! `final`, `aborted` or `error`.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::events::{AgentEvent, AgentKind, ChatState, EventKind};
 use super::{AbortResult, Shared, random_hex};
 use crate::error::{Error, Result, TimeoutPhase};
+use crate::timing::{Clock, RawTiming, StreamTiming};
 
 /// One step of a [`ChatRun`].
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +101,8 @@ pub struct ChatRun {
     done: bool,
     idle: Option<Duration>,
     abort: RunAbort,
+    /// From the `chat.send` request; stopped (and logged) when the run ends.
+    clock: Clock,
 }
 
 impl std::fmt::Debug for ChatRun {
@@ -114,6 +117,7 @@ impl std::fmt::Debug for ChatRun {
 impl ChatRun {
     pub(crate) fn start(shared: Arc<Shared>, session_key: &str, message: &str) -> Result<ChatRun> {
         let key = random_hex(16);
+        let started = Instant::now();
         // Registered before sending: the first events can arrive before the answer.
         shared.register_run(&key);
         let ack = super::call_shared(
@@ -129,6 +133,7 @@ impl ChatRun {
                 return Err(e);
             }
         };
+        let clock = Clock::new(started, None, Instant::now());
         let run_id = ack
             .get("runId")
             .and_then(serde_json::Value::as_str)
@@ -152,6 +157,7 @@ impl ChatRun {
             done: false,
             idle: None,
             abort,
+            clock,
         })
     }
 
@@ -181,6 +187,25 @@ impl ChatRun {
         self.done
     }
 
+    /// Where the time of this run went so far (see [`StreamTiming`]: `headers` is the
+    /// `chat.send` acknowledgement, events are the run's `chat` and `agent` events).
+    pub fn timing(&self) -> StreamTiming {
+        self.clock.timing()
+    }
+
+    /// [`Self::timing`] in raw nanoseconds (what the C API converts per event).
+    pub(crate) fn raw_timing(&self) -> RawTiming {
+        self.clock.raw()
+    }
+
+    /// Marks the run over: stops its clock and logs its timing.
+    fn finish(&mut self) {
+        if !self.done {
+            self.done = true;
+            self.clock.end_and_log("websocket run");
+        }
+    }
+
     /// A handle that aborts this run from any thread.
     pub fn aborter(&self) -> RunAbort {
         self.abort.clone()
@@ -195,13 +220,22 @@ impl ChatRun {
                 return Ok(None);
             }
             let ev = match self.shared.next_run_event(&self.key, timeout) {
-                Ok(Some(Ok(ev))) => ev,
+                Ok(Some(Ok(ev))) => {
+                    let content = match &ev.kind {
+                        EventKind::Chat(c) if c.state == ChatState::Delta => {
+                            c.delta_text.as_ref().map_or(0, String::len)
+                        }
+                        _ => 0,
+                    };
+                    self.clock.event(content, None);
+                    ev
+                }
                 Ok(Some(Err((expected, received)))) => {
                     return Ok(Some(RunEvent::Gap { expected, received }));
                 }
                 Ok(None) => return Ok(None),
                 Err(e) => {
-                    self.done = true;
+                    self.finish();
                     return Err(e.with_partial(&self.text));
                 }
             };
@@ -228,7 +262,7 @@ impl ChatRun {
                         }));
                     }
                     ChatState::Final => {
-                        self.done = true;
+                        self.finish();
                         let text = c
                             .text
                             .or_else(|| self.terminal_reply.take())
@@ -239,14 +273,14 @@ impl ChatRun {
                         }));
                     }
                     ChatState::Aborted => {
-                        self.done = true;
+                        self.finish();
                         return Ok(Some(RunEvent::Aborted {
                             stop_reason: c.stop_reason,
                             partial: self.text.clone(),
                         }));
                     }
                     ChatState::Error => {
-                        self.done = true;
+                        self.finish();
                         return Err(Error::Stream {
                             error_type: None,
                             code: None,
@@ -284,7 +318,7 @@ impl Iterator for ChatRun {
             Ok(Some(e)) => Some(Ok(e)),
             Ok(None) if self.done => None,
             Ok(None) => {
-                self.done = true;
+                self.finish();
                 Some(Err(Error::Timeout {
                     phase: TimeoutPhase::Idle,
                     limit: self.idle,
