@@ -1089,3 +1089,59 @@ fn a_responses_stream_keeps_its_text_so_far() {
     let e = s.next().unwrap().unwrap_err();
     assert_eq!((e.kind(), e.partial_text()), (ErrorKind::Truncated, "abc"));
 }
+
+// ---- messages name what the user needs ----
+
+#[test]
+fn error_messages_name_the_phase_the_next_step_the_close_code_and_the_host_hint() {
+    use openclaw_client::ConnectFailure;
+    for (phase, name) in [
+        (TimeoutPhase::Connect, "connect"),
+        (TimeoutPhase::Response, "response headers"),
+        (TimeoutPhase::Idle, "idle read"),
+        (TimeoutPhase::Total, "total"),
+    ] {
+        assert_eq!(phase.to_string(), name);
+        let e = Error::Timeout {
+            phase,
+            limit: Some(Duration::from_secs(3)),
+            partial: String::new(),
+        };
+        assert!(e.to_string().contains(name), "{e}");
+    }
+    let auth = Error::WsAuth {
+        detail_code: "AUTH_TOKEN_MISMATCH".into(),
+        message: "unauthorized".into(),
+        next_step: Some("update_auth_credentials".into()),
+    };
+    assert!(
+        auth.to_string()
+            .ends_with("unauthorized (next step: update_auth_credentials)"),
+        "{auth}"
+    );
+    let pairing = Error::PairingRequired {
+        detail_code: "PAIRING_REQUIRED".into(),
+        message: "pair first".into(),
+        next_step: None,
+    };
+    assert!(pairing.to_string().ends_with("pair first"), "{pairing}");
+    let lost = |code| Error::Disconnected {
+        reason: "gone".into(),
+        close_code: code,
+    };
+    assert_eq!(
+        lost(Some(1008)).to_string(),
+        "WebSocket connection lost: gone (close code 1008)"
+    );
+    assert_eq!(lost(None).to_string(), "WebSocket connection lost: gone");
+    let dns = Error::Connect {
+        url: "http://nowhere.invalid".into(),
+        failure: ConnectFailure::Dns,
+        message: "failed to lookup".into(),
+    };
+    assert!(
+        dns.to_string()
+            .ends_with(". Check the host name in the gateway URL"),
+        "{dns}"
+    );
+}
