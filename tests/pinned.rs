@@ -1144,4 +1144,13 @@ fn error_messages_name_the_phase_the_next_step_the_close_code_and_the_host_hint(
             .ends_with(". Check the host name in the gateway URL"),
         "{dns}"
     );
+    let proxy = Error::Connect {
+        url: "http://gw".into(),
+        failure: ConnectFailure::Proxy,
+        message: "proxy refused".into(),
+    };
+    assert!(
+        proxy.to_string().ends_with(". Check the proxy setting"),
+        "{proxy}"
+    );
 }
