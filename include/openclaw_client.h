@@ -202,6 +202,15 @@
 #define OPENCLAW_CODE_BLOCKS_EMIT 1
 
 /**
+ * Options of one call (opaque, mutable, single-owner): timeouts, cancel token, retries off,
+ * trace context. Create with `openclaw_call_options_new`, free with
+ * `openclaw_call_options_free`; pass it (or NULL for the client's defaults) to
+ * `openclaw_models_with`, `openclaw_embeddings_create_with`, `openclaw_hook_wake_with` and
+ * `openclaw_hook_agent_with`. The calls copy what they need: it may be reused or freed after.
+ */
+typedef struct openclaw_call_options openclaw_call_options;
+
+/**
  * A cancel token (opaque, reference-counted, thread-safe). Create with `openclaw_cancel_token_new`, attach to a request with
  * `openclaw_chat_request_set_cancel_token`, `openclaw_responses_request_set_cancel_token`
  * or `openclaw_tool_call_set_cancel_token`, fire
@@ -1582,14 +1591,31 @@ openclaw_result openclaw_client_builder_set_hooks_path(struct openclaw_client_bu
                                                        const char *path);
 
 /**
- * Sets how often a failed call is retried (default 2; 0 turns retries off). Retried:
- * connection refused/closed before any response byte, 429/503 with a short Retry-After;
- * never auth errors or a started stream.
+ * Sets how often a failed call is retried (default 2; 0 turns retries off), keeping the
+ * other retry settings. Retried: a connection refused or lost before any byte of the request
+ * was written, 429/503 with a `Retry-After` of at most the policy's cap; a request that may
+ * have reached the gateway only for reads and for `/hooks/agent` with its idempotency key.
+ * Never auth errors, TLS failures, timeouts or a started stream.
  *
  * Thread-safety: use a builder from one thread at a time.
  */
 openclaw_result openclaw_client_builder_set_max_retries(struct openclaw_client_builder *builder,
                                                         uint32_t max_retries);
+
+/**
+ * Sets the whole retry policy (see `openclaw_client_builder_set_max_retries` for what is
+ * retried): `max_retries` after the first attempt; back-off from `base_delay_ms` doubling up
+ * to `max_delay_ms` (each with jitter); a `Retry-After` longer than `max_retry_after_ms` is
+ * not waited for (the error is returned). Defaults 2, 250, 4000, 10000. A base delay above
+ * the longest delay means every wait is the longest delay.
+ *
+ * Thread-safety: use a builder from one thread at a time.
+ */
+openclaw_result openclaw_client_builder_set_retry_policy(struct openclaw_client_builder *builder,
+                                                         uint32_t max_retries,
+                                                         uint64_t base_delay_ms,
+                                                         uint64_t max_delay_ms,
+                                                         uint64_t max_retry_after_ms);
 
 /**
  * Checks the connection without ever starting an agent run, and without sending anything
@@ -1659,6 +1685,16 @@ void openclaw_diagnosis_free(struct openclaw_diagnosis *d);
  */
 openclaw_result openclaw_models(const struct openclaw_client *client,
                                 struct openclaw_model_list **out);
+
+/**
+ * `openclaw_models` with per-call options (`opts` NULL = the client's defaults; read during
+ * the call only).
+ *
+ * Thread-safety: any thread; `opts` must not be changed by another thread during the call.
+ */
+openclaw_result openclaw_models_with(const struct openclaw_client *client,
+                                     const struct openclaw_call_options *opts,
+                                     struct openclaw_model_list **out);
 
 /**
  * One agent target (`GET /v1/models/{id}`, e.g. `openclaw/default`) into `*out`, as a list of
@@ -1903,6 +1939,20 @@ openclaw_result openclaw_embeddings_create(const struct openclaw_client *client,
                                            struct openclaw_embeddings **out);
 
 /**
+ * `openclaw_embeddings_create` with per-call options (`opts` NULL = the client's defaults;
+ * read during the call only).
+ *
+ * Thread-safety: any thread; `opts` must not be changed by another thread during the call.
+ */
+openclaw_result openclaw_embeddings_create_with(const struct openclaw_client *client,
+                                                const char *const *inputs,
+                                                size_t count,
+                                                const char *model_override,
+                                                bool base64,
+                                                const struct openclaw_call_options *opts,
+                                                struct openclaw_embeddings **out);
+
+/**
  * Number of vectors (0 for NULL).
  *
  * Thread-safety: read-only, any thread, as long as no thread frees it meanwhile.
@@ -1940,6 +1990,21 @@ openclaw_result openclaw_hook_wake(const struct openclaw_client *client,
                                    char **outcome_out);
 
 /**
+ * `openclaw_hook_wake` with a session key (nullable: the wake goes to the agent's main
+ * session) and per-call options (`opts` NULL = the client's defaults; read during the call
+ * only).
+ *
+ * Thread-safety: any thread; `opts` must not be changed by another thread during the call.
+ */
+openclaw_result openclaw_hook_wake_with(const struct openclaw_client *client,
+                                        const char *text,
+                                        const char *mode,
+                                        const char *agent_id,
+                                        const char *session_key,
+                                        const struct openclaw_call_options *opts,
+                                        char **outcome_out);
+
+/**
  * `POST /hooks/agent`: runs an agent turn from a webhook. `agent_id` and `idempotency_key`
  * may be NULL. Writes the run id to `*run_id_out`, and with `wait_for_completion` the
  * completion JSON to `*completion_json_out` when not NULL (both freed with
@@ -1954,6 +2019,24 @@ openclaw_result openclaw_hook_agent(const struct openclaw_client *client,
                                     bool wait_for_completion,
                                     char **run_id_out,
                                     char **completion_json_out);
+
+/**
+ * `POST /hooks/agent` from a request as JSON: every field the endpoint takes (`{"message",
+ * "name", "agentId", "sessionKey", "sessionMode", "wakeMode", "deliver", "channel", "to",
+ * "accountId", "model", "timeoutSeconds", "waitForCompletion"}`) plus `"idempotencyKey"`;
+ * an unknown field or a wrong type is `OPENCLAW_RESULT_INVALID_ARGUMENT` naming it. `opts`
+ * (nullable = the client's defaults) gives the per-call options. Outputs as
+ * `openclaw_hook_agent` (`completion_json_out` nullable).
+ *
+ * Ownership: inputs are copied; outputs belong to the caller (free with
+ * `openclaw_string_free`). Thread-safety: any thread; `opts` must not be changed by another
+ * thread during the call.
+ */
+openclaw_result openclaw_hook_agent_json(const struct openclaw_client *client,
+                                         const char *request_json,
+                                         const struct openclaw_call_options *opts,
+                                         char **run_id_out,
+                                         char **completion_json_out);
 
 /**
  * A session's history as JSON (`GET /sessions/{key}/history`) into `*json_out` (free with
@@ -2108,6 +2191,79 @@ const char *openclaw_result_name(openclaw_result code);
 openclaw_result openclaw_set_log_callback(openclaw_log_callback callback,
                                           void *userdata,
                                           uint32_t max_level);
+
+/**
+ * New call options with every value unset (the client's defaults). Never NULL (aborts only
+ * on out-of-memory, like every allocation).
+ *
+ * Ownership: the caller frees it with `openclaw_call_options_free`. Thread-safety: any thread.
+ */
+struct openclaw_call_options *openclaw_call_options_new(void);
+
+/**
+ * Overrides the connect timeout for calls made with these options (ms, 0 = no limit).
+ *
+ * Thread-safety: change options from one thread at a time.
+ */
+openclaw_result openclaw_call_options_set_connect_timeout_ms(struct openclaw_call_options *opts,
+                                                             uint64_t ms);
+
+/**
+ * Overrides the response-headers timeout (ms, 0 = no limit).
+ *
+ * Thread-safety: change options from one thread at a time.
+ */
+openclaw_result openclaw_call_options_set_response_timeout_ms(struct openclaw_call_options *opts,
+                                                              uint64_t ms);
+
+/**
+ * Overrides the idle (per-read) timeout (ms, 0 = no limit).
+ *
+ * Thread-safety: change options from one thread at a time.
+ */
+openclaw_result openclaw_call_options_set_idle_timeout_ms(struct openclaw_call_options *opts,
+                                                          uint64_t ms);
+
+/**
+ * Overrides the total timeout of the call (ms, 0 = no limit).
+ *
+ * Thread-safety: change options from one thread at a time.
+ */
+openclaw_result openclaw_call_options_set_total_timeout_ms(struct openclaw_call_options *opts,
+                                                           uint64_t ms);
+
+/**
+ * Attaches a cancel token (the options keep their own reference; NULL is an error).
+ *
+ * Thread-safety: change options from one thread at a time; cancel the token from any thread.
+ */
+openclaw_result openclaw_call_options_set_cancel_token(struct openclaw_call_options *opts,
+                                                       const struct openclaw_cancel_token *token);
+
+/**
+ * Turns the client's retry policy off (`no_retry` true) or back on for these calls.
+ *
+ * Thread-safety: change options from one thread at a time.
+ */
+openclaw_result openclaw_call_options_set_no_retry(struct openclaw_call_options *opts,
+                                                   bool no_retry);
+
+/**
+ * Sends a W3C trace context (`traceparent`, and `tracestate` when not NULL) with these calls;
+ * NULL `traceparent` clears it. A malformed value gives `OPENCLAW_RESULT_INVALID_ARGUMENT`.
+ *
+ * Inputs are copied. Thread-safety: change options from one thread at a time.
+ */
+openclaw_result openclaw_call_options_set_trace_context(struct openclaw_call_options *opts,
+                                                        const char *traceparent,
+                                                        const char *tracestate);
+
+/**
+ * Frees call options. NULL is accepted.
+ *
+ * Thread-safety: free them once, after every call using them has returned.
+ */
+void openclaw_call_options_free(struct openclaw_call_options *opts);
 
 /**
  * A new request with no input yet. NULL only on panic. Free with

@@ -518,3 +518,276 @@ fn chat_parts_and_tool_calls_follow_the_core_rules() {
         openclaw_responses_request_free(resp);
     }
 }
+
+/// A C client of `url` with a hooks token and the given retry policy.
+fn hooks_client(url: &str, retry: (u32, u64, u64, u64)) -> *const openclaw_client {
+    unsafe {
+        let b = openclaw_client_builder_new();
+        assert_eq!(
+            openclaw_client_builder_set_base_url(b, cs(url).as_ptr()),
+            OPENCLAW_RESULT_OK
+        );
+        openclaw_client_builder_set_secret(b, cs("tok").as_ptr());
+        openclaw_client_builder_set_hooks_token(b, cs("hooktok").as_ptr());
+        assert_eq!(
+            openclaw_client_builder_set_retry_policy(b, retry.0, retry.1, retry.2, retry.3),
+            OPENCLAW_RESULT_OK
+        );
+        let mut c = ptr::null();
+        assert_eq!(openclaw_client_builder_build(b, &mut c), OPENCLAW_RESULT_OK);
+        c
+    }
+}
+
+/// Runs models, embeddings, hook wake and hook agent with `opts`; their result codes.
+unsafe fn calls_with(
+    c: *const openclaw_client,
+    opts: *const ::openclaw_client::ffi::options::openclaw_call_options,
+) -> [(&'static str, openclaw_result); 4] {
+    let input = cs("text");
+    let inputs = [input.as_ptr()];
+    unsafe {
+        let mut list = ptr::null_mut();
+        let mut emb = ptr::null_mut();
+        let mut outcome = ptr::null_mut();
+        let mut run = ptr::null_mut();
+        let r = [
+            ("models", openclaw_models_with(c, opts, &mut list)),
+            (
+                "embeddings",
+                openclaw_embeddings_create_with(
+                    c,
+                    inputs.as_ptr(),
+                    1,
+                    ptr::null(),
+                    false,
+                    opts,
+                    &mut emb,
+                ),
+            ),
+            (
+                "hook wake",
+                openclaw_hook_wake_with(
+                    c,
+                    cs("wake up").as_ptr(),
+                    ptr::null(),
+                    ptr::null(),
+                    ptr::null(),
+                    opts,
+                    &mut outcome,
+                ),
+            ),
+            (
+                "hook agent",
+                openclaw_hook_agent_json(
+                    c,
+                    cs(r#"{"message":"go"}"#).as_ptr(),
+                    opts,
+                    &mut run,
+                    ptr::null_mut(),
+                ),
+            ),
+        ];
+        openclaw_model_list_free(list);
+        openclaw_embeddings_free(emb);
+        openclaw_string_free(outcome);
+        openclaw_string_free(run);
+        r
+    }
+}
+
+#[test]
+fn calls_without_a_request_object_take_the_same_options() {
+    use ::openclaw_client::ffi::options::*;
+    unsafe {
+        // A response timeout: every call ends with TIMEOUT long before the mock answers.
+        let silent = MockGateway::start(|_| Reply::json(200, "{}").delay(Duration::from_secs(5)));
+        let c = hooks_client(&silent.url, (0, 250, 4000, 10_000));
+        let o = openclaw_call_options_new();
+        assert!(!o.is_null());
+        assert_eq!(
+            openclaw_call_options_set_response_timeout_ms(o, 200),
+            OPENCLAW_RESULT_OK
+        );
+        for (what, rc) in calls_with(c, o) {
+            assert_eq!(rc, OPENCLAW_RESULT_TIMEOUT, "{what}: {}", last_message());
+        }
+        assert_eq!(silent.requests().len(), 4);
+        openclaw_client_free(c);
+
+        // no_retry: the client retries a 503 twice; with the options, each call is sent once.
+        let busy = MockGateway::start(|_| {
+            Reply::json(503, r#"{"error":{"message":"busy"}}"#).header("retry-after", "0")
+        });
+        let c = hooks_client(&busy.url, (2, 1, 10, 10_000));
+        assert_eq!(
+            openclaw_call_options_set_response_timeout_ms(o, 0),
+            OPENCLAW_RESULT_OK
+        );
+        calls_with(c, ptr::null());
+        // hooks/agent carries an idempotency key, so it is retried like the others.
+        assert_eq!(
+            busy.requests().len(),
+            12,
+            "three attempts per call by default"
+        );
+        assert_eq!(
+            openclaw_call_options_set_no_retry(o, true),
+            OPENCLAW_RESULT_OK
+        );
+        calls_with(c, o);
+        assert_eq!(
+            busy.requests().len(),
+            16,
+            "one attempt per call with no_retry"
+        );
+
+        // A cancelled token ends every call.
+        let tok = openclaw_cancel_token_new();
+        openclaw_cancel_token_cancel(tok);
+        assert_eq!(
+            openclaw_call_options_set_cancel_token(o, tok),
+            OPENCLAW_RESULT_OK
+        );
+        openclaw_cancel_token_free(tok);
+        for (what, rc) in calls_with(c, o) {
+            assert_eq!(rc, OPENCLAW_RESULT_CANCELLED, "{what}");
+        }
+        assert_eq!(busy.requests().len(), 16, "nothing sent once cancelled");
+        openclaw_client_free(c);
+
+        // The setters refuse NULL and bad values like every request kind's.
+        assert_eq!(
+            openclaw_call_options_set_idle_timeout_ms(ptr::null_mut(), 1),
+            OPENCLAW_RESULT_NULL_ARGUMENT
+        );
+        assert_eq!(
+            openclaw_call_options_set_trace_context(
+                o,
+                cs("not-a-traceparent").as_ptr(),
+                ptr::null()
+            ),
+            OPENCLAW_RESULT_INVALID_ARGUMENT
+        );
+        for f in [
+            openclaw_call_options_set_connect_timeout_ms,
+            openclaw_call_options_set_idle_timeout_ms,
+            openclaw_call_options_set_total_timeout_ms,
+        ] {
+            assert_eq!(f(o, 0), OPENCLAW_RESULT_OK);
+        }
+        openclaw_call_options_free(o);
+        openclaw_call_options_free(ptr::null_mut());
+    }
+}
+
+#[test]
+fn hook_calls_from_c_reach_every_field_and_the_retry_policy_is_kept_whole() {
+    let gw = MockGateway::start(|r| {
+        if r.path.ends_with("/wake") {
+            Reply::json(200, r#"{"ok":true,"mode":"now","eventOutcome":"queued"}"#)
+        } else {
+            Reply::json(200, r#"{"ok":true,"runId":"run-7"}"#)
+        }
+    });
+    let c = hooks_client(&gw.url, (2, 250, 4000, 10_000));
+    unsafe {
+        let mut outcome = ptr::null_mut();
+        assert_eq!(
+            openclaw_hook_wake_with(
+                c,
+                cs("wake").as_ptr(),
+                cs("next-heartbeat").as_ptr(),
+                cs("ops").as_ptr(),
+                cs("hook:door").as_ptr(),
+                ptr::null(),
+                &mut outcome
+            ),
+            OPENCLAW_RESULT_OK,
+            "{}",
+            last_message()
+        );
+        assert_eq!(CStr::from_ptr(outcome).to_str().unwrap(), "queued");
+        openclaw_string_free(outcome);
+        assert_eq!(
+            gw.last().json(),
+            serde_json::json!({"text": "wake", "mode": "next-heartbeat", "agentId": "ops", "sessionKey": "hook:door"})
+        );
+        let body = r#"{"message":"open the door","name":"Door","agentId":"ops","sessionKey":"hook:door",
+            "sessionMode":"persistent","wakeMode":"now","deliver":true,"channel":"telegram","to":"42",
+            "accountId":"acc","model":"openai/gpt-5","timeoutSeconds":30,"idempotencyKey":"door-1"}"#;
+        let mut run: *mut c_char = ptr::null_mut();
+        assert_eq!(
+            openclaw_hook_agent_json(c, cs(body).as_ptr(), ptr::null(), &mut run, ptr::null_mut()),
+            OPENCLAW_RESULT_OK,
+            "{}",
+            last_message()
+        );
+        assert_eq!(CStr::from_ptr(run).to_str().unwrap(), "run-7");
+        openclaw_string_free(run);
+        let sent = gw.last();
+        assert_eq!(sent.header("idempotency-key"), Some("door-1"));
+        let mut want: serde_json::Value = serde_json::from_str(body).unwrap();
+        want.as_object_mut().unwrap().remove("idempotencyKey");
+        assert_eq!(sent.json(), want);
+        // An unknown field or a wrong type is refused by name, before anything is sent.
+        let before = gw.requests().len();
+        for bad in [
+            r#"{"message":"m","sessionkey":"x"}"#,
+            r#"{"message":"m","deliver":"yes"}"#,
+            r#"{"name":"no message"}"#,
+            "not json",
+        ] {
+            assert_eq!(
+                openclaw_hook_agent_json(
+                    c,
+                    cs(bad).as_ptr(),
+                    ptr::null(),
+                    &mut run,
+                    ptr::null_mut()
+                ),
+                OPENCLAW_RESULT_INVALID_ARGUMENT,
+                "{bad}"
+            );
+        }
+        assert!(
+            last_message().contains("/hooks/agent"),
+            "{}",
+            last_message()
+        );
+        assert_eq!(gw.requests().len(), before);
+        openclaw_client_free(c);
+    }
+
+    // set_max_retries keeps the rest of the policy: with a Retry-After cap of 0, a 503 asking
+    // for 1 s is not retried, before and after max_retries changes.
+    let busy = MockGateway::start(|_| {
+        Reply::json(503, r#"{"error":{"message":"busy"}}"#).header("retry-after", "1")
+    });
+    unsafe {
+        let b = openclaw_client_builder_new();
+        openclaw_client_builder_set_base_url(b, cs(&busy.url).as_ptr());
+        assert_eq!(
+            openclaw_client_builder_set_retry_policy(b, 2, 1, 10, 0),
+            OPENCLAW_RESULT_OK
+        );
+        assert_eq!(
+            openclaw_client_builder_set_max_retries(b, 3),
+            OPENCLAW_RESULT_OK
+        );
+        let mut c = ptr::null();
+        assert_eq!(openclaw_client_builder_build(b, &mut c), OPENCLAW_RESULT_OK);
+        let mut list = ptr::null_mut();
+        assert_ne!(openclaw_models(c, &mut list), OPENCLAW_RESULT_OK);
+        assert_eq!(
+            busy.requests().len(),
+            1,
+            "a Retry-After over the cap is not waited for"
+        );
+        openclaw_client_free(c);
+        assert_eq!(
+            openclaw_client_builder_set_retry_policy(ptr::null_mut(), 1, 1, 1, 1),
+            OPENCLAW_RESULT_NULL_ARGUMENT
+        );
+    }
+}

@@ -87,6 +87,53 @@ impl HookAgentRequest {
             ..Self::default()
         }
     }
+
+    /// A request from the JSON body `/hooks/agent` takes (`{"message", "name", "agentId",
+    /// "sessionKey", "sessionMode", "wakeMode", "deliver", "channel", "to", "accountId",
+    /// "model", "timeoutSeconds", "waitForCompletion"}`) plus `"idempotencyKey"` (sent as the
+    /// `Idempotency-Key` header): what a webhook bridge receives, or what C passes. An unknown
+    /// field or a value of the wrong type is [`Error::InvalidInput`] naming it; options stay
+    /// the defaults.
+    pub fn from_json(json: &str) -> Result<Self> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        struct Body {
+            message: String,
+            name: Option<String>,
+            agent_id: Option<String>,
+            session_key: Option<String>,
+            session_mode: Option<String>,
+            wake_mode: Option<String>,
+            deliver: Option<bool>,
+            channel: Option<String>,
+            to: Option<String>,
+            account_id: Option<String>,
+            model: Option<String>,
+            timeout_seconds: Option<u64>,
+            #[serde(default)]
+            wait_for_completion: bool,
+            idempotency_key: Option<String>,
+        }
+        let b: Body = serde_json::from_str(json)
+            .map_err(|e| Error::invalid(format!("the /hooks/agent request JSON: {e}")))?;
+        Ok(HookAgentRequest {
+            message: b.message,
+            name: b.name,
+            agent_id: b.agent_id,
+            session_key: b.session_key,
+            session_mode: b.session_mode,
+            wake_mode: b.wake_mode,
+            deliver: b.deliver,
+            channel: b.channel,
+            to: b.to,
+            account_id: b.account_id,
+            model: b.model,
+            timeout_seconds: b.timeout_seconds,
+            wait_for_completion: b.wait_for_completion,
+            idempotency_key: b.idempotency_key,
+            options: CallOptions::default(),
+        })
+    }
 }
 
 /// The answer of `/hooks/agent`.

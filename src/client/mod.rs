@@ -293,6 +293,11 @@ impl ClientBuilder {
         self
     }
 
+    /// The retry policy set so far (what [`ClientBuilder::retry`] replaces).
+    pub(crate) fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
     /// The webhooks token (`hooks.token` in the gateway config; separate from the gateway token).
     pub fn hooks_token(mut self, token: impl Into<String>) -> Self {
         self.hooks_token = Some(token.into());

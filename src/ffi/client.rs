@@ -566,9 +566,11 @@ pub unsafe extern "C" fn openclaw_client_builder_set_hooks_path(
     })
 }
 
-/// Sets how often a failed call is retried (default 2; 0 turns retries off). Retried:
-/// connection refused/closed before any response byte, 429/503 with a short Retry-After;
-/// never auth errors or a started stream.
+/// Sets how often a failed call is retried (default 2; 0 turns retries off), keeping the
+/// other retry settings. Retried: a connection refused or lost before any byte of the request
+/// was written, 429/503 with a `Retry-After` of at most the policy's cap; a request that may
+/// have reached the gateway only for reads and for `/hooks/agent` with its idempotency key.
+/// Never auth errors, TLS failures, timeouts or a started stream.
 ///
 /// Thread-safety: use a builder from one thread at a time.
 #[unsafe(no_mangle)]
@@ -580,9 +582,37 @@ pub unsafe extern "C" fn openclaw_client_builder_set_max_retries(
         // SAFETY: a live builder.
         let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
         update(b, |x| {
+            let p = x.retry_policy();
+            x.retry(crate::client::RetryPolicy { max_retries, ..p })
+        })
+    })
+}
+
+/// Sets the whole retry policy (see `openclaw_client_builder_set_max_retries` for what is
+/// retried): `max_retries` after the first attempt; back-off from `base_delay_ms` doubling up
+/// to `max_delay_ms` (each with jitter); a `Retry-After` longer than `max_retry_after_ms` is
+/// not waited for (the error is returned). Defaults 2, 250, 4000, 10000. A base delay above
+/// the longest delay means every wait is the longest delay.
+///
+/// Thread-safety: use a builder from one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_client_builder_set_retry_policy(
+    builder: *mut openclaw_client_builder,
+    max_retries: u32,
+    base_delay_ms: u64,
+    max_delay_ms: u64,
+    max_retry_after_ms: u64,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: a live builder.
+        let b = unsafe { openclaw_client_builder::arg_mut(builder, "builder") }?;
+        let ms = std::time::Duration::from_millis;
+        update(b, |x| {
             x.retry(crate::client::RetryPolicy {
                 max_retries,
-                ..Default::default()
+                base_delay: ms(base_delay_ms),
+                max_delay: ms(max_delay_ms),
+                max_retry_after: ms(max_retry_after_ms),
             })
         })
     })

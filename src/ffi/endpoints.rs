@@ -6,6 +6,7 @@ use super::cancel::openclaw_cancel_token;
 use super::client::openclaw_client;
 use super::error::{Failure, openclaw_result};
 use super::handle::{Handle, handles, read, with_mut};
+use super::options::{openclaw_call_options, or_default};
 use super::request::{self, Request, Routed, Timeout};
 use super::{cstring, give_string, opt_str_arg, out_arg, run, str_arg};
 use crate::client::ToolInvocation;
@@ -25,13 +26,43 @@ pub unsafe extern "C" fn openclaw_models(
     client: *const openclaw_client,
     out: *mut *mut openclaw_model_list,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live client or NULL.
-        let c = unsafe { openclaw_client::arg(client, "client") }?;
-        out_arg(out, "out")?;
-        let ids = c.client.models()?.iter().map(|m| cstring(&m.id)).collect();
-        openclaw_model_list::give(out, openclaw_model_list { ids })
-    })
+    // SAFETY: forwarded contract; NULL options.
+    run(|| unsafe { models(client, std::ptr::null(), out) })
+}
+
+/// `openclaw_models` with per-call options (`opts` NULL = the client's defaults; read during
+/// the call only).
+///
+/// Thread-safety: any thread; `opts` must not be changed by another thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_models_with(
+    client: *const openclaw_client,
+    opts: *const openclaw_call_options,
+    out: *mut *mut openclaw_model_list,
+) -> openclaw_result {
+    // SAFETY: forwarded contract.
+    run(|| unsafe { models(client, opts, out) })
+}
+
+/// The body of `openclaw_models(_with)`.
+///
+/// # Safety
+/// As `openclaw_models_with`.
+unsafe fn models(
+    client: *const openclaw_client,
+    opts: *const openclaw_call_options,
+    out: *mut *mut openclaw_model_list,
+) -> Result<(), Failure> {
+    // SAFETY: a live client or NULL; live options or NULL.
+    let (c, o) = unsafe { (openclaw_client::arg(client, "client")?, or_default(opts)) };
+    out_arg(out, "out")?;
+    let ids = c
+        .client
+        .models_with(&o)?
+        .iter()
+        .map(|m| cstring(&m.id))
+        .collect();
+    openclaw_model_list::give(out, openclaw_model_list { ids })
 }
 
 /// One agent target (`GET /v1/models/{id}`, e.g. `openclaw/default`) into `*out`, as a list of
@@ -530,26 +561,71 @@ pub unsafe extern "C" fn openclaw_embeddings_create(
     base64: bool,
     out: *mut *mut openclaw_embeddings,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: a live client or NULL.
-        let c = unsafe { openclaw_client::arg(client, "client") }?;
-        out_arg(out, "out")?;
-        if inputs.is_null() && count > 0 {
-            return Err(Failure::null("inputs"));
-        }
-        let mut texts = Vec::with_capacity(count);
-        for i in 0..count {
-            // SAFETY: the caller passes `count` string pointers.
-            texts.push(unsafe { str_arg(*inputs.add(i), "inputs[i]") }?.to_owned());
-        }
-        let mut req = crate::client::EmbeddingsRequest::new(texts).base64(base64);
-        // SAFETY: NUL-terminated string or NULL.
-        if let Some(m) = unsafe { opt_str_arg(model_override, "model_override") }? {
-            req = req.model_override(m);
-        }
-        let e = c.client.embeddings(&req)?;
-        openclaw_embeddings::give(out, openclaw_embeddings { vectors: e.vectors })
+    // SAFETY: forwarded contract; NULL options.
+    run(|| unsafe {
+        embeddings(
+            client,
+            inputs,
+            count,
+            model_override,
+            base64,
+            std::ptr::null(),
+            out,
+        )
     })
+}
+
+/// `openclaw_embeddings_create` with per-call options (`opts` NULL = the client's defaults;
+/// read during the call only).
+///
+/// Thread-safety: any thread; `opts` must not be changed by another thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_embeddings_create_with(
+    client: *const openclaw_client,
+    inputs: *const *const c_char,
+    count: usize,
+    model_override: *const c_char,
+    base64: bool,
+    opts: *const openclaw_call_options,
+    out: *mut *mut openclaw_embeddings,
+) -> openclaw_result {
+    // SAFETY: forwarded contract.
+    run(|| unsafe { embeddings(client, inputs, count, model_override, base64, opts, out) })
+}
+
+/// The body of `openclaw_embeddings_create(_with)`.
+///
+/// # Safety
+/// As `openclaw_embeddings_create_with`.
+unsafe fn embeddings(
+    client: *const openclaw_client,
+    inputs: *const *const c_char,
+    count: usize,
+    model_override: *const c_char,
+    base64: bool,
+    opts: *const openclaw_call_options,
+    out: *mut *mut openclaw_embeddings,
+) -> Result<(), Failure> {
+    // SAFETY: a live client or NULL.
+    let c = unsafe { openclaw_client::arg(client, "client") }?;
+    out_arg(out, "out")?;
+    if inputs.is_null() && count > 0 {
+        return Err(Failure::null("inputs"));
+    }
+    let mut texts = Vec::with_capacity(count);
+    for i in 0..count {
+        // SAFETY: the caller passes `count` string pointers.
+        texts.push(unsafe { str_arg(*inputs.add(i), "inputs[i]") }?.to_owned());
+    }
+    let mut req = crate::client::EmbeddingsRequest::new(texts).base64(base64);
+    // SAFETY: live options or NULL.
+    req.options = unsafe { or_default(opts) };
+    // SAFETY: NUL-terminated string or NULL.
+    if let Some(m) = unsafe { opt_str_arg(model_override, "model_override") }? {
+        req = req.model_override(m);
+    }
+    let e = c.client.embeddings(&req)?;
+    openclaw_embeddings::give(out, openclaw_embeddings { vectors: e.vectors })
 }
 
 /// Number of vectors (0 for NULL).
@@ -606,28 +682,75 @@ pub unsafe extern "C" fn openclaw_hook_wake(
     agent_id: *const c_char,
     outcome_out: *mut *mut c_char,
 ) -> openclaw_result {
-    run(|| {
-        // SAFETY: live client; NUL-terminated strings (mode, agent_id nullable).
-        let c = unsafe { openclaw_client::arg(client, "client") }?;
-        let (t, m, a) = unsafe {
-            (
-                str_arg(text, "text")?,
-                opt_str_arg(mode, "mode")?,
-                opt_str_arg(agent_id, "agent_id")?,
-            )
-        };
-        let w = c.client.hook_wake(&crate::client::WakeRequest {
-            text: t.into(),
-            mode: m.map(str::to_owned),
-            agent_id: a.map(str::to_owned),
-            ..Default::default()
-        })?;
-        if !outcome_out.is_null() {
-            // SAFETY: checked non-NULL.
-            unsafe { *outcome_out = give_string(&w.event_outcome) };
-        }
-        Ok(())
+    // SAFETY: forwarded contract; no session key, NULL options.
+    run(|| unsafe {
+        hook_wake(
+            client,
+            text,
+            mode,
+            agent_id,
+            std::ptr::null(),
+            std::ptr::null(),
+            outcome_out,
+        )
     })
+}
+
+/// `openclaw_hook_wake` with a session key (nullable: the wake goes to the agent's main
+/// session) and per-call options (`opts` NULL = the client's defaults; read during the call
+/// only).
+///
+/// Thread-safety: any thread; `opts` must not be changed by another thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_hook_wake_with(
+    client: *const openclaw_client,
+    text: *const c_char,
+    mode: *const c_char,
+    agent_id: *const c_char,
+    session_key: *const c_char,
+    opts: *const openclaw_call_options,
+    outcome_out: *mut *mut c_char,
+) -> openclaw_result {
+    // SAFETY: forwarded contract.
+    run(|| unsafe { hook_wake(client, text, mode, agent_id, session_key, opts, outcome_out) })
+}
+
+/// The body of `openclaw_hook_wake(_with)`.
+///
+/// # Safety
+/// As `openclaw_hook_wake_with`.
+unsafe fn hook_wake(
+    client: *const openclaw_client,
+    text: *const c_char,
+    mode: *const c_char,
+    agent_id: *const c_char,
+    session_key: *const c_char,
+    opts: *const openclaw_call_options,
+    outcome_out: *mut *mut c_char,
+) -> Result<(), Failure> {
+    // SAFETY: live client; NUL-terminated strings (mode, agent_id, session_key nullable).
+    let c = unsafe { openclaw_client::arg(client, "client") }?;
+    let (t, m, a, k) = unsafe {
+        (
+            str_arg(text, "text")?,
+            opt_str_arg(mode, "mode")?,
+            opt_str_arg(agent_id, "agent_id")?,
+            opt_str_arg(session_key, "session_key")?,
+        )
+    };
+    let w = c.client.hook_wake(&crate::client::WakeRequest {
+        text: t.into(),
+        mode: m.map(str::to_owned),
+        agent_id: a.map(str::to_owned),
+        session_key: k.map(str::to_owned),
+        // SAFETY: live options or NULL.
+        options: unsafe { or_default(opts) },
+    })?;
+    if !outcome_out.is_null() {
+        // SAFETY: checked non-NULL.
+        unsafe { *outcome_out = give_string(&w.event_outcome) };
+    }
+    Ok(())
 }
 
 /// `POST /hooks/agent`: runs an agent turn from a webhook. `agent_id` and `idempotency_key`
@@ -662,18 +785,62 @@ pub unsafe extern "C" fn openclaw_hook_agent(
         req.idempotency_key = k.map(str::to_owned);
         req.wait_for_completion = wait_for_completion;
         let r = c.client.hook_agent(&req)?;
-        // SAFETY: checked non-NULL.
-        unsafe { *run_id_out = give_string(&r.run_id) };
-        if !completion_json_out.is_null() {
-            let j = r
-                .completion
-                .map(|v| v.to_string())
-                .unwrap_or_else(|| "null".into());
-            // SAFETY: checked non-NULL.
-            unsafe { *completion_json_out = give_string(&j) };
-        }
+        give_hook_agent(&r, run_id_out, completion_json_out);
         Ok(())
     })
+}
+
+/// `POST /hooks/agent` from a request as JSON: every field the endpoint takes (`{"message",
+/// "name", "agentId", "sessionKey", "sessionMode", "wakeMode", "deliver", "channel", "to",
+/// "accountId", "model", "timeoutSeconds", "waitForCompletion"}`) plus `"idempotencyKey"`;
+/// an unknown field or a wrong type is `OPENCLAW_RESULT_INVALID_ARGUMENT` naming it. `opts`
+/// (nullable = the client's defaults) gives the per-call options. Outputs as
+/// `openclaw_hook_agent` (`completion_json_out` nullable).
+///
+/// Ownership: inputs are copied; outputs belong to the caller (free with
+/// `openclaw_string_free`). Thread-safety: any thread; `opts` must not be changed by another
+/// thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openclaw_hook_agent_json(
+    client: *const openclaw_client,
+    request_json: *const c_char,
+    opts: *const openclaw_call_options,
+    run_id_out: *mut *mut c_char,
+    completion_json_out: *mut *mut c_char,
+) -> openclaw_result {
+    run(|| {
+        // SAFETY: live client; NUL-terminated string; live options or NULL.
+        let (c, j, o) = unsafe {
+            (
+                openclaw_client::arg(client, "client")?,
+                str_arg(request_json, "request_json")?,
+                or_default(opts),
+            )
+        };
+        out_arg(run_id_out, "run_id_out")?;
+        let mut req = crate::client::HookAgentRequest::from_json(j)?;
+        req.options = o;
+        let r = c.client.hook_agent(&req)?;
+        give_hook_agent(&r, run_id_out, completion_json_out);
+        Ok(())
+    })
+}
+
+fn give_hook_agent(
+    r: &crate::client::HookAgentResult,
+    run_id_out: *mut *mut c_char,
+    completion_json_out: *mut *mut c_char,
+) {
+    // SAFETY: checked non-NULL by the caller.
+    unsafe { *run_id_out = give_string(&r.run_id) };
+    if !completion_json_out.is_null() {
+        let j = r
+            .completion
+            .as_ref()
+            .map_or_else(|| "null".into(), |v| v.to_string());
+        // SAFETY: checked non-NULL.
+        unsafe { *completion_json_out = give_string(&j) };
+    }
 }
 
 /// A session's history as JSON (`GET /sessions/{key}/history`) into `*json_out` (free with

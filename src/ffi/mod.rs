@@ -2,7 +2,8 @@
 //!
 //! Mirrors the Rust modules: [`error`] (result codes, last error), [`client`] (builder, client,
 //! discovery, token), [`chat`] (requests, non-stream results), [`stream`] (callback and pull
-//! streaming), [`cancel`], [`endpoints`] (models, tools, probes), [`diagnosis`] and [`ws`] (the
+//! streaming), [`cancel`], [`options`] (per-call options for calls without a request object),
+//! [`endpoints`] (models, tools, probes), [`diagnosis`] and [`ws`] (the
 //! WebSocket control plane), [`speech`] (sentence chunks) and [`log`] (log records to a callback).
 //!
 //! Rules that hold for every function:
@@ -21,6 +22,7 @@ pub mod endpoints;
 pub mod error;
 pub(crate) mod handle;
 pub mod log;
+pub mod options;
 pub(crate) mod request;
 pub mod responses;
 pub mod speech;
