@@ -462,7 +462,8 @@ fn cancel_mid_stream_while_the_model_stalls() {
     let err = s.next().unwrap().unwrap_err();
     let took = fired.join().unwrap().elapsed();
     assert_eq!(err.kind(), ErrorKind::Cancelled, "{err:?}");
-    assert!(took < Duration::from_millis(100), "cancel took {took:?}");
+    // The cancel, not the model's 20 s sleep, ended the read.
+    assert!(took < Duration::from_secs(1), "cancel took {took:?}");
 }
 
 #[test]
@@ -494,7 +495,9 @@ fn idle_timeout_while_the_model_stalls() {
     );
     let took = start.elapsed();
     assert!(
-        took >= Duration::from_millis(1600) && took < Duration::from_millis(2400),
+        // At least the idle limit; the upper bound only says the limit, not the model's 6 s
+        // sleep, ended it (room for node and three other tests on 2 cores).
+        took >= Duration::from_millis(1600) && took < Duration::from_secs(5),
         "{took:?}"
     );
     assert!(s.next().is_none());
@@ -556,7 +559,7 @@ fn c_examples_against_the_real_gateway() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(ms < 100.0, "{out}");
+    assert!(ms < 1000.0, "{out}");
     let (ok, _, err) = run_example("stream", &["-u", &e.disabled_url, "-t", &e.token, "x"]);
     assert!(!ok);
     assert!(

@@ -314,16 +314,18 @@ fn the_tick_watchdog_declares_a_silent_connection_lost() {
 #[test]
 fn ticks_keep_the_connection_alive() {
     let m = mock(|_, s| {
-        s.handshake(json!({"tickIntervalMs": 100}));
-        for i in 0..10 {
-            thread::sleep(Duration::from_millis(60));
+        // Ticks every 100 ms for 1.5 s: longer than the watchdog's 2 × 500 ms, which fires
+        // only when the ticks stop (with room for a busy machine between two of them).
+        s.handshake(json!({"tickIntervalMs": 500}));
+        for i in 0..15 {
+            thread::sleep(Duration::from_millis(100));
             s.event("tick", i + 1, json!({"ts": i}));
         }
         s.echo_all();
     });
     let ws = m.client().ws_connect(WsOptions::new()).unwrap();
     let mut ticks = 0;
-    while ticks < 10 {
+    while ticks < 15 {
         let e = ws
             .next_event(Some(Duration::from_secs(5)))
             .unwrap()

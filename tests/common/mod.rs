@@ -300,6 +300,11 @@ impl MockGateway {
         self.requests.lock().unwrap().clone()
     }
 
+    /// The shared list of recorded requests, for a thread that waits for one to arrive.
+    pub fn request_log(&self) -> Arc<Mutex<Vec<Recorded>>> {
+        self.requests.clone()
+    }
+
     pub fn last(&self) -> Recorded {
         self.requests()
             .last()
