@@ -372,6 +372,13 @@ fn reconnect_renews_subscriptions_and_never_replays() {
         matches!(&err, Error::Disconnected { reason, close_code: Some(1012) } if reason.contains("not replayed")),
         "{err:?}"
     );
+    // A call made at once (the back-off lasts at least half a second) is refused, not queued
+    // for the next socket.
+    let err = ws.call("right.after", json!({})).unwrap_err();
+    assert!(
+        matches!(&err, Error::Disconnected { reason, .. } if reason.contains("nothing was sent")),
+        "{err:?}"
+    );
     let mut seen = Vec::new();
     loop {
         let e = ws
@@ -964,6 +971,59 @@ fn the_event_callback_runs_on_the_connection_thread_and_cannot_block_on_it() {
     assert_eq!(blocked, Some(ErrorKind::InvalidInput));
     // Events went to the callback, not the queue.
     assert!(ws.next_event(Some(Duration::ZERO)).unwrap().is_none());
+}
+
+#[test]
+fn replacing_the_event_callback_waits_for_the_running_one() {
+    let m = mock(|_, s| {
+        s.handshake(json!({}));
+        let r = s.recv().unwrap();
+        s.event("custom.slow", 1, json!({}));
+        s.reply(&r, json!({}));
+        s.echo_all();
+    });
+    let ws = m.client().ws_connect(WsOptions::new()).unwrap();
+    let finished = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let f2 = finished.clone();
+    ws.set_event_callback(Some(Box::new(move |_: &Event| {
+        let _ = started_tx.send(());
+        thread::sleep(Duration::from_millis(300));
+        f2.store(true, Ordering::SeqCst);
+    })));
+    ws.call("go", json!({})).unwrap();
+    started_rx.recv_timeout(Duration::from_secs(5)).unwrap();
+    // The callback is running: replacing it returns only once it has returned.
+    ws.set_event_callback(None);
+    assert!(finished.load(Ordering::SeqCst));
+}
+
+#[test]
+fn concurrent_closes_both_return_with_the_connection_closed() {
+    for _ in 0..20 {
+        let m = mock(|_, s| {
+            s.handshake(json!({}));
+            s.echo_all();
+        });
+        let ws = Arc::new(m.client().ws_connect(WsOptions::new()).unwrap());
+        let barrier = Arc::new(std::sync::Barrier::new(2));
+        let closers: Vec<_> = (0..2)
+            .map(|_| {
+                let (ws, barrier) = (ws.clone(), barrier.clone());
+                thread::spawn(move || {
+                    barrier.wait();
+                    ws.close();
+                    ws.is_closed()
+                })
+            })
+            .collect();
+        for c in closers {
+            assert!(
+                c.join().unwrap(),
+                "close returned before the connection was closed"
+            );
+        }
+    }
 }
 
 #[test]

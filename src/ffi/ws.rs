@@ -923,7 +923,9 @@ unsafe impl Sync for UserData {}
 /// goes back to the queue.
 ///
 /// Ownership: `userdata` is passed back untouched and must stay valid until the callback is
-/// replaced or the connection is freed. Thread-safety: any thread.
+/// replaced or the connection is freed. Thread-safety: any thread. Called from any thread but
+/// the connection thread, it returns once the previous callback is not running (and it is
+/// never called again), so its userdata may be released right after.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_ws_set_event_callback(
     ws: *const openclaw_ws,

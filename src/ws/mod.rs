@@ -295,6 +295,8 @@ struct State {
     dropped: u64,
     runs: HashMap<String, RunSlot>,
     callback: Option<Callback>,
+    /// The connection thread is running the callback (it was taken under the lock).
+    in_callback: bool,
     subs: Subscriptions,
     last_seq: Option<u64>,
 }
@@ -677,6 +679,7 @@ impl WsConnection {
                 dropped: 0,
                 runs: HashMap::new(),
                 callback: None,
+                in_callback: false,
                 subs: Subscriptions::default(),
                 last_seq: None,
             }),
@@ -890,13 +893,23 @@ impl WsConnection {
     /// Delivers events to `callback` instead of the queue (`None` goes back to the queue).
     /// The callback runs on the connection thread: keep it short, and do not call blocking
     /// methods of this connection from it (they return [`Error::InvalidInput`]); hand work to
-    /// another thread instead.
+    /// another thread instead. When this returns (called from any other thread), the previous
+    /// callback has returned and is not called again, so what it uses may be released.
     pub fn set_event_callback(&self, callback: Option<EventCallback>) {
-        self.shared.lock().callback = callback.map(Arc::from);
+        let mut st = self.shared.lock();
+        st.callback = callback.map(Arc::from);
+        if self.shared.io_thread.get() == Some(&thread::current().id()) {
+            return; // from the callback itself: it is the one running.
+        }
+        while st.in_callback {
+            st = self.shared.cv.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
     }
 
-    /// Closes the connection (idempotent) and waits for its thread. Requests waiting for an
-    /// answer fail with [`Error::Disconnected`].
+    /// Closes the connection (idempotent) and waits for its thread: when it returns (on any
+    /// thread, also when several close at once) the connection is closed. Requests waiting for
+    /// an answer fail with [`Error::Disconnected`]. From the event callback it only asks the
+    /// thread to end (it cannot wait for itself).
     pub fn close(&self) {
         {
             let mut st = self.shared.lock();
@@ -904,10 +917,12 @@ impl WsConnection {
         }
         self.shared.wake();
         self.shared.cv.notify_all();
-        let handle = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(h) = handle
-            && h.thread().id() != thread::current().id()
-        {
+        if self.shared.io_thread.get() == Some(&thread::current().id()) {
+            return;
+        }
+        // Joined while holding the slot: a concurrent close waits here until the thread ended.
+        let mut slot = self.thread.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(h) = slot.take() {
             let _ = h.join();
         }
     }
@@ -965,7 +980,8 @@ pub(crate) fn call_shared(
         if let Some(r) = st.done.remove(&id) {
             return r;
         }
-        if !st.pending.contains_key(&id) {
+        if !st.pending.contains_key(&id) || st.closed.is_some() {
+            st.pending.remove(&id);
             return Err(Error::Disconnected {
                 reason: format!(
                     "the connection ended before the answer to {method} arrived; it may have run on the gateway and is not replayed"
@@ -1097,7 +1113,10 @@ fn deliver(shared: &Shared, ev: Event) {
             slot.queue.push_back(ev.clone());
         }
         match st.callback.clone() {
-            Some(cb) => Some(cb),
+            Some(cb) => {
+                st.in_callback = true;
+                Some(cb)
+            }
             None => {
                 if st.events.len() >= shared.opts.queue_capacity {
                     st.events.pop_front();
@@ -1114,6 +1133,9 @@ fn deliver(shared: &Shared, ev: Event) {
         if r.is_err() {
             log::error!("the WebSocket event callback panicked; the event was dropped");
         }
+        drop(cb);
+        shared.lock().in_callback = false;
+        shared.cv.notify_all();
     }
 }
 
@@ -1295,10 +1317,11 @@ fn pump(shared: &Shared, ws: &mut Ws, tick: Duration) -> Ended {
     }
 }
 
-/// Fails every request in flight and ends every run stream. When the connection will not be
-/// re-established (the caller closed it, or reconnecting is off) it is marked closed under the
-/// same lock, so a caller woken by the failure already sees [`WsConnection::is_closed`]. Returns
-/// whether it was marked closed.
+/// Fails every request in flight and ends every run stream. Under the same lock it marks the
+/// connection closed when it will not be re-established (the caller closed it, or reconnecting
+/// is off), else as reconnecting — so a caller woken by the failure already sees
+/// [`WsConnection::is_closed`], and a call it makes at once is refused, never queued for a
+/// socket that may not come. Returns whether it was marked closed.
 fn fail_all(shared: &Shared, reason: &str, code: Option<u16>) -> bool {
     let mut st = shared.lock();
     let by_caller = st.close_requested;
@@ -1309,6 +1332,10 @@ fn fail_all(shared: &Shared, reason: &str, code: Option<u16>) -> bool {
         } else {
             (reason.to_string(), code)
         });
+    } else {
+        // From now until the new socket is up, calls are refused ("nothing was sent").
+        st.reconnecting = true;
+        st.last_seq = None;
     }
     let ids: Vec<(String, String)> = st.pending.drain().collect();
     for (id, method) in ids {
@@ -1377,11 +1404,6 @@ fn io_main(shared: Arc<Shared>, ws: Ws) {
         };
         if fail_all(&shared, &reason, code) {
             return;
-        }
-        {
-            let mut st = shared.lock();
-            st.reconnecting = true;
-            st.last_seq = None;
         }
         deliver(
             &shared,
