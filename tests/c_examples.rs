@@ -501,6 +501,7 @@ fn python_ctypes_example_streams_through_the_pull_api() {
 #[test]
 fn examples_are_clean_under_valgrind() {
     let gw = echo_gateway();
+    let ws = ws_gateway();
     let dead = dead_url();
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("chat", vec!["-u", &gw.url, "-t", "tok", "valgrind chat"]),
@@ -519,6 +520,10 @@ fn examples_are_clean_under_valgrind() {
         (
             "stream_cpp",
             vec!["-u", &gw.url, "-t", "tok", "valgrind c++"],
+        ),
+        (
+            "ws_chat_cpp",
+            vec!["-u", &ws.url, "-t", "tok", "valgrind websocket"],
         ),
     ];
     for (name, args) in cases {
@@ -786,6 +791,57 @@ fn cpp_header_exceptions_moves_cancellation_and_streams_pass_under_valgrind() {
 }
 
 #[test]
+fn cpp_ws_example_streams_a_reply_over_websocket() {
+    let ws = ws_gateway();
+    let url = ws.url.clone();
+    let o = within(120, move || {
+        run_example(
+            &example("ws_chat_cpp"),
+            &["-u", &url, "-t", "tok", "over the websocket"],
+        )
+    });
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "echo: over the websocket\n");
+    let send = ws
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(_, v)| v["method"] == "chat.send")
+        .map(|(_, v)| v["params"].clone())
+        .unwrap();
+    assert_eq!(send["sessionKey"], "main");
+    assert_eq!(send["message"], "over the websocket");
+
+    // A failed run: exit 1, the error on stderr (with the text that arrived on stdout).
+    let url = ws.url.clone();
+    let o = within(120, move || {
+        run_example(&example("ws_chat_cpp"), &["-u", &url, "-t", "tok", "fail"])
+    });
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("par"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("OPENCLAW_RESULT_STREAM_ERROR") && stderr(&o).contains("model failed"),
+        "{}",
+        stderr(&o)
+    );
+    // A refused handshake: exit 1, the typed error, never the secret.
+    let url = ws.url.clone();
+    let o = within(120, move || {
+        run_example(
+            &example("ws_chat_cpp"),
+            &["-u", &url, "-t", "not-the-token", "hi"],
+        )
+    });
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("OPENCLAW_RESULT_WS_AUTH") && !stderr(&o).contains("not-the-token"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn every_example_answers_help_without_contacting_a_gateway() {
     for name in [
         "chat",
@@ -795,6 +851,7 @@ fn every_example_answers_help_without_contacting_a_gateway() {
         "check",
         "responses",
         "stream_cpp",
+        "ws_chat_cpp",
     ] {
         for flag in ["-h", "--help"] {
             // A URL that would fail if anything were sent: help must not get that far.
