@@ -9,19 +9,37 @@
  *   for (const openclaw::Event &ev : client.stream(req))
  *       if (ev.kind() == OPENCLAW_EVENT_CONTENT) std::cout << ev.text();
  *
+ * WebSocket control plane (gateway protocol v4), on the same Client:
+ *
+ *   openclaw::WsConnection ws = client.ws_connect();               // or ws_connect(WsOptions()…)
+ *   openclaw::WsChatRun run = ws.chat_run("main", "Hello!");
+ *   for (const openclaw::WsEvent &ev : run)
+ *       if (ev.kind() == OPENCLAW_WS_EVENT_RUN_DELTA) std::cout << ev.text();
+ *
  * OWNERSHIP: every class that owns a C handle (Client, ClientBuilder, ChatRequest, CancelToken,
- * Stream, ChatResult, Diagnosis, ModelList) is move-only and frees its handle exactly once in its
- * destructor; a moved-from object owns nothing (get() == nullptr) and may only be destroyed or
- * assigned to. Views (Event, std::string_view results) borrow from their owner: an Event is valid
- * until the stream advances, a result's string_view as long as the result lives.
+ * Stream, ChatResult, Diagnosis, ModelList, WsOptions, WsConnection, WsChatRun, WsEvent) is
+ * move-only and frees its handle exactly once in its destructor; a moved-from object owns nothing
+ * (get() == nullptr) and may only be destroyed or assigned to. Views (Event, std::string_view
+ * results) borrow from their owner: an Event is valid until the stream advances, a result's or a
+ * WsEvent's string_view as long as the object owning it lives.
  *
  * ERRORS: a failing call throws openclaw::Error, carrying the result code, the library's message,
  * the HTTP status, the gateway's error type, Retry-After and the partial text of a stream. The
- * last error is read on the thread that made the call, before any other library call.
+ * last error is read on the thread that made the call, before any other library call. WebSocket
+ * failures are the same openclaw::Error (one exception type for every code, as over HTTP), with
+ * code() one of OPENCLAW_RESULT_WS_AUTH (100), _WS_MISSING_SCOPE (101), _WS_PROTOCOL_MISMATCH
+ * (102), _WS_PAIRING_REQUIRED (103), _WS_RPC_ERROR (104), _WS_DISCONNECTED (105: the request
+ * may have run; it is never replayed) or a transport code (_CONNECT, _TLS, _TIMEOUT…); type() is
+ * the gateway's error code ("AUTH_TOKEN_MISMATCH", "MISSING_SCOPE", an RPC error's details.code
+ * or code), retry_after() its retryAfterMs, and a failed chat run is _STREAM_ERROR with
+ * partial_text(). WebSocket answers are JSON text in a std::string: this header has no JSON
+ * library; parse them with yours.
  *
  * THREADS: as the C API. A Client may be used by many threads at once; a CancelToken may be
  * cancelled from any thread; a Stream, ChatRequest or builder is used by one thread at a time.
- * No callback API is wrapped here (C callbacks must not unwind), only the pull stream.
+ * A WsConnection may be used by many threads at once (it runs one library thread of its own);
+ * a WsChatRun is read by one thread at a time, and aborted from any thread.
+ * No callback API is wrapped here (C callbacks must not unwind), only the pull streams.
  */
 #ifndef OPENCLAW_CLIENT_HPP
 #define OPENCLAW_CLIENT_HPP
@@ -29,6 +47,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -74,7 +93,9 @@ class Error : public std::runtime_error {
     const std::string &message() const noexcept { return message_; }
     /** The HTTP status behind the error, 0 when none. */
     uint16_t http_status() const noexcept { return http_status_; }
-    /** The gateway's error type ("unauthorized", "tool_call_blocked"…), "" when none. */
+    /** The gateway's error type ("unauthorized", "tool_call_blocked"…; over WebSocket its error
+     *  code: "AUTH_TOKEN_MISMATCH", "MISSING_SCOPE", an RPC error's details.code or code), "" when
+     *  none. */
     const std::string &type() const noexcept { return type_; }
     /** The text that arrived on a stream before it failed, "" when none. */
     const std::string &partial_text() const noexcept { return partial_text_; }
@@ -114,6 +135,22 @@ inline std::string take(char *s) {
     openclaw_string_free(s);
     return out;
 }
+
+/** `ms` as the unsigned count of milliseconds the C API takes; a negative duration throws. */
+inline uint64_t unsigned_ms(std::chrono::milliseconds ms, std::string_view what_call) {
+    if (ms.count() < 0) throw Error(OPENCLAW_RESULT_INVALID_ARGUMENT, what_call, "the duration is negative");
+    return static_cast<uint64_t>(ms.count());
+}
+
+/** A NUL-terminated copy of `s`, or nullptr (for the C API's "absent") when `s` is empty. */
+class OptString {
+  public:
+    OptString(std::string_view s, std::string_view what_call) : s_(c_string(s, what_call)) {}
+    const char *get() const noexcept { return s_.empty() ? nullptr : s_.c_str(); }
+
+  private:
+    std::string s_;
+};
 
 /** A move-only owner of one C handle, freed with `Free`. */
 template <typename T, void (*Free)(T *)>
@@ -412,6 +449,8 @@ class Diagnosis {
 };
 
 class Client;
+class WsOptions;
+class WsConnection;
 
 /** Configures a Client; build() consumes it. Move-only. */
 class ClientBuilder {
@@ -524,6 +563,14 @@ class Client {
         check(openclaw_check_connection(c_.get(), &d), "check_connection");
         return Diagnosis(d);
     }
+    /** Opens a WebSocket connection to this client's gateway (same URL, token or password, TLS
+     *  settings; ws:// or wss:// on the HTTP port) with default options, completes the handshake
+     *  and starts the connection's library thread. Throws Error: OPENCLAW_RESULT_WS_AUTH,
+     *  _WS_PAIRING_REQUIRED, _WS_PROTOCOL_MISMATCH, _CONNECT, _TLS, _TIMEOUT… The connection
+     *  does not need this Client afterwards (it may be destroyed first). Thread-safe. */
+    WsConnection ws_connect() const;
+    /** As ws_connect(), with `opts` (copied: the options may be changed or destroyed after). */
+    WsConnection ws_connect(const WsOptions &opts) const;
     /** The normalized base URL. */
     std::string base_url() const { return detail::take(openclaw_client_base_url(c_.get())); }
     /** The C handle (nullptr after a move). */
@@ -538,6 +585,383 @@ inline Client ClientBuilder::build() {
     openclaw_result rc = openclaw_client_builder_build(b_.release(), &c);  // consumes the builder
     check(rc, "build");
     return Client(c);
+}
+
+/** A wait without limit, for the timeouts of WsConnection::call, WsConnection::next_event and
+ *  WsChatRun (any negative duration means the same). */
+inline constexpr std::chrono::milliseconds no_limit{-1};
+
+/** Options of a WebSocket connection; setters return *this for chaining, Client::ws_connect
+ *  copies them. Defaults: role operator; scopes operator.read, operator.write,
+ *  operator.approvals; 30 s request timeout; 1024 queued events; no reconnect; the client's
+ *  token or password. Move-only; one thread at a time. */
+class WsOptions {
+  public:
+    /** The defaults. Throws Error if the library cannot make them. */
+    WsOptions() {
+        openclaw_ws_options *o = nullptr;
+        check(openclaw_ws_options_new(&o), "ws_options_new");
+        o_.reset(o);
+    }
+    /** The scopes to request, comma-separated ("operator.read,operator.admin"). Exec approvals
+     *  raised by agent runs reach only connections that also hold operator.admin. */
+    WsOptions &scopes(std::string_view comma_separated) {
+        check(openclaw_ws_options_set_scopes(o_.get(), detail::c_string(comma_separated, "ws_set_scopes").c_str()),
+              "ws_set_scopes");
+        return *this;
+    }
+    /** Automatic reconnect (default off): a lost connection is re-established with jittered
+     *  back-off (1 s to 30 s) and session subscriptions are renewed; requests in flight fail with
+     *  OPENCLAW_RESULT_WS_DISCONNECTED and are never replayed. */
+    WsOptions &reconnect(bool on = true) {
+        check(openclaw_ws_options_set_reconnect(o_.get(), on), "ws_set_reconnect");
+        return *this;
+    }
+    /** The default deadline of each request (0 = no limit; default 30 s). A negative duration
+     *  throws Error(OPENCLAW_RESULT_INVALID_ARGUMENT). */
+    WsOptions &request_timeout(std::chrono::milliseconds ms) {
+        uint64_t n = detail::unsigned_ms(ms, "ws_set_request_timeout_ms");
+        check(openclaw_ws_options_set_request_timeout_ms(o_.get(), n), "ws_set_request_timeout_ms");
+        return *this;
+    }
+    /** The capacity of the event queue (default 1024, at least 1). When it is full the oldest
+     *  event is discarded and the next pull returns an OPENCLAW_WS_EVENT_DROPPED notice first. */
+    WsOptions &event_queue_capacity(std::size_t capacity) {
+        check(openclaw_ws_options_set_event_queue_capacity(o_.get(), capacity), "ws_set_event_queue_capacity");
+        return *this;
+    }
+    /** Presents a device identity: the Ed25519 key kept at `key_path` (read now; created, mode
+     *  0600, when missing) signs the connect challenge; the device token the gateway issues is
+     *  kept at `token_path` ("" = not kept) and used when the client sends no token/password.
+     *  Throws Error when the key file cannot be read or created. The paths are copied. */
+    WsOptions &device(std::string_view key_path, std::string_view token_path = {}) {
+        detail::OptString token(token_path, "ws_set_device");
+        check(openclaw_ws_options_set_device(o_.get(), detail::c_string(key_path, "ws_set_device").c_str(),
+                                             token.get()),
+              "ws_set_device");
+        return *this;
+    }
+    /** Whether to send the client's token/password (default true; false = authenticate with
+     *  the stored device token only, see device()). */
+    WsOptions &use_shared_secret(bool on) {
+        check(openclaw_ws_options_set_use_shared_secret(o_.get(), on), "ws_set_use_shared_secret");
+        return *this;
+    }
+    /** The C handle (owned by this object; nullptr after a move). */
+    openclaw_ws_options *get() const noexcept { return o_.get(); }
+
+  private:
+    detail::Owned<openclaw_ws_options, openclaw_ws_options_free> o_;
+};
+
+/** One WebSocket event (WsConnection::next_event) or chat run event (WsChatRun), owned. Every
+ *  string_view borrows from the C event this object owns: it stays valid while the event is
+ *  owned — until this object is destroyed or assigned to; a move hands the event, and the views,
+ *  to the new owner. Absent strings are "". Which fields a kind fills is documented at the
+ *  OPENCLAW_WS_EVENT_* constants of openclaw_client.h. Move-only; plain data: read it from any
+ *  thread (one owner, as any object). */
+class WsEvent {
+  public:
+    /** Takes ownership of an event (from openclaw_ws_next_event or openclaw_ws_run_next; freed by
+     *  this object). */
+    explicit WsEvent(openclaw_ws_event *ev) noexcept : ev_(ev) {}
+    /** `OPENCLAW_WS_EVENT_*`. */
+    openclaw_ws_event_kind kind() const noexcept { return ev_.get()->kind; }
+    /** The event name ("chat", "agent", "tick"…; "openclaw.*" for the library's notices, "run.*"
+     *  for run events). */
+    std::string_view name() const noexcept { return detail::view(ev_.get()->name); }
+    /** The frame seq, -1 when none. */
+    int64_t seq() const noexcept { return ev_.get()->seq; }
+    /** The payload as JSON text ("null" for library notices and run events). */
+    std::string_view payload_json() const noexcept { return detail::view(ev_.get()->payload_json); }
+    /** The run id, when the event has one. */
+    std::string_view run_id() const noexcept { return detail::view(ev_.get()->run_id); }
+    /** The canonical session key, when the event has one. */
+    std::string_view session_key() const noexcept { return detail::view(ev_.get()->session_key); }
+    /** Kind-specific: a chat state, an agent stream, a role, a decision, a stop reason… */
+    std::string_view state() const noexcept { return detail::view(ev_.get()->state); }
+    /** A phase, when the event has one. */
+    std::string_view phase() const noexcept { return detail::view(ev_.get()->phase); }
+    /** Kind-specific text: a delta, the final reply, an error message, a command… (may contain
+     *  NUL). */
+    std::string_view text() const noexcept { return std::string_view(ev_.get()->text, ev_.get()->text_len); }
+    /** An id (approval id, tool call id, boot id). */
+    std::string_view id() const noexcept { return detail::view(ev_.get()->id); }
+    /** Chat and run deltas: text() replaces the text so far (instead of extending it). */
+    bool replace() const noexcept { return ev_.get()->replace; }
+    /** OPENCLAW_WS_EVENT_DROPPED: how many events were discarded. */
+    uint64_t count() const noexcept { return ev_.get()->count; }
+    /** Gaps: the frame seq expected. */
+    uint64_t gap_expected() const noexcept { return ev_.get()->gap_expected; }
+    /** Gaps: the frame seq received. */
+    uint64_t gap_received() const noexcept { return ev_.get()->gap_received; }
+    /** The underlying C event (owned by this object). */
+    const openclaw_ws_event &raw() const noexcept { return *ev_.get(); }
+    /** The C event (owned by this object; nullptr after a move). */
+    const openclaw_ws_event *get() const noexcept { return ev_.get(); }
+
+  private:
+    detail::Owned<openclaw_ws_event, openclaw_ws_event_free> ev_;
+};
+
+/** A chat run followed as a pull stream (WsConnection::chat_run):
+ *  `for (const WsEvent &ev : run)` yields OPENCLAW_WS_EVENT_RUN_STATUS, _RUN_DELTA,
+ *  _RUN_AGENT and _RUN_GAP events and ends after the last one, _RUN_FINAL (text() = the reply)
+ *  or _RUN_ABORTED. A failed run throws Error(OPENCLAW_RESULT_STREAM_ERROR) with the gateway's
+ *  message and partial_text(); a lost or closed connection throws _WS_DISCONNECTED.
+ *  Unlike an HTTP Stream, destroying an unfinished run does not stop it on the gateway: call
+ *  abort(). The run stays valid after its WsConnection is destroyed (it then throws
+ *  _WS_DISCONNECTED). Move-only; iterate (or call next()) on one thread at a time; abort() and
+ *  run_id() may be called from any thread, as long as this object is neither moved nor destroyed
+ *  meanwhile. */
+class WsChatRun {
+  public:
+    /** Takes ownership of a run handle (from openclaw_ws_chat_run_open; freed by this object). */
+    explicit WsChatRun(openclaw_ws_run *r) noexcept : r_(r) {}
+
+    /** The longest wait for one event while iterating (default: no limit); past it the
+     *  iteration throws Error(OPENCLAW_RESULT_TIMEOUT) and the run goes on (iterate again, or
+     *  abort()). Not thread-safe: set it before iterating. Returns *this. */
+    WsChatRun &idle_timeout(std::chrono::milliseconds ms) noexcept {
+        idle_ = ms;
+        return *this;
+    }
+
+    /** Reads the next event, waiting at most `timeout` (negative = no limit); std::nullopt once
+     *  the run has ended (after _RUN_FINAL or _RUN_ABORTED). The event is the caller's (it may
+     *  outlive the run). One thread at a time (not while iterating on another). Throws
+     *  Error: _TIMEOUT when nothing came in time (the run goes on: call again), _STREAM_ERROR
+     *  when the run failed (partial_text()), _WS_DISCONNECTED when the connection ended. */
+    std::optional<WsEvent> next(std::chrono::milliseconds timeout = no_limit) {
+        openclaw_ws_event *ev = nullptr;
+        openclaw_result rc = openclaw_ws_run_next(r_.get(), timeout.count() < 0 ? -1 : timeout.count(), &ev);
+        if (rc == OPENCLAW_RESULT_END) return std::nullopt;
+        check(rc, "ws_run_next");
+        return WsEvent(ev);
+    }
+
+    /** Aborts the run on the gateway (chat.abort for its session and run id) and waits for the
+     *  answer; the stream then ends with _RUN_ABORTED. Returns whether the gateway aborted a run
+     *  (false when it had already ended). Callable from any thread, also while another thread
+     *  waits in next() or a range-for over this run (keep this object alive until abort()
+     *  returns). Throws Error (_WS_DISCONNECTED, _TIMEOUT, _WS_RPC_ERROR…). */
+    bool abort() const {
+        bool aborted = false;
+        check(openclaw_ws_run_abort(r_.get(), &aborted), "ws_run_abort");
+        return aborted;
+    }
+
+    /** The run id; owned by this run (valid while it owns its handle). Any thread. */
+    std::string_view run_id() const noexcept { return detail::view(openclaw_ws_run_id(r_.get())); }
+
+    /** End marker of the range. */
+    struct sentinel {};
+
+    /** Input iterator over the run's events; the current event is held by the run, and
+     *  advancing frees it (copy what you keep). */
+    class iterator {
+      public:
+        using value_type = WsEvent;                         ///< iterator trait
+        using reference = const WsEvent &;                  ///< iterator trait
+        using pointer = const WsEvent *;                    ///< iterator trait
+        using difference_type = std::ptrdiff_t;             ///< iterator trait
+        using iterator_category = std::input_iterator_tag;  ///< iterator trait
+
+        /** Starts reading `r` (reads the first event). */
+        explicit iterator(WsChatRun *r) : r_(r) { ++*this; }
+        /** The current event. */
+        const WsEvent &operator*() const noexcept { return *r_->cur_; }
+        /** The current event. */
+        const WsEvent *operator->() const noexcept { return &*r_->cur_; }
+        /** Reads the next event (waiting at most the run's idle_timeout). */
+        iterator &operator++() {
+            r_->cur_.reset();  // frees the previous event first
+            r_->cur_ = r_->next(r_->idle_);
+            return *this;
+        }
+        /** True while an event is available. */
+        bool operator!=(sentinel) const noexcept { return r_->cur_.has_value(); }
+        /** True at the end. */
+        bool operator==(sentinel) const noexcept { return !r_->cur_.has_value(); }
+
+      private:
+        WsChatRun *r_;
+    };
+
+    /** Reads the first event (of those not read yet). */
+    iterator begin() { return iterator(this); }
+    /** The end of the run. */
+    sentinel end() const noexcept { return {}; }
+    /** The C handle (owned by this object; nullptr after a move). */
+    const openclaw_ws_run *get() const noexcept { return r_.get(); }
+
+  private:
+    detail::Owned<openclaw_ws_run, openclaw_ws_run_free> r_;
+    std::chrono::milliseconds idle_ = no_limit;
+    std::optional<WsEvent> cur_;  // the iterator's current event
+};
+
+/** A WebSocket connection to the gateway's control plane (Client::ws_connect), with one library
+ *  thread of its own reading the socket. Every method may be called from any number of threads
+ *  at once. Answers are JSON text (std::string, owned by the caller): this header has no JSON
+ *  library. Destroying it closes the connection and waits for that thread: destroy it only after
+ *  every call using it (on any thread) has returned; runs opened from it stay valid. Move-only. */
+class WsConnection {
+  public:
+    /** Takes ownership of a connection handle (from openclaw_ws_connect; freed by this object). */
+    explicit WsConnection(openclaw_ws *ws) noexcept : ws_(ws) {}
+
+    /** The `hello-ok` payload of the current socket as JSON text (server version, granted
+     *  auth.scopes, policy, features…; a new socket after a reconnect has its own). A copy, the
+     *  caller's. Any thread. */
+    std::string hello_json() const {
+        char *out = nullptr;
+        check(openclaw_ws_hello_json(ws_.get(), &out), "ws_hello_json");
+        return detail::take(out);
+    }
+
+    /** Calls any gateway method with `params_json` ("" = {}) and returns the answer's payload
+     *  as JSON text. `timeout`: 0 = the connection's request timeout (WsOptions::request_timeout),
+     *  negative (no_limit) = none, else this deadline. Throws Error: _WS_RPC_ERROR (type() = the
+     *  gateway's code), _WS_MISSING_SCOPE, _TIMEOUT, _WS_DISCONNECTED (the request may have run),
+     *  _LIMIT_EXCEEDED (larger than the gateway's maxPayload; nothing sent), _INVALID_ARGUMENT
+     *  (params_json is not JSON; nothing sent). The strings are copied; the answer is the
+     *  caller's. Any thread, concurrently with other calls (answers are matched by id). */
+    std::string call(std::string_view method, std::string_view params_json = {},
+                     std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) const {
+        detail::OptString params(params_json, "ws_call");
+        char *out = nullptr;
+        check(openclaw_ws_call(ws_.get(), detail::c_string(method, "ws_call").c_str(), params.get(),
+                               timeout.count() < 0 ? -1 : timeout.count(), &out),
+              "ws_call");
+        return detail::take(out);
+    }
+
+    /** `chat.send` of `message` on `session_key`, with a fresh idempotency key; returns the run
+     *  id. The run's events then arrive as OPENCLAW_WS_EVENT_CHAT/_AGENT events (next_event);
+     *  to follow one run as a stream use chat_run(). Any thread; throws Error as call(). */
+    std::string chat_send(std::string_view session_key, std::string_view message) const {
+        char *run_id = nullptr;
+        check(openclaw_ws_chat_send(ws_.get(), detail::c_string(session_key, "ws_chat_send").c_str(),
+                                    detail::c_string(message, "ws_chat_send").c_str(), &run_id),
+              "ws_chat_send");
+        return detail::take(run_id);
+    }
+
+    /** `chat.abort` for a session: all its active runs, or only `run_id` when not "". Returns
+     *  whether a run was aborted. Any thread; throws Error as call(). */
+    bool chat_abort(std::string_view session_key, std::string_view run_id = {}) const {
+        detail::OptString run(run_id, "ws_chat_abort");
+        bool aborted = false;
+        check(openclaw_ws_chat_abort(ws_.get(), detail::c_string(session_key, "ws_chat_abort").c_str(), run.get(),
+                                     &aborted),
+              "ws_chat_abort");
+        return aborted;
+    }
+
+    /** `exec.approval.resolve`: `decision` is "allow-once", "allow-always" or "deny" (anything
+     *  else throws Error(OPENCLAW_RESULT_INVALID_ARGUMENT) before sending). Any thread; throws
+     *  Error as call(). */
+    void approval_resolve(std::string_view approval_id, std::string_view decision) const {
+        check(openclaw_ws_approval_resolve(ws_.get(), detail::c_string(approval_id, "ws_approval_resolve").c_str(),
+                                           detail::c_string(decision, "ws_approval_resolve").c_str()),
+              "ws_approval_resolve");
+    }
+
+    /** `sessions.subscribe`: sessions.changed and session.message events for this connection
+     *  (renewed after a reconnect). Any thread; throws Error as call(). */
+    void sessions_subscribe() const { check(openclaw_ws_sessions_subscribe(ws_.get()), "ws_sessions_subscribe"); }
+
+    /** `sessions.messages.subscribe`: OPENCLAW_WS_EVENT_SESSION_MESSAGE events of one session for
+     *  this connection (renewed after a reconnect). Any thread; throws Error as call(). */
+    void sessions_messages_subscribe(std::string_view session_key) const {
+        check(openclaw_ws_sessions_messages_subscribe(
+                  ws_.get(), detail::c_string(session_key, "ws_sessions_messages_subscribe").c_str()),
+              "ws_sessions_messages_subscribe");
+    }
+
+    /** `chat.history` of a session as JSON text ({"sessionKey", "messages": [...], …});
+     *  `limit` < 0 = the gateway's default number of messages. Any thread; throws Error as call(). */
+    std::string chat_history(std::string_view session_key, int64_t limit = -1) const {
+        char *out = nullptr;
+        check(openclaw_ws_chat_history(ws_.get(), detail::c_string(session_key, "ws_chat_history").c_str(), limit,
+                                       &out),
+              "ws_chat_history");
+        return detail::take(out);
+    }
+
+    /** `sessions.list` with `params_json` ("" = {}; e.g. {"limit":5}) as JSON text
+     *  ({"sessions": [...], …}). Any thread; throws Error as call(). */
+    std::string sessions_list(std::string_view params_json = {}) const {
+        detail::OptString params(params_json, "ws_sessions_list");
+        char *out = nullptr;
+        check(openclaw_ws_sessions_list(ws_.get(), params.get(), &out), "ws_sessions_list");
+        return detail::take(out);
+    }
+
+    /** `exec.approval.list`: the pending exec approvals as the gateway's JSON array. Any thread;
+     *  throws Error as call() (_WS_MISSING_SCOPE without operator.approvals). */
+    std::string approval_list() const { return json_answer(openclaw_ws_approval_list, "ws_approval_list"); }
+    /** `agents.list` as JSON text. Any thread; throws Error as call(). */
+    std::string agents_list() const { return json_answer(openclaw_ws_agents_list, "ws_agents_list"); }
+    /** `models.list` as JSON text. Any thread; throws Error as call(). */
+    std::string models_list() const { return json_answer(openclaw_ws_models_list, "ws_models_list"); }
+    /** `health`: the gateway's health snapshot as JSON text. Any thread; throws Error as call(). */
+    std::string health() const { return json_answer(openclaw_ws_health, "ws_health"); }
+
+    /** Pulls the next event, waiting at most `timeout` (0 = do not wait, negative = until one
+     *  comes); std::nullopt when none came in time. The event is the caller's. Several threads
+     *  may pull (each event goes to one of them), from any thread. Throws
+     *  Error(OPENCLAW_RESULT_WS_DISCONNECTED) once the connection is closed and the queue is
+     *  empty. */
+    std::optional<WsEvent> next_event(std::chrono::milliseconds timeout = no_limit) const {
+        openclaw_ws_event *ev = nullptr;
+        openclaw_result rc = openclaw_ws_next_event(ws_.get(), timeout.count() < 0 ? -1 : timeout.count(), &ev);
+        if (rc == OPENCLAW_RESULT_TIMEOUT) return std::nullopt;
+        check(rc, "ws_next_event");
+        return WsEvent(ev);
+    }
+
+    /** Sends `message` on `session_key` (chat.send with a fresh idempotency key) and opens the
+     *  stream of the run's events; the run is the caller's and may outlive this connection. Any
+     *  thread; throws Error as call(). */
+    WsChatRun chat_run(std::string_view session_key, std::string_view message) const {
+        openclaw_ws_run *out = nullptr;
+        check(openclaw_ws_chat_run_open(ws_.get(), detail::c_string(session_key, "ws_chat_run_open").c_str(),
+                                        detail::c_string(message, "ws_chat_run_open").c_str(), &out),
+              "ws_chat_run_open");
+        return WsChatRun(out);
+    }
+
+    /** Closes the connection (idempotent) and waits for its thread; calls waiting on other
+     *  threads then throw _WS_DISCONNECTED, and so does every later call, and next_event once the
+     *  queued events are pulled. Runs started on it go on on the gateway. The object stays valid
+     *  (destroy it as usual). Any thread. */
+    void close() const { check(openclaw_ws_close(ws_.get()), "ws_close"); }
+
+    /** The C handle (owned by this object; nullptr after a move). */
+    const openclaw_ws *get() const noexcept { return ws_.get(); }
+
+  private:
+    std::string json_answer(openclaw_result (*f)(const openclaw_ws *, char **), std::string_view what_call) const {
+        char *out = nullptr;
+        check(f(ws_.get(), &out), what_call);
+        return detail::take(out);
+    }
+
+    detail::Owned<openclaw_ws, openclaw_ws_free> ws_;
+};
+
+inline WsConnection Client::ws_connect() const {
+    openclaw_ws *ws = nullptr;
+    check(openclaw_ws_connect(c_.get(), nullptr, &ws), "ws_connect");
+    return WsConnection(ws);
+}
+
+inline WsConnection Client::ws_connect(const WsOptions &opts) const {
+    openclaw_ws *ws = nullptr;
+    check(openclaw_ws_connect(c_.get(), opts.get(), &ws), "ws_connect");
+    return WsConnection(ws);
 }
 
 }  // namespace openclaw

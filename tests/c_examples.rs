@@ -9,7 +9,9 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use common::cbuild::*;
+use common::wsmock::{Mock, Side, mock};
 use common::*;
+use serde_json::{Value, json};
 
 /// Runs an example with a clean discovery environment.
 fn run_example(path: &Path, args: &[&str]) -> Output {
@@ -139,6 +141,159 @@ fn echo_reply(r: &Recorded) -> Reply {
             }
         }
         _ => Reply::text(404, "Not Found"),
+    }
+}
+
+/// The WebSocket mock for the C++ header's WebSocket classes and the C++ WebSocket example. The
+/// connect request picks the handshake's outcome: token "tok" → hello-ok (with a device token
+/// issued when a device identity was presented), device token "dt-1" → hello-ok, "unpaired" →
+/// pairing required, "old" → protocol mismatch, no credential → token missing, any other token
+/// → token mismatch. The hello's snapshot tells which credential was used and the device id.
+fn ws_gateway() -> Mock {
+    mock(|_, s| {
+        let Some(req) = s.challenge() else { return };
+        let p = &req["params"];
+        let device = p["device"]["id"].clone();
+        let token = p["auth"]["token"].as_str();
+        let refusal = match (token, p["auth"]["deviceToken"].as_str()) {
+            (Some("tok"), _) | (None, Some("dt-1")) => None,
+            (Some("unpaired"), _) => Some(
+                json!({"code":"NOT_PAIRED","message":"pairing required","details":{"code":"PAIRING_REQUIRED","recommendedNextStep":"wait_then_retry"}}),
+            ),
+            (Some("old"), _) => Some(
+                json!({"code":"INVALID_REQUEST","message":"protocol mismatch","details":{"code":"PROTOCOL_MISMATCH","clientMinProtocol":4,"clientMaxProtocol":4,"expectedProtocol":5}}),
+            ),
+            (None, None) => Some(
+                json!({"code":"INVALID_REQUEST","message":"unauthorized: gateway token missing","details":{"code":"AUTH_TOKEN_MISSING"}}),
+            ),
+            _ => Some(
+                json!({"code":"INVALID_REQUEST","message":"unauthorized: gateway token mismatch","details":{"code":"AUTH_TOKEN_MISMATCH","recommendedNextStep":"update_auth_credentials"}}),
+            ),
+        };
+        if let Some(error) = refusal {
+            s.fail(&req, error);
+            let _ = s.ws.close(None);
+            return;
+        }
+        let (used, issued) = match token {
+            Some(_) if device.is_string() => ("token", json!({"deviceToken": "dt-1"})),
+            Some(_) => ("token", json!({})),
+            None => ("device-token", json!({})),
+        };
+        s.hello(
+            &req,
+            json!({}),
+            json!({"auth": used, "device": device}),
+            issued,
+        );
+        ws_serve(s);
+    })
+}
+
+/// The mock's methods after the handshake, until the client leaves: `echo` answers its params;
+/// `boom` fails (code BOOM_CODE, retryAfterMs 1500); `admin.only` lacks a scope; `silent`
+/// never answers; `hang.up` drops the connection; `chat.send` streams a run (status, delta
+/// "echo:", a tool start, delta " MESSAGE", final "echo: MESSAGE"; message "slow": only the
+/// status, "fail": delta "par" then an error); `chat.abort` aborts a named run;
+/// `sessions.messages.subscribe` sends one session.message; `exec.approval.resolve` knows only
+/// ap-1; anything else answers {"method", "params"}.
+fn ws_serve(s: &mut Side) {
+    let mut seq = 0;
+    let mut event = |s: &mut Side, name: &str, payload: Value| {
+        seq += 1;
+        s.event(name, seq, payload);
+    };
+    while let Some(r) = s.recv() {
+        let method = r["method"].as_str().unwrap_or("").to_owned();
+        let params = r["params"].clone();
+        match method.as_str() {
+            "echo" => s.reply(&r, json!({"echo": params})),
+            "boom" => s.fail(
+                &r,
+                json!({"code":"INVALID_REQUEST","message":"boom failed","details":{"code":"BOOM_CODE"},"retryAfterMs":1500}),
+            ),
+            "admin.only" => s.fail(
+                &r,
+                json!({"code":"FORBIDDEN","message":"missing scope: operator.admin","details":{"code":"MISSING_SCOPE","missingScope":"operator.admin","requiredScopes":["operator.admin"]}}),
+            ),
+            "silent" => {}
+            "hang.up" => return,
+            "chat.send" => {
+                let run = params["idempotencyKey"].as_str().unwrap_or("").to_owned();
+                let key = format!("agent:main:{}", params["sessionKey"].as_str().unwrap_or(""));
+                let msg = params["message"].as_str().unwrap_or("").to_owned();
+                let chat = |state: &str, extra: Value| {
+                    let mut p = json!({"runId": run, "sessionKey": key, "state": state});
+                    for (k, v) in extra.as_object().unwrap() {
+                        p[k] = v.clone();
+                    }
+                    p
+                };
+                event(s, "chat", chat("status", json!({"phase": "starting_model"})));
+                s.reply(&r, json!({"runId": run, "status": "started"}));
+                match msg.as_str() {
+                    "slow" => {}
+                    "fail" => {
+                        event(s, "chat", chat("delta", json!({"deltaText": "par"})));
+                        event(
+                            s,
+                            "chat",
+                            chat("error", json!({"errorMessage": "model failed"})),
+                        );
+                    }
+                    _ => {
+                        event(s, "chat", chat("delta", json!({"deltaText": "echo:"})));
+                        event(
+                            s,
+                            "agent",
+                            json!({"runId": run, "sessionKey": key, "stream": "tool", "data": {"phase": "start", "name": "exec", "toolCallId": "t1", "args": {}}}),
+                        );
+                        event(
+                            s,
+                            "chat",
+                            chat("delta", json!({"deltaText": format!(" {msg}")})),
+                        );
+                        event(
+                            s,
+                            "chat",
+                            chat(
+                                "final",
+                                json!({"stopReason": "stop", "message": {"role": "assistant", "content": [{"type": "text", "text": format!("echo: {msg}")}]}}),
+                            ),
+                        );
+                    }
+                }
+            }
+            "chat.abort" => {
+                let run = params["runId"].clone();
+                if run.is_string() {
+                    event(
+                        s,
+                        "chat",
+                        json!({"runId": run, "sessionKey": format!("agent:main:{}", params["sessionKey"].as_str().unwrap_or("")), "state": "aborted", "stopReason": "rpc"}),
+                    );
+                }
+                let ids = if run.is_string() { json!([run]) } else { json!([]) };
+                s.reply(
+                    &r,
+                    json!({"ok": true, "aborted": run.is_string(), "runIds": ids}),
+                );
+            }
+            "sessions.messages.subscribe" => {
+                s.reply(&r, json!({"subscribed": true}));
+                event(
+                    s,
+                    "session.message",
+                    json!({"sessionKey": params["key"], "message": {"role": "user", "content": "hello from elsewhere"}}),
+                );
+            }
+            "exec.approval.resolve" if params != json!({"id": "ap-1", "decision": "deny"}) => s
+                .fail(
+                    &r,
+                    json!({"code":"INVALID_REQUEST","message":"unknown approval","details":{"code":"UNKNOWN_APPROVAL"}}),
+                ),
+            _ => s.reply(&r, json!({"method": method, "params": params})),
+        }
     }
 }
 
@@ -347,6 +502,7 @@ fn python_ctypes_example_streams_through_the_pull_api() {
 #[test]
 fn examples_are_clean_under_valgrind() {
     let gw = echo_gateway();
+    let ws = ws_gateway();
     let dead = dead_url();
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("chat", vec!["-u", &gw.url, "-t", "tok", "valgrind chat"]),
@@ -365,6 +521,10 @@ fn examples_are_clean_under_valgrind() {
         (
             "stream_cpp",
             vec!["-u", &gw.url, "-t", "tok", "valgrind c++"],
+        ),
+        (
+            "ws_chat_cpp",
+            vec!["-u", &ws.url, "-t", "tok", "valgrind websocket"],
         ),
     ];
     for (name, args) in cases {
@@ -545,14 +705,33 @@ fn hpp_test_binary() -> std::path::PathBuf {
     bin
 }
 
+/// A fresh, empty directory for the device key of hpp_test's WebSocket part.
+fn fresh_device_dir(tag: &str) -> String {
+    let dir = out_dir().join(format!("hpp-device-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.to_str().unwrap().to_owned()
+}
+
 #[test]
 fn cpp_header_exceptions_moves_cancellation_and_streams_pass_under_valgrind() {
     let bin = hpp_test_binary();
     let gw = auth_gateway();
     let off = disabled_gateway();
     let dead = dead_url();
-    let args = [gw.url.as_str(), off.url.as_str(), dead.as_str()];
-    let o = run_example(&bin, &args);
+    let ws = ws_gateway();
+    let args = vec![
+        gw.url.clone(),
+        off.url.clone(),
+        dead,
+        ws.url.clone(),
+        fresh_device_dir("plain"),
+    ];
+    let (b, a) = (bin.clone(), args.clone());
+    // A hang guard, not a timing assertion: every wait in hpp_test is bounded well below it.
+    let o = within(300, move || {
+        run_example(&b, &a.iter().map(String::as_str).collect::<Vec<_>>())
+    });
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     assert!(
         stdout(&o).ends_with(" checks, 0 failed\n"),
@@ -566,19 +745,99 @@ fn cpp_header_exceptions_moves_cancellation_and_streams_pass_under_valgrind() {
             .any(|r| r.path == "/v1/chat/completions"
                 && r.json()["messages"][0]["content"] == "stall")
     );
+    // What the WebSocket classes sent, as the mock saw it.
+    let log: Vec<Value> = ws
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, v)| v.clone())
+        .collect();
+    let sent = |f: &dyn Fn(&Value) -> bool| log.iter().any(f);
+    assert!(sent(&|v| v["method"] == "connect"
+        && v["params"]["scopes"]
+            == json!(["operator.read", "operator.write"])));
+    assert!(sent(&|v| v["method"] == "connect"
+        && v["params"]["auth"] == json!({"deviceToken": "dt-1"})
+        && v["params"]["device"]["id"].is_string()));
+    assert!(sent(&|v| v["method"] == "exec.approval.resolve"
+        && v["params"] == json!({"id": "ap-1", "decision": "deny"})));
+    assert!(sent(&|v| v["method"] == "chat.abort"
+        && v["params"]["sessionKey"] == "s"
+        && v["params"]["runId"].is_string()));
+    assert!(sent(&|v| v["method"] == "sessions.subscribe"));
+    assert!(!sent(
+        &|v| v["method"] == "echo" && v["params"] == json!("{nope")
+    ));
+
     let Some(mut valgrind) = memcheck(&bin) else {
         return;
     };
-    let o = valgrind
-        .args(args)
-        .env("OPENCLAW_CONFIG_PATH", "/nonexistent/openclaw.json")
-        .output()
-        .unwrap();
+    let mut args = args;
+    args[4] = fresh_device_dir("valgrind");
+    let o = within(900, move || {
+        valgrind
+            .args(&args)
+            .env("OPENCLAW_CONFIG_PATH", "/nonexistent/openclaw.json")
+            .output()
+            .unwrap()
+    });
     assert_eq!(
         o.status.code(),
         Some(0),
         "hpp_test under valgrind (99 = memcheck errors):\n{}{}",
         stdout(&o),
+        stderr(&o)
+    );
+}
+
+#[test]
+fn cpp_ws_example_streams_a_reply_over_websocket() {
+    let ws = ws_gateway();
+    let url = ws.url.clone();
+    let o = within(120, move || {
+        run_example(
+            &example("ws_chat_cpp"),
+            &["-u", &url, "-t", "tok", "over the websocket"],
+        )
+    });
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "echo: over the websocket\n");
+    let send = ws
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(_, v)| v["method"] == "chat.send")
+        .map(|(_, v)| v["params"].clone())
+        .unwrap();
+    assert_eq!(send["sessionKey"], "main");
+    assert_eq!(send["message"], "over the websocket");
+
+    // A failed run: exit 1, the error on stderr (with the text that arrived on stdout).
+    let url = ws.url.clone();
+    let o = within(120, move || {
+        run_example(&example("ws_chat_cpp"), &["-u", &url, "-t", "tok", "fail"])
+    });
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("par"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("OPENCLAW_RESULT_STREAM_ERROR") && stderr(&o).contains("model failed"),
+        "{}",
+        stderr(&o)
+    );
+    // A refused handshake: exit 1, the typed error, never the secret.
+    let url = ws.url.clone();
+    let o = within(120, move || {
+        run_example(
+            &example("ws_chat_cpp"),
+            &["-u", &url, "-t", "not-the-token", "hi"],
+        )
+    });
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("OPENCLAW_RESULT_WS_AUTH") && !stderr(&o).contains("not-the-token"),
+        "{}",
         stderr(&o)
     );
 }
@@ -593,6 +852,7 @@ fn every_example_answers_help_without_contacting_a_gateway() {
         "check",
         "responses",
         "stream_cpp",
+        "ws_chat_cpp",
     ] {
         for flag in ["-h", "--help"] {
             // A URL that would fail if anything were sent: help must not get that far.

@@ -653,6 +653,23 @@ fn c_example_ws_chat_streams_the_reply() {
 
 #[test]
 #[ignore = "needs a real gateway: run scripts/test.sh"]
+fn cpp_example_ws_chat_streams_the_reply() {
+    // examples-c/ws_chat.cpp: the C++ header's WsConnection and a range-for over a WsChatRun.
+    let msg = unique("from C++");
+    let out = c_example("ws_chat_cpp", &[&msg]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("echo: {msg}\n")
+    );
+}
+
+#[test]
+#[ignore = "needs a real gateway: run scripts/test.sh"]
 fn c_example_ws_abort_ends_aborted() {
     let out = c_example("ws_abort", &["-a", "1500", "slow one [[sleep:8]]"]);
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -2,126 +2,18 @@
 //! handshake faults, id correlation, deadlines, limits, the tick watchdog, reconnect without
 //! replay, seq gaps, the queue policy, the device signature, and the C face.
 
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::net::TcpListener;
+use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
+use common::wsmock::*;
 use openclaw_client::ws::*;
 use openclaw_client::*;
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
-
-/// One accepted connection, seen from the mock gateway.
-struct Side {
-    ws: WebSocket<TcpStream>,
-    log: Arc<Mutex<Vec<(usize, Value)>>>,
-    conn: usize,
-}
-
-impl Side {
-    fn send(&mut self, v: Value) {
-        self.ws.send(Message::text(v.to_string())).unwrap();
-    }
-    /// The next request (recorded), or None when the client went away.
-    fn recv(&mut self) -> Option<Value> {
-        loop {
-            match self.ws.read() {
-                Ok(Message::Text(t)) => {
-                    let v: Value = serde_json::from_str(t.as_str()).unwrap();
-                    self.log.lock().unwrap().push((self.conn, v.clone()));
-                    return Some(v);
-                }
-                Ok(Message::Close(_)) | Err(_) => return None,
-                Ok(_) => {}
-            }
-        }
-    }
-    fn reply(&mut self, req: &Value, payload: Value) {
-        self.send(json!({"type":"res","id":req["id"],"ok":true,"payload":payload}));
-    }
-    fn fail(&mut self, req: &Value, error: Value) {
-        self.send(json!({"type":"res","id":req["id"],"ok":false,"error":error}));
-    }
-    fn event(&mut self, name: &str, seq: u64, payload: Value) {
-        self.send(json!({"type":"event","event":name,"seq":seq,"payload":payload}));
-    }
-    /// Challenge, connect, hello-ok with this policy; returns the connect request.
-    fn handshake(&mut self, policy: Value) -> Value {
-        self.send(json!({"type":"event","event":"connect.challenge","payload":{"nonce":"nonce-1","ts":1795638126871u64}}));
-        let req = self.recv().unwrap();
-        assert_eq!(req["method"], "connect");
-        let mut p =
-            json!({"maxPayload": 26214400, "maxBufferedBytes": 52428800, "tickIntervalMs": 30000});
-        for (k, v) in policy.as_object().unwrap() {
-            p[k] = v.clone();
-        }
-        let scopes = req["params"]["scopes"].clone();
-        self.reply(
-            &req,
-            json!({"type":"hello-ok","protocol":4,"server":{"version":"mock","connId":format!("c{}", self.conn),"bootId":format!("boot-{}", self.conn)},
-                   "features":{"methods":["chat.send"],"events":["chat"]},"snapshot":{},"auth":{"role":"operator","scopes":scopes},"policy":p}),
-        );
-        req
-    }
-    /// Answers every request with `{"echo": params}` until the client leaves.
-    fn echo_all(&mut self) {
-        while let Some(r) = self.recv() {
-            let p = r["params"].clone();
-            self.reply(&r, json!({"echo": p}));
-        }
-    }
-}
-
-struct Mock {
-    url: String,
-    log: Arc<Mutex<Vec<(usize, Value)>>>,
-}
-
-impl Mock {
-    fn methods(&self, conn: usize) -> Vec<String> {
-        self.log
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(c, _)| *c == conn)
-            .map(|(_, v)| v["method"].as_str().unwrap_or("").to_owned())
-            .collect()
-    }
-    fn client(&self) -> Client {
-        Client::builder()
-            .base_url(&self.url)
-            .token("mock-token")
-            .build()
-            .unwrap()
-    }
-}
-
-/// A mock gateway running `script(connection index, side)` for each accepted connection.
-fn mock(script: impl Fn(usize, &mut Side) + Send + Sync + 'static) -> Mock {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let script = Arc::new(script);
-    let log2 = log.clone();
-    thread::spawn(move || {
-        let n = AtomicUsize::new(0);
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let conn = n.fetch_add(1, Ordering::SeqCst);
-            let (script, log) = (script.clone(), log2.clone());
-            thread::spawn(move || {
-                let Ok(ws) = tungstenite::accept(stream) else {
-                    return;
-                };
-                let mut side = Side { ws, log, conn };
-                script(conn, &mut side);
-            });
-        }
-    });
-    Mock { url, log }
-}
 
 #[test]
 fn connect_request_follows_the_protocol() {

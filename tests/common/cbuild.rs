@@ -108,23 +108,25 @@ pub fn examples() -> &'static PathBuf {
                     .args(NATIVE_LIBS),
             );
         }
-        run_ok(
-            Command::new("c++")
-                .args([
-                    "-std=c++17",
-                    "-Wall",
-                    "-Wextra",
-                    "-Werror",
-                    "-pedantic",
-                    "-g",
-                    &inc,
-                ])
-                .arg(format!("{ROOT}/examples-c/stream.cpp"))
-                .arg("-o")
-                .arg(out.join("stream_cpp"))
-                .arg(&lib)
-                .args(NATIVE_LIBS),
-        );
+        for (source, name) in [("stream.cpp", "stream_cpp"), ("ws_chat.cpp", "ws_chat_cpp")] {
+            run_ok(
+                Command::new("c++")
+                    .args([
+                        "-std=c++17",
+                        "-Wall",
+                        "-Wextra",
+                        "-Werror",
+                        "-pedantic",
+                        "-g",
+                        &inc,
+                    ])
+                    .arg(format!("{ROOT}/examples-c/{source}"))
+                    .arg("-o")
+                    .arg(out.join(name))
+                    .arg(&lib)
+                    .args(NATIVE_LIBS),
+            );
+        }
         out
     })
 }

@@ -7,6 +7,7 @@
 pub mod cbuild;
 pub mod cffi;
 pub mod child;
+pub mod wsmock;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
