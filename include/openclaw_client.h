@@ -3070,7 +3070,9 @@ void openclaw_ws_event_free(struct openclaw_ws_event *event);
  * goes back to the queue.
  *
  * Ownership: `userdata` is passed back untouched and must stay valid until the callback is
- * replaced or the connection is freed. Thread-safety: any thread.
+ * replaced or the connection is freed. Thread-safety: any thread. Called from any thread but
+ * the connection thread, it returns once the previous callback is not running (and it is
+ * never called again), so its userdata may be released right after.
  */
 openclaw_result openclaw_ws_set_event_callback(const struct openclaw_ws *ws,
                                                openclaw_ws_event_callback callback,

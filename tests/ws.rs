@@ -881,13 +881,13 @@ fn replacing_the_event_callback_waits_for_the_running_one() {
     ws.set_event_callback(Some(Box::new(move |_: &Event| {
         let _ = started_tx.send(());
         thread::sleep(Duration::from_millis(300));
-        f2.store(true, Ordering::SeqCst);
+        f2.store(true, std::sync::atomic::Ordering::SeqCst);
     })));
     ws.call("go", json!({})).unwrap();
     started_rx.recv_timeout(Duration::from_secs(5)).unwrap();
     // The callback is running: replacing it returns only once it has returned.
     ws.set_event_callback(None);
-    assert!(finished.load(Ordering::SeqCst));
+    assert!(finished.load(std::sync::atomic::Ordering::SeqCst));
 }
 
 #[test]
