@@ -1107,8 +1107,63 @@ fn error_messages_name_the_phase_the_next_step_the_close_code_and_the_host_hint(
             limit: Some(Duration::from_secs(3)),
             partial: String::new(),
         };
-        assert!(e.to_string().contains(name), "{e}");
+        let text = e.to_string();
+        assert!(
+            text.starts_with(&format!("timed out: {name} limit of 3000 ms exceeded. ")),
+            "{e}"
+        );
+        // Each phase names its own fix.
+        let fix = match phase {
+            TimeoutPhase::Connect => "reachable",
+            TimeoutPhase::Response => "raise the response timeout",
+            TimeoutPhase::Idle => "raise the idle timeout",
+            _ => "Raise the total timeout",
+        };
+        assert!(text.contains(fix), "{e}");
     }
+    let unlimited = Error::Timeout {
+        phase: TimeoutPhase::Idle,
+        limit: None,
+        partial: String::new(),
+    };
+    assert!(
+        unlimited
+            .to_string()
+            .starts_with("timed out: idle read limit exceeded."),
+        "{unlimited}"
+    );
+    let rpc = |detail: Option<&str>| Error::Rpc {
+        method: "sessions.list".into(),
+        code: "INVALID_REQUEST".into(),
+        detail_code: detail.map(str::to_owned),
+        message: "bad params".into(),
+        details: "".into(),
+        retry_after: None,
+    };
+    assert_eq!(
+        rpc(Some("BAD_LIMIT")).to_string(),
+        "sessions.list failed (INVALID_REQUEST, BAD_LIMIT): bad params"
+    );
+    assert_eq!(
+        rpc(None).to_string(),
+        "sessions.list failed (INVALID_REQUEST): bad params"
+    );
+    // error_type(): the gateway's most precise code for each WebSocket failure.
+    assert_eq!(rpc(Some("BAD_LIMIT")).error_type(), Some("BAD_LIMIT"));
+    assert_eq!(rpc(None).error_type(), Some("INVALID_REQUEST"));
+    let scope = Error::MissingScope {
+        method: "exec.approval.list".into(),
+        scope: "operator.approvals".into(),
+        required: vec!["operator.approvals".into()],
+        message: "missing scope".into(),
+    };
+    assert_eq!(scope.error_type(), Some("MISSING_SCOPE"));
+    let mismatch = Error::ProtocolMismatch {
+        client_min: 4,
+        client_max: 4,
+        server: 5,
+    };
+    assert_eq!(mismatch.error_type(), Some("PROTOCOL_MISMATCH"));
     let auth = Error::WsAuth {
         detail_code: "AUTH_TOKEN_MISMATCH".into(),
         message: "unauthorized".into(),
