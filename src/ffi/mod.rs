@@ -108,21 +108,6 @@ pub(crate) unsafe fn bytes_arg<'a>(
     Ok(unsafe { std::slice::from_raw_parts(p, len) })
 }
 
-/// A mutable handle argument.
-pub(crate) unsafe fn handle_mut<'a, T>(
-    p: *mut T,
-    name: &'static str,
-) -> Result<&'a mut T, Failure> {
-    // SAFETY: the caller passes a live handle from this library or NULL.
-    unsafe { p.as_mut() }.ok_or_else(|| Failure::null(name))
-}
-
-/// A shared handle argument.
-pub(crate) unsafe fn handle<'a, T>(p: *const T, name: &'static str) -> Result<&'a T, Failure> {
-    // SAFETY: the caller passes a live handle from this library or NULL.
-    unsafe { p.as_ref() }.ok_or_else(|| Failure::null(name))
-}
-
 /// Checks an out-pointer.
 pub(crate) fn out_arg<T>(p: *mut T, name: &'static str) -> Result<(), Failure> {
     if p.is_null() {
@@ -143,15 +128,6 @@ pub(crate) unsafe fn free_box<T>(p: *mut T) {
             drop(unsafe { Box::from_raw(p) });
         }
     })
-}
-
-/// Hands a new handle to C through an out-pointer the caller has checked (`out_arg`).
-///
-/// # Safety
-/// `out` is non-NULL and writable.
-pub(crate) unsafe fn give_box<T>(out: *mut *mut T, value: T) {
-    // SAFETY: forwarded contract.
-    unsafe { *out = Box::into_raw(Box::new(value)) };
 }
 
 /// Writes each value through its out-pointer, skipping NULL pointers.

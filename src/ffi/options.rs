@@ -6,7 +6,7 @@ use std::ffi::c_char;
 
 use super::cancel::openclaw_cancel_token;
 use super::error::openclaw_result;
-use super::handle::{Handle, handles};
+use super::handle::{Handle, handles, new_handle};
 use super::request::{self, Request, Timeout};
 use crate::options::CallOptions;
 
@@ -44,10 +44,8 @@ pub(crate) unsafe fn or_default(opts: *const openclaw_call_options) -> CallOptio
 /// Ownership: the caller frees it with `openclaw_call_options_free`. Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_call_options_new() -> *mut openclaw_call_options {
-    super::guard(std::ptr::null_mut(), || {
-        openclaw_call_options::into_raw(openclaw_call_options {
-            options: CallOptions::default(),
-        })
+    new_handle(|| openclaw_call_options {
+        options: CallOptions::default(),
     })
 }
 

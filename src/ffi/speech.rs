@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use std::ffi::{c_char, c_int, c_void};
 
 use super::error::{Failure, OPENCLAW_RESULT_CANCELLED, openclaw_result};
+use super::handle::{Handle, handles, new_handle};
 use crate::speech::{CodeBlocks, Sentence, SentenceChunker};
 
 /// Fenced code blocks are dropped (the default).
@@ -23,6 +24,10 @@ pub struct openclaw_sentence_chunker {
     queue: VecDeque<(Vec<u8>, bool)>,
     /// The bytes of a UTF-8 sequence cut by the end of the last push.
     partial: Vec<u8>,
+}
+
+handles! {
+    Boxed: openclaw_sentence_chunker;
 }
 
 /// Called with each complete sentence: `text` points to `len` bytes of UTF-8 (also
@@ -47,12 +52,10 @@ pub type openclaw_sentence_callback = Option<
 /// Thread-safety: any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn openclaw_sentence_chunker_new() -> *mut openclaw_sentence_chunker {
-    super::guard(std::ptr::null_mut(), || {
-        Box::into_raw(Box::new(openclaw_sentence_chunker {
-            chunker: SentenceChunker::new(),
-            queue: VecDeque::new(),
-            partial: Vec::new(),
-        }))
+    new_handle(|| openclaw_sentence_chunker {
+        chunker: SentenceChunker::new(),
+        queue: VecDeque::new(),
+        partial: Vec::new(),
     })
 }
 
@@ -67,7 +70,7 @@ pub unsafe extern "C" fn openclaw_sentence_chunker_set_min_chars(
 ) -> openclaw_result {
     super::run(|| {
         // SAFETY: a live chunker from this library or NULL.
-        unsafe { super::handle_mut(chunker, "chunker") }?
+        unsafe { openclaw_sentence_chunker::arg_mut(chunker, "chunker") }?
             .chunker
             .set_min_chars(n);
         Ok(())
@@ -85,7 +88,7 @@ pub unsafe extern "C" fn openclaw_sentence_chunker_set_max_chars(
 ) -> openclaw_result {
     super::run(|| {
         // SAFETY: a live chunker from this library or NULL.
-        unsafe { super::handle_mut(chunker, "chunker") }?
+        unsafe { openclaw_sentence_chunker::arg_mut(chunker, "chunker") }?
             .chunker
             .set_max_chars(n);
         Ok(())
@@ -104,7 +107,7 @@ pub unsafe extern "C" fn openclaw_sentence_chunker_set_code_blocks(
 ) -> openclaw_result {
     super::run(|| {
         // SAFETY: a live chunker from this library or NULL.
-        let c = unsafe { super::handle_mut(chunker, "chunker") }?;
+        let c = unsafe { openclaw_sentence_chunker::arg_mut(chunker, "chunker") }?;
         let mode = match mode {
             OPENCLAW_CODE_BLOCKS_SKIP => CodeBlocks::Skip,
             OPENCLAW_CODE_BLOCKS_EMIT => CodeBlocks::Emit,
@@ -161,7 +164,7 @@ pub unsafe extern "C" fn openclaw_sentence_chunker_push(
 ) -> openclaw_result {
     super::run(|| {
         // SAFETY: a live chunker from this library or NULL.
-        let c = unsafe { super::handle_mut(chunker, "chunker") }?;
+        let c = unsafe { openclaw_sentence_chunker::arg_mut(chunker, "chunker") }?;
         let Some(cb) = callback else {
             return Err(Failure::null("callback"));
         };
@@ -199,7 +202,7 @@ pub unsafe extern "C" fn openclaw_sentence_chunker_finish(
 ) -> openclaw_result {
     super::run(|| {
         // SAFETY: a live chunker from this library or NULL.
-        let c = unsafe { super::handle_mut(chunker, "chunker") }?;
+        let c = unsafe { openclaw_sentence_chunker::arg_mut(chunker, "chunker") }?;
         let Some(cb) = callback else {
             return Err(Failure::null("callback"));
         };
@@ -219,5 +222,5 @@ pub unsafe extern "C" fn openclaw_sentence_chunker_finish(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_sentence_chunker_free(chunker: *mut openclaw_sentence_chunker) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(chunker) }
+    unsafe { openclaw_sentence_chunker::free(chunker) }
 }

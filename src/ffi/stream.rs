@@ -5,7 +5,8 @@ use std::ffi::{c_char, c_int, c_void};
 use super::chat::openclaw_chat_request;
 use super::client::openclaw_client;
 use super::error::{Failure, OPENCLAW_RESULT_END, code_of, openclaw_result};
-use super::{handle, handle_mut, out_arg, run};
+use super::handle::Handle;
+use super::{out_arg, run};
 use crate::client::{HistoryEvent, HistoryStream};
 use crate::error::Error;
 use crate::responses::OutputItem;
@@ -274,7 +275,12 @@ pub unsafe extern "C" fn openclaw_chat_stream(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handles or NULL.
-        let (c, r) = unsafe { (handle(client, "client")?, handle(req, "req")?) };
+        let (c, r) = unsafe {
+            (
+                openclaw_client::arg(client, "client")?,
+                openclaw_chat_request::arg(req, "req")?,
+            )
+        };
         let Some(cb) = callback else {
             return Err(Failure::null("callback"));
         };
@@ -410,12 +416,15 @@ pub unsafe extern "C" fn openclaw_chat_stream_open(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handles or NULL.
-        let (c, r) = unsafe { (handle(client, "client")?, handle(req, "req")?) };
+        let (c, r) = unsafe {
+            (
+                openclaw_client::arg(client, "client")?,
+                openclaw_chat_request::arg(req, "req")?,
+            )
+        };
         out_arg(out, "out")?;
         let stream = openclaw_stream::new(StreamSource::Chat(c.client.chat_stream(&r.req)?));
-        // SAFETY: checked non-NULL.
-        unsafe { super::give_box(out, stream) };
-        Ok(())
+        openclaw_stream::give(out, stream)
     })
 }
 
@@ -436,7 +445,7 @@ pub unsafe extern "C" fn openclaw_stream_next(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live stream or NULL.
-        let s = unsafe { handle_mut(stream, "stream") }?;
+        let s = unsafe { openclaw_stream::arg_mut(stream, "stream") }?;
         out_arg(event_out, "event_out")?;
         if s.ended {
             return Err(Failure::new(
@@ -503,7 +512,7 @@ pub unsafe extern "C" fn openclaw_stream_traceparent(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live stream or NULL.
-        let s = unsafe { handle(stream, "stream") }?;
+        let s = unsafe { openclaw_stream::arg(stream, "stream") }?;
         out_arg(out, "out")?;
         let tp = match &s.source {
             StreamSource::Chat(c) => c.traceparent(),
@@ -528,7 +537,7 @@ pub unsafe extern "C" fn openclaw_stream_timing_get(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: a live stream or NULL.
-        let s = unsafe { handle(stream, "stream") }?;
+        let s = unsafe { openclaw_stream::arg(stream, "stream") }?;
         out_arg(out, "out")?;
         // SAFETY: checked non-NULL; the caller passes writable memory for the struct.
         unsafe { *out = s.source_timing().into() };
@@ -543,5 +552,5 @@ pub unsafe extern "C" fn openclaw_stream_timing_get(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_stream_free(stream: *mut openclaw_stream) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(stream) }
+    unsafe { openclaw_stream::free(stream) }
 }

@@ -13,8 +13,9 @@ use serde_json::Value;
 
 use super::client::openclaw_client;
 use super::error::{Failure, OPENCLAW_RESULT_END, OPENCLAW_RESULT_TIMEOUT, openclaw_result};
+use super::handle::{Handle, handles};
 use super::stream::openclaw_stream_timing;
-use super::{handle, handle_mut, opt_str_arg, out_arg, run, str_arg};
+use super::{opt_str_arg, out_arg, run, str_arg};
 use crate::ws::{
     AgentKind, ChatRun, ChatState, Decision, DeviceIdentity, Event, EventKind, RunAbort, RunEvent,
     WsConnection, WsOptions,
@@ -39,6 +40,10 @@ pub struct openclaw_ws_run {
     run: Mutex<ChatRun>,
     abort: RunAbort,
     run_id: CString,
+}
+
+handles! {
+    Boxed: openclaw_ws_options, openclaw_ws, openclaw_ws_run;
 }
 
 /// The kind of an `openclaw_ws_event`.
@@ -381,16 +386,12 @@ pub unsafe extern "C" fn openclaw_ws_options_new(
 ) -> openclaw_result {
     run(|| {
         out_arg(out, "out")?;
-        // SAFETY: checked non-NULL.
-        unsafe {
-            super::give_box(
-                out,
-                openclaw_ws_options {
-                    opts: WsOptions::new(),
-                },
-            )
-        };
-        Ok(())
+        openclaw_ws_options::give(
+            out,
+            openclaw_ws_options {
+                opts: WsOptions::new(),
+            },
+        )
     })
 }
 
@@ -400,7 +401,7 @@ pub unsafe extern "C" fn openclaw_ws_options_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_ws_options_free(opts: *mut openclaw_ws_options) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(opts) }
+    unsafe { openclaw_ws_options::free(opts) }
 }
 
 /// Sets the scopes to request, comma-separated (e.g. `"operator.read,operator.write"`).
@@ -414,7 +415,12 @@ pub unsafe extern "C" fn openclaw_ws_options_set_scopes(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle and string or NULL.
-        let (o, s) = unsafe { (handle_mut(opts, "opts")?, str_arg(scopes, "scopes")?) };
+        let (o, s) = unsafe {
+            (
+                openclaw_ws_options::arg_mut(opts, "opts")?,
+                str_arg(scopes, "scopes")?,
+            )
+        };
         let list: Vec<&str> = s
             .split(',')
             .map(str::trim)
@@ -437,7 +443,7 @@ pub unsafe extern "C" fn openclaw_ws_options_set_reconnect(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        let o = unsafe { handle_mut(opts, "opts")? };
+        let o = unsafe { openclaw_ws_options::arg_mut(opts, "opts")? };
         o.opts = o.opts.clone().reconnect(on);
         Ok(())
     })
@@ -453,7 +459,7 @@ pub unsafe extern "C" fn openclaw_ws_options_set_request_timeout_ms(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        let o = unsafe { handle_mut(opts, "opts")? };
+        let o = unsafe { openclaw_ws_options::arg_mut(opts, "opts")? };
         o.opts = o
             .opts
             .clone()
@@ -473,7 +479,7 @@ pub unsafe extern "C" fn openclaw_ws_options_set_event_queue_capacity(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        let o = unsafe { handle_mut(opts, "opts")? };
+        let o = unsafe { openclaw_ws_options::arg_mut(opts, "opts")? };
         o.opts = o.opts.clone().event_queue_capacity(capacity);
         Ok(())
     })
@@ -494,7 +500,7 @@ pub unsafe extern "C" fn openclaw_ws_options_set_device(
         // SAFETY: live handle and strings or NULL.
         let (o, k, t) = unsafe {
             (
-                handle_mut(opts, "opts")?,
+                openclaw_ws_options::arg_mut(opts, "opts")?,
                 str_arg(key_path, "key_path")?,
                 opt_str_arg(token_path, "token_path")?,
             )
@@ -520,7 +526,7 @@ pub unsafe extern "C" fn openclaw_ws_options_set_use_shared_secret(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        let o = unsafe { handle_mut(opts, "opts")? };
+        let o = unsafe { openclaw_ws_options::arg_mut(opts, "opts")? };
         o.opts = o.opts.clone().use_shared_secret(on);
         Ok(())
     })
@@ -541,16 +547,14 @@ pub unsafe extern "C" fn openclaw_ws_connect(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handles or NULL.
-        let c = unsafe { handle(client, "client")? };
+        let c = unsafe { openclaw_client::arg(client, "client")? };
         // SAFETY: a live handle or NULL.
         let o = unsafe { opts.as_ref() }
             .map(|o| o.opts.clone())
             .unwrap_or_default();
         out_arg(out, "out")?;
         let conn = c.client.ws_connect(o)?;
-        // SAFETY: checked non-NULL.
-        unsafe { super::give_box(out, openclaw_ws { conn }) };
-        Ok(())
+        openclaw_ws::give(out, openclaw_ws { conn })
     })
 }
 
@@ -562,7 +566,7 @@ pub unsafe extern "C" fn openclaw_ws_connect(
 pub unsafe extern "C" fn openclaw_ws_close(ws: *const openclaw_ws) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        unsafe { handle(ws, "ws")? }.conn.close();
+        unsafe { openclaw_ws::arg(ws, "ws")? }.conn.close();
         Ok(())
     })
 }
@@ -575,7 +579,7 @@ pub unsafe extern "C" fn openclaw_ws_close(ws: *const openclaw_ws) -> openclaw_r
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_ws_free(ws: *mut openclaw_ws) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(ws) }
+    unsafe { openclaw_ws::free(ws) }
 }
 
 /// The `hello-ok` payload of the current socket as JSON text (server version, granted
@@ -590,7 +594,7 @@ pub unsafe extern "C" fn openclaw_ws_hello_json(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        let w = unsafe { handle(ws, "ws")? };
+        let w = unsafe { openclaw_ws::arg(ws, "ws")? };
         out_arg(out, "out")?;
         let text = w.conn.hello().raw.to_string();
         // SAFETY: checked non-NULL.
@@ -620,7 +624,7 @@ pub unsafe extern "C" fn openclaw_ws_call(
         // SAFETY: live handle and strings or NULL.
         let (w, m, p) = unsafe {
             (
-                handle(ws, "ws")?,
+                openclaw_ws::arg(ws, "ws")?,
                 str_arg(method, "method")?,
                 opt_str_arg(params_json, "params_json")?,
             )
@@ -659,7 +663,7 @@ pub unsafe extern "C" fn openclaw_ws_chat_send(
         // SAFETY: live handle and strings or NULL.
         let (w, k, m) = unsafe {
             (
-                handle(ws, "ws")?,
+                openclaw_ws::arg(ws, "ws")?,
                 str_arg(session_key, "session_key")?,
                 str_arg(message, "message")?,
             )
@@ -688,7 +692,7 @@ pub unsafe extern "C" fn openclaw_ws_chat_abort(
         // SAFETY: live handle and strings or NULL.
         let (w, k, r) = unsafe {
             (
-                handle(ws, "ws")?,
+                openclaw_ws::arg(ws, "ws")?,
                 str_arg(session_key, "session_key")?,
                 opt_str_arg(run_id, "run_id")?,
             )
@@ -712,7 +716,7 @@ pub unsafe extern "C" fn openclaw_ws_approval_resolve(
         // SAFETY: live handle and strings or NULL.
         let (w, id, d) = unsafe {
             (
-                handle(ws, "ws")?,
+                openclaw_ws::arg(ws, "ws")?,
                 str_arg(approval_id, "approval_id")?,
                 str_arg(decision, "decision")?,
             )
@@ -740,7 +744,7 @@ pub unsafe extern "C" fn openclaw_ws_approval_resolve(
 pub unsafe extern "C" fn openclaw_ws_sessions_subscribe(ws: *const openclaw_ws) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        let w = unsafe { handle(ws, "ws")? };
+        let w = unsafe { openclaw_ws::arg(ws, "ws")? };
         w.conn.sessions_subscribe(serde_json::json!({}))?;
         Ok(())
     })
@@ -753,7 +757,7 @@ fn json_answer(
     call: impl FnOnce(&WsConnection) -> crate::Result<Value>,
 ) -> Result<(), Failure> {
     // SAFETY: live handle or NULL (the callers' contract).
-    let w = unsafe { handle(ws, "ws")? };
+    let w = unsafe { openclaw_ws::arg(ws, "ws")? };
     out_arg(out, "out_json")?;
     let v = call(&w.conn)?;
     // SAFETY: checked non-NULL.
@@ -772,7 +776,12 @@ pub unsafe extern "C" fn openclaw_ws_sessions_messages_subscribe(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle and string or NULL.
-        let (w, k) = unsafe { (handle(ws, "ws")?, str_arg(session_key, "session_key")?) };
+        let (w, k) = unsafe {
+            (
+                openclaw_ws::arg(ws, "ws")?,
+                str_arg(session_key, "session_key")?,
+            )
+        };
         w.conn.sessions_messages_subscribe(k)?;
         Ok(())
     })
@@ -885,7 +894,7 @@ pub unsafe extern "C" fn openclaw_ws_next_event(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        let w = unsafe { handle(ws, "ws")? };
+        let w = unsafe { openclaw_ws::arg(ws, "ws")? };
         out_arg(out, "out")?;
         match w.conn.next_event(wait_ms(timeout_ms))? {
             Some(e) => {
@@ -934,7 +943,7 @@ pub unsafe extern "C" fn openclaw_ws_set_event_callback(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        let w = unsafe { handle(ws, "ws")? };
+        let w = unsafe { openclaw_ws::arg(ws, "ws")? };
         match callback {
             None => w.conn.set_event_callback(None),
             Some(cb) => {
@@ -969,7 +978,7 @@ pub unsafe extern "C" fn openclaw_ws_chat_run_open(
         // SAFETY: live handle and strings or NULL.
         let (w, k, m) = unsafe {
             (
-                handle(ws, "ws")?,
+                openclaw_ws::arg(ws, "ws")?,
                 str_arg(session_key, "session_key")?,
                 str_arg(message, "message")?,
             )
@@ -981,9 +990,7 @@ pub unsafe extern "C" fn openclaw_ws_chat_run_open(
             run_id: super::cstring(r.run_id()),
             run: Mutex::new(r),
         };
-        // SAFETY: checked non-NULL.
-        unsafe { super::give_box(out, handle) };
-        Ok(())
+        openclaw_ws_run::give(out, handle)
     })
 }
 
@@ -1003,7 +1010,7 @@ pub unsafe extern "C" fn openclaw_ws_run_next(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        let r = unsafe { handle(run_handle, "run")? };
+        let r = unsafe { openclaw_ws_run::arg(run_handle, "run")? };
         out_arg(out, "out")?;
         let mut guard = r.run.lock().unwrap_or_else(|p| p.into_inner());
         match guard.next_timeout(wait_ms(timeout_ms))? {
@@ -1032,7 +1039,7 @@ pub unsafe extern "C" fn openclaw_ws_run_abort(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        let r = unsafe { handle(run_handle, "run")? };
+        let r = unsafe { openclaw_ws_run::arg(run_handle, "run")? };
         let res = r.abort.abort()?;
         super::write_each(&[(aborted_out, res.aborted)]);
         Ok(())
@@ -1055,7 +1062,7 @@ pub unsafe extern "C" fn openclaw_ws_run_timing(
 ) -> openclaw_result {
     run(|| {
         // SAFETY: live handle or NULL.
-        let r = unsafe { handle(run_handle, "run")? };
+        let r = unsafe { openclaw_ws_run::arg(run_handle, "run")? };
         out_arg(out, "out")?;
         let t = r.run.lock().unwrap_or_else(|p| p.into_inner()).raw_timing();
         // SAFETY: checked non-NULL; the caller passes writable memory for the struct.
@@ -1082,7 +1089,7 @@ pub unsafe extern "C" fn openclaw_ws_run_id(run_handle: *const openclaw_ws_run) 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn openclaw_ws_run_free(run_handle: *mut openclaw_ws_run) {
     // SAFETY: a handle from this library or NULL, freed once.
-    unsafe { super::free_box(run_handle) }
+    unsafe { openclaw_ws_run::free(run_handle) }
 }
 
 /// The callback of `openclaw_ws_chat_run`: return 0 to continue; non-zero aborts the run on
@@ -1111,7 +1118,7 @@ pub unsafe extern "C" fn openclaw_ws_chat_run(
         // SAFETY: live handle and strings or NULL.
         let (w, k, m) = unsafe {
             (
-                handle(ws, "ws")?,
+                openclaw_ws::arg(ws, "ws")?,
                 str_arg(session_key, "session_key")?,
                 str_arg(message, "message")?,
             )
