@@ -8,50 +8,21 @@ import shutil
 import stat
 import subprocess
 import threading
-from typing import Any, Callable, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import pytest
 
 import openclaw_client as oc
 from mock_gateway import dead_url
-from ws_mock import Side, WsMock, chat_events
-
-Handlers = Dict[str, Callable[[Side, Dict[str, Any]], None]]
-
-
-@pytest.fixture
-def mock_factory() -> Iterator[Callable[[Callable[[int, Side], None]], WsMock]]:
-    """Starts mock gateways running a script; stops them and reports script failures."""
-    mocks: List[WsMock] = []
-
-    def make(script: Callable[[int, Side], None]) -> WsMock:
-        m = WsMock(script)
-        mocks.append(m)
-        return m
-
-    yield make
-    for m in mocks:
-        m.stop()
-    for m in mocks:
-        assert not m.errors, f"the mock's script failed: {m.errors!r}"
-
-
-def serving(handlers: Handlers) -> Callable[[int, Side], None]:
-    """A script: handshake, then answer with ``handlers`` (else echo the params)."""
-
-    def script(_: int, side: Side) -> None:
-        side.handshake()
-        side.serve(handlers)
-
-    return script
+from ws_mock import Side, WsMock, abortable_run, ack_only, chat_events, serving
 
 
 def client(m: WsMock) -> oc.Client:
     return oc.Client(m.url, "tok")
 
 
-def test_connect_request_has_the_protocol_4_shape_and_hello_is_parsed(mock_factory) -> None:
-    m = mock_factory(serving({}))
+def test_connect_request_has_the_protocol_4_shape_and_hello_is_parsed(ws_gateway) -> None:
+    m = ws_gateway(serving({}))
     with client(m) as c, c.ws_connect(scopes=["operator.read", "operator.approvals"]) as ws:
         h = ws.hello
     connect = m.request("connect")
@@ -76,8 +47,8 @@ def test_connect_request_has_the_protocol_4_shape_and_hello_is_parsed(mock_facto
     assert h.raw["type"] == "hello-ok"
 
 
-def test_default_scopes_and_no_shared_secret(mock_factory) -> None:
-    m = mock_factory(serving({}))
+def test_default_scopes_and_no_shared_secret(ws_gateway) -> None:
+    m = ws_gateway(serving({}))
     with client(m) as c:
         with c.ws_connect():
             pass
@@ -89,8 +60,8 @@ def test_default_scopes_and_no_shared_secret(mock_factory) -> None:
     assert "auth" not in second
 
 
-def test_call_returns_the_decoded_answer(mock_factory) -> None:
-    m = mock_factory(serving({}))
+def test_call_returns_the_decoded_answer(ws_gateway) -> None:
+    m = ws_gateway(serving({}))
     with client(m) as c, c.ws_connect() as ws:
         assert ws.call("x.y", {"a": [1, 2], "s": "é"}) == {"echo": {"a": [1, 2], "s": "é"}}
         assert ws.call("x.z") == {"echo": {}}
@@ -98,7 +69,7 @@ def test_call_returns_the_decoded_answer(mock_factory) -> None:
     assert m.request("x.z")["params"] == {}
 
 
-def test_rpc_errors_raise_ws_rpc_error_with_the_gateways_type(mock_factory) -> None:
+def test_rpc_errors_raise_ws_rpc_error_with_the_gateways_type(ws_gateway) -> None:
     def unknown(side: Side, req: Dict[str, Any]) -> None:
         side.fail(req, {"code": "INVALID_REQUEST", "message": "unknown method: no.such.method"})
 
@@ -112,7 +83,7 @@ def test_rpc_errors_raise_ws_rpc_error_with_the_gateways_type(mock_factory) -> N
             },
         )
 
-    m = mock_factory(serving({"no.such.method": unknown, "exec.approval.resolve": not_found}))
+    m = ws_gateway(serving({"no.such.method": unknown, "exec.approval.resolve": not_found}))
     with client(m) as c, c.ws_connect() as ws:
         with pytest.raises(oc.WsRpcError) as e:
             ws.call("no.such.method")
@@ -128,7 +99,7 @@ def test_rpc_errors_raise_ws_rpc_error_with_the_gateways_type(mock_factory) -> N
         assert ws.call("still.there") == {"echo": {}}
 
 
-def test_missing_scope_names_the_scope(mock_factory) -> None:
+def test_missing_scope_names_the_scope(ws_gateway) -> None:
     def forbidden(side: Side, req: Dict[str, Any]) -> None:
         side.fail(
             req,
@@ -143,7 +114,7 @@ def test_missing_scope_names_the_scope(mock_factory) -> None:
             },
         )
 
-    m = mock_factory(serving({"exec.approval.list": forbidden}))
+    m = ws_gateway(serving({"exec.approval.list": forbidden}))
     with client(m) as c, c.ws_connect(scopes=["operator.read"]) as ws:
         with pytest.raises(oc.WsMissingScopeError) as e:
             ws.approval_list()
@@ -198,11 +169,11 @@ def test_missing_scope_names_the_scope(mock_factory) -> None:
         ),
     ],
 )
-def test_handshake_refusals_are_typed(mock_factory, error, cls, etype, words) -> None:
+def test_handshake_refusals_are_typed(ws_gateway, error, cls, etype, words) -> None:
     def script(_: int, side: Side) -> None:
         side.handshake(error=error)
 
-    m = mock_factory(script)
+    m = ws_gateway(script)
     with client(m) as c:
         with pytest.raises(cls) as e:
             c.ws_connect()
@@ -217,7 +188,7 @@ def test_connect_to_nothing_is_a_connect_error() -> None:
             c.ws_connect()
 
 
-def test_typed_requests_send_their_method_and_params(mock_factory) -> None:
+def test_typed_requests_send_their_method_and_params(ws_gateway) -> None:
     def send(side: Side, req: Dict[str, Any]) -> None:
         side.reply(req, {"runId": "run-77", "status": "started"})
 
@@ -230,7 +201,7 @@ def test_typed_requests_send_their_method_and_params(mock_factory) -> None:
     def approvals(side: Side, req: Dict[str, Any]) -> None:
         side.reply(req, [{"id": "ap1", "request": {"command": "echo hi"}}])
 
-    m = mock_factory(
+    m = ws_gateway(
         serving(
             {
                 "chat.send": send,
@@ -282,8 +253,8 @@ def test_typed_requests_send_their_method_and_params(mock_factory) -> None:
     ]
 
 
-def test_chat_run_streams_deltas_to_the_final_reply(mock_factory) -> None:
-    m = mock_factory(
+def test_chat_run_streams_deltas_to_the_final_reply(ws_gateway) -> None:
+    m = ws_gateway(
         serving({"chat.send": lambda s, r: chat_events(s, r, ["echo:", " hello", " there"])})
     )
     with client(m) as c, c.ws_connect() as ws:
@@ -334,23 +305,8 @@ def test_chat_run_streams_deltas_to_the_final_reply(mock_factory) -> None:
     assert any(isinstance(e, oc.WsAgentEvent) and e.stream == "lifecycle" for e in seen)
 
 
-def abortable_run(side: Side, req: Dict[str, Any]) -> None:
-    """Starts a run that sends one delta, then waits for chat.abort and ends aborted."""
-    p = req["params"]
-    run_id, key = p["idempotencyKey"], "agent:main:" + p["sessionKey"]
-    side.reply(req, {"runId": run_id, "status": "started"})
-    base = {"runId": run_id, "sessionKey": key}
-    side.event("chat", dict(base, seq=1, state="status", phase="starting_model"))
-    side.event("chat", dict(base, seq=2, state="delta", deltaText="partial"))
-    abort = side.recv()
-    assert abort is not None and abort["method"] == "chat.abort", abort
-    side.event("chat", dict(base, seq=3, state="aborted", stopReason="rpc"))
-    side.reply(abort, {"ok": True, "aborted": True, "runIds": [run_id]})
-    side.serve({})
-
-
-def test_abort_from_another_thread_sends_chat_abort_and_ends_the_run(mock_factory) -> None:
-    m = mock_factory(serving({"chat.send": abortable_run}))
+def test_abort_from_another_thread_sends_chat_abort_and_ends_the_run(ws_gateway) -> None:
+    m = ws_gateway(serving({"chat.send": abortable_run}))
     with client(m) as c, c.ws_connect() as ws:
         with ws.chat_run("abort-me", "slow one") as run:
             results: List[bool] = []
@@ -368,7 +324,7 @@ def test_abort_from_another_thread_sends_chat_abort_and_ends_the_run(mock_factor
     assert m.request("chat.abort")["params"] == {"sessionKey": "abort-me", "runId": run.run_id}
 
 
-def test_a_failed_run_raises_stream_error_with_the_partial_text(mock_factory) -> None:
+def test_a_failed_run_raises_stream_error_with_the_partial_text(ws_gateway) -> None:
     def failing(side: Side, req: Dict[str, Any]) -> None:
         p = req["params"]
         base = {"runId": p["idempotencyKey"], "sessionKey": "agent:main:" + p["sessionKey"]}
@@ -376,7 +332,7 @@ def test_a_failed_run_raises_stream_error_with_the_partial_text(mock_factory) ->
         side.event("chat", dict(base, seq=1, state="delta", deltaText="half"))
         side.event("chat", dict(base, seq=2, state="error", errorMessage="LLM request failed"))
 
-    m = mock_factory(serving({"chat.send": failing}))
+    m = ws_gateway(serving({"chat.send": failing}))
     with client(m) as c, c.ws_connect() as ws, ws.chat_run("s", "x") as run:
         with pytest.raises(oc.StreamError) as e:
             list(run)
@@ -386,7 +342,7 @@ def test_a_failed_run_raises_stream_error_with_the_partial_text(mock_factory) ->
     assert run.next_event() is None
 
 
-def test_a_lost_connection_raises_ws_disconnected(mock_factory) -> None:
+def test_a_lost_connection_raises_ws_disconnected(ws_gateway) -> None:
     def script(_: int, side: Side) -> None:
         side.handshake()
         side.event("tick", {"ts": 1})
@@ -394,7 +350,7 @@ def test_a_lost_connection_raises_ws_disconnected(mock_factory) -> None:
         assert req is not None and req["method"] == "hang"
         side.drop()
 
-    m = mock_factory(script)
+    m = ws_gateway(script)
     with client(m) as c, c.ws_connect() as ws:
         with pytest.raises(oc.WsDisconnectedError) as e:
             ws.call("hang")
@@ -411,12 +367,12 @@ def test_a_lost_connection_raises_ws_disconnected(mock_factory) -> None:
             ws.call("again")
 
 
-def test_a_run_cut_by_a_lost_connection_raises_ws_disconnected(mock_factory) -> None:
+def test_a_run_cut_by_a_lost_connection_raises_ws_disconnected(ws_gateway) -> None:
     def cut(side: Side, req: Dict[str, Any]) -> None:
         chat_events(side, req, ["echo:"], final=False)
         side.drop()
 
-    m = mock_factory(serving({"chat.send": cut}))
+    m = ws_gateway(serving({"chat.send": cut}))
     with client(m) as c, c.ws_connect() as ws, ws.chat_run("s", "x") as run:
         with pytest.raises(oc.WsDisconnectedError) as e:
             list(run)
@@ -424,8 +380,8 @@ def test_a_run_cut_by_a_lost_connection_raises_ws_disconnected(mock_factory) -> 
     assert run.ended == oc.WsRunEnd.ERROR and isinstance(run.error, oc.WsDisconnectedError)
 
 
-def test_request_timeouts_per_call_and_per_connection(mock_factory) -> None:
-    m = mock_factory(serving({"slow": lambda s, r: None}))  # never answered
+def test_request_timeouts_per_call_and_per_connection(ws_gateway) -> None:
+    m = ws_gateway(serving({"slow": lambda s, r: None}))  # never answered
     with client(m) as c:
         with c.ws_connect() as ws:
             with pytest.raises(oc.RequestTimeoutError) as e:
@@ -439,14 +395,14 @@ def test_request_timeouts_per_call_and_per_connection(mock_factory) -> None:
                 ws.call("slow", timeout=-1)
 
 
-def test_a_run_whose_events_come_later_is_followed(mock_factory) -> None:
+def test_a_run_whose_events_come_later_is_followed(ws_gateway) -> None:
     def later(side: Side, req: Dict[str, Any]) -> None:
         go = side.recv()  # the run's events wait for the client's "go"
         assert go is not None and go["method"] == "go"
         side.reply(go, {})
         chat_events(side, req, ["echo:", " later"])
 
-    m = mock_factory(serving({"chat.send": later}))
+    m = ws_gateway(serving({"chat.send": later}))
     with client(m) as c, c.ws_connect(request_timeout=0) as ws:
         opened: List[oc.WsChatRun] = []
         t = threading.Thread(target=lambda: opened.append(ws.chat_run("s", "later")))
@@ -458,13 +414,8 @@ def test_a_run_whose_events_come_later_is_followed(mock_factory) -> None:
             assert run.collect() == "echo: later"
 
 
-def ack_only(side: Side, req: Dict[str, Any]) -> None:
-    """Acknowledges a chat.send; the run then sends nothing."""
-    side.reply(req, {"runId": req["params"]["idempotencyKey"], "status": "started"})
-
-
-def test_a_run_wait_that_times_out_leaves_the_run_going(mock_factory) -> None:
-    m = mock_factory(serving({"chat.send": ack_only}))
+def test_a_run_wait_that_times_out_leaves_the_run_going(ws_gateway) -> None:
+    m = ws_gateway(serving({"chat.send": ack_only}))
     with client(m) as c, c.ws_connect() as ws, ws.chat_run("s", "x") as run:
         with pytest.raises(oc.RequestTimeoutError) as e:
             run.next_event(timeout=0.2)
@@ -472,7 +423,7 @@ def test_a_run_wait_that_times_out_leaves_the_run_going(mock_factory) -> None:
         assert run.ended is None and not run.done
 
 
-def test_connection_events_are_typed(mock_factory) -> None:
+def test_connection_events_are_typed(ws_gateway) -> None:
     approval = {
         "approvalKind": "exec",
         "id": "ap-1",
@@ -511,7 +462,7 @@ def test_connection_events_are_typed(mock_factory) -> None:
         side.event("shutdown", {"reason": "gateway stopping"})
         side.reply(req, {})
 
-    m = mock_factory(serving({"emit": emit}))
+    m = ws_gateway(serving({"emit": emit}))
     with client(m) as c, c.ws_connect() as ws:
         ws.call("emit")  # answered after the events: they are all queued now
         evs = [ws.next_event(0) for _ in range(8)]
@@ -546,13 +497,13 @@ def test_connection_events_are_typed(mock_factory) -> None:
     assert isinstance(shutdown, oc.WsShutdown) and shutdown.reason == "gateway stopping"
 
 
-def test_a_full_queue_drops_the_oldest_and_says_how_many(mock_factory) -> None:
+def test_a_full_queue_drops_the_oldest_and_says_how_many(ws_gateway) -> None:
     def emit(side: Side, req: Dict[str, Any]) -> None:
         for i in range(5):
             side.event("tick", {"ts": i})
         side.reply(req, {})
 
-    m = mock_factory(serving({"emit": emit}))
+    m = ws_gateway(serving({"emit": emit}))
     with client(m) as c, c.ws_connect(event_queue_capacity=2) as ws:
         ws.call("emit")
         dropped, a, b = ws.next_event(0), ws.next_event(0), ws.next_event(0)
@@ -562,13 +513,13 @@ def test_a_full_queue_drops_the_oldest_and_says_how_many(mock_factory) -> None:
     assert [a.payload["ts"], b.payload["ts"]] == [3, 4]  # type: ignore[union-attr]
 
 
-def test_a_seq_jump_is_reported_as_a_gap(mock_factory) -> None:
+def test_a_seq_jump_is_reported_as_a_gap(ws_gateway) -> None:
     def emit(side: Side, req: Dict[str, Any]) -> None:
         side.event("tick", {"ts": 1}, seq=1)
         side.event("tick", {"ts": 2}, seq=5)
         side.reply(req, {})
 
-    m = mock_factory(serving({"emit": emit}))
+    m = ws_gateway(serving({"emit": emit}))
     with client(m) as c, c.ws_connect() as ws:
         ws.call("emit")
         evs = [ws.next_event(0) for _ in range(3)]
@@ -577,7 +528,7 @@ def test_a_seq_jump_is_reported_as_a_gap(mock_factory) -> None:
     assert [e.seq for e in evs if isinstance(e, oc.WsTick)] == [1, 5]
 
 
-def test_reconnect_reports_the_loss_and_renews_subscriptions(mock_factory) -> None:
+def test_reconnect_reports_the_loss_and_renews_subscriptions(ws_gateway) -> None:
     def script(index: int, side: Side) -> None:
         side.handshake(boot_id=f"boot-{index}")
         if index == 0:
@@ -590,7 +541,7 @@ def test_reconnect_reports_the_loss_and_renews_subscriptions(mock_factory) -> No
                 side.reply(req, {})
         side.serve({})
 
-    m = mock_factory(script)
+    m = ws_gateway(script)
     with client(m) as c, c.ws_connect(reconnect=True) as ws:
         ws.sessions_subscribe()
         with pytest.raises(oc.WsDisconnectedError):
@@ -604,8 +555,8 @@ def test_reconnect_reports_the_loss_and_renews_subscriptions(mock_factory) -> No
     assert "sessions.subscribe" in m.methods(1)  # renewed on the new socket
 
 
-def test_device_identity_signs_the_connect(mock_factory, tmp_path) -> None:
-    m = mock_factory(serving({}))
+def test_device_identity_signs_the_connect(ws_gateway, tmp_path) -> None:
+    m = ws_gateway(serving({}))
     key = tmp_path / "device.key"
     with client(m) as c:
         with c.ws_connect(device_key=key, device_token_file=str(tmp_path / "token.json")):
@@ -616,8 +567,8 @@ def test_device_identity_signs_the_connect(mock_factory, tmp_path) -> None:
     assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
 
 
-def test_close_is_idempotent_and_later_use_is_refused(mock_factory) -> None:
-    m = mock_factory(serving({}))
+def test_close_is_idempotent_and_later_use_is_refused(ws_gateway) -> None:
+    m = ws_gateway(serving({}))
     with client(m) as c:
         ws = c.ws_connect()
     # The connection outlives the client it was opened with.
@@ -632,8 +583,8 @@ def test_close_is_idempotent_and_later_use_is_refused(mock_factory) -> None:
         pass
 
 
-def test_close_from_another_thread_wakes_a_waiting_reader(mock_factory) -> None:
-    m = mock_factory(serving({}))
+def test_close_from_another_thread_wakes_a_waiting_reader(ws_gateway) -> None:
+    m = ws_gateway(serving({}))
     with client(m) as c:
         ws = c.ws_connect()
     got: List[Any] = []
@@ -650,8 +601,8 @@ def test_close_from_another_thread_wakes_a_waiting_reader(mock_factory) -> None:
     assert not t.is_alive() and got == ["ended"]
 
 
-def test_a_run_outlives_its_connection(mock_factory) -> None:
-    m = mock_factory(
+def test_a_run_outlives_its_connection(ws_gateway) -> None:
+    m = ws_gateway(
         serving({"chat.send": lambda s, r: chat_events(s, r, ["a"], final=False)})
     )
     with client(m) as c:
@@ -670,7 +621,7 @@ def test_a_run_outlives_its_connection(mock_factory) -> None:
             run.abort()
 
 
-def test_dropping_a_connection_closes_it(mock_factory) -> None:
+def test_dropping_a_connection_closes_it(ws_gateway) -> None:
     closed = threading.Event()
 
     def script(_: int, side: Side) -> None:
@@ -678,7 +629,7 @@ def test_dropping_a_connection_closes_it(mock_factory) -> None:
         side.serve({})
         closed.set()
 
-    m = mock_factory(script)
+    m = ws_gateway(script)
     with client(m) as c:
         ws = c.ws_connect()
         ws.call("x")
@@ -688,8 +639,8 @@ def test_dropping_a_connection_closes_it(mock_factory) -> None:
     assert m.sides[0].closed_by_client
 
 
-def test_bad_arguments_are_refused_before_anything_is_sent(mock_factory) -> None:
-    m = mock_factory(serving({}))
+def test_bad_arguments_are_refused_before_anything_is_sent(ws_gateway) -> None:
+    m = ws_gateway(serving({}))
     with client(m) as c:
         with pytest.raises(TypeError):
             c.ws_connect(scopes="operator.read")  # type: ignore[arg-type]

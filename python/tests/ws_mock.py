@@ -347,3 +347,36 @@ def chat_events(side: Side, req: Dict[str, Any], words: List[str], *, final: boo
                 message={"role": "assistant", "content": [{"type": "text", "text": text}]},
             )
         )
+
+
+Handlers = Dict[str, Callable[[Side, Dict[str, Any]], None]]
+
+
+def serving(handlers: Handlers) -> Callable[[int, Side], None]:
+    """A script: handshake, then answer with ``handlers`` (else echo the params)."""
+
+    def script(_: int, side: Side) -> None:
+        side.handshake()
+        side.serve(handlers)
+
+    return script
+
+
+def abortable_run(side: Side, req: Dict[str, Any]) -> None:
+    """Starts a run that sends one delta, then waits for chat.abort and ends aborted."""
+    p = req["params"]
+    run_id, key = p["idempotencyKey"], "agent:main:" + p["sessionKey"]
+    side.reply(req, {"runId": run_id, "status": "started"})
+    base = {"runId": run_id, "sessionKey": key}
+    side.event("chat", dict(base, seq=1, state="status", phase="starting_model"))
+    side.event("chat", dict(base, seq=2, state="delta", deltaText="partial"))
+    abort = side.recv()
+    assert abort is not None and abort["method"] == "chat.abort", abort
+    side.event("chat", dict(base, seq=3, state="aborted", stopReason="rpc"))
+    side.reply(abort, {"ok": True, "aborted": True, "runIds": [run_id]})
+    side.serve({})
+
+
+def ack_only(side: Side, req: Dict[str, Any]) -> None:
+    """Acknowledges a chat.send; the run then sends nothing."""
+    side.reply(req, {"runId": req["params"]["idempotencyKey"], "status": "started"})

@@ -334,6 +334,8 @@ class AsyncWsConnection:
     def _start_pump(self) -> "asyncio.Queue[Any]":
         if self._events is None:
             self._events = asyncio.Queue()
+            if self._conn.closed:
+                return self._events
             loop = asyncio.get_running_loop()
             self._pump = threading.Thread(
                 target=self._pump_main, args=(loop,), name="openclaw-ws-events", daemon=True
@@ -385,6 +387,10 @@ class AsyncWsConnection:
         if queue.empty():
             if self._ended is not None:
                 raise self._ended
+            if self._pump is None or self._pump_stop.is_set():
+                # Closed: no pump any more. What the library still holds comes at once, then
+                # the closed connection raises (neither call waits).
+                return self._conn.next_event(0)
             if self._asked == 0:
                 self._asked += 1
                 self._demand.release()
@@ -419,8 +425,12 @@ class AsyncWsConnection:
     async def aclose(self) -> None:
         """Closes the connection (on a worker thread: it waits for the library's connection
         thread). Idempotent."""
-        self._pump_stop.set()
-        await self._call(self._conn.close)
+        try:
+            await self._call(self._conn.close)
+        finally:
+            # A pump waiting in the library was woken by the close and handed the error on;
+            # an idle one ends now.
+            self._pump_stop.set()
 
     async def __aenter__(self) -> "AsyncWsConnection":
         return self
