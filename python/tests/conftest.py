@@ -5,11 +5,12 @@ OPENCLAW_REAL_GATEWAY_TOKEN are set; when they are set, those tests run and fail
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from typing import Callable, Iterator, List
 
 import pytest
 
 from mock_gateway import MockGateway
+from ws_mock import Side, WsMock
 
 REAL_VARS = ("OPENCLAW_REAL_GATEWAY_URL", "OPENCLAW_REAL_GATEWAY_TOKEN")
 
@@ -58,3 +59,22 @@ def disabled_gw() -> Iterator[MockGateway]:
     g = MockGateway(chat_enabled=False)
     yield g
     g.stop()
+
+
+@pytest.fixture
+def ws_gateway() -> Iterator[Callable[[Callable[[int, Side], None]], WsMock]]:
+    """``ws_gateway(script)`` starts a mock WebSocket gateway running ``script(index, side)``
+    per connection (see ws_mock.py); stops them after the test and fails it when a script
+    failed (its asserts on what the client sent)."""
+    mocks: List[WsMock] = []
+
+    def make(script: Callable[[int, Side], None]) -> WsMock:
+        m = WsMock(script)
+        mocks.append(m)
+        return m
+
+    yield make
+    for m in mocks:
+        m.stop()
+    for m in mocks:
+        assert not m.errors, f"the mock's script failed: {m.errors!r}"

@@ -12,7 +12,8 @@ carries ``libopenclaw_client.so``. Quick start::
                 if event.kind == EventKind.CONTENT:
                     print(event.text, end="", flush=True)
 
-The asyncio API is :class:`AsyncClient`.
+The asyncio API is :class:`AsyncClient`. The WebSocket control plane (chat runs with abort,
+events, approvals, sessions) is :meth:`Client.ws_connect` / :meth:`AsyncClient.ws_connect`.
 """
 
 from ._async import AsyncChatStream, AsyncClient
@@ -38,6 +39,13 @@ from ._errors import (
     TransportError,
     TruncatedError,
     UnauthorizedError,
+    WsAuthError,
+    WsDisconnectedError,
+    WsError,
+    WsMissingScopeError,
+    WsPairingRequiredError,
+    WsProtocolMismatchError,
+    WsRpcError,
     error_class,
 )
 from ._lib import lib as _lib
@@ -56,6 +64,34 @@ from ._types import (
     StreamEvent,
     ToolCall,
     Usage,
+)
+from ._ws import WsChatRun, WsConnection
+from ._ws_async import AsyncWsChatRun, AsyncWsConnection
+from ._ws_types import (
+    ApprovalDecision,
+    WsAgentEvent,
+    WsApprovalRequested,
+    WsApprovalResolved,
+    WsChatEvent,
+    WsDisconnected,
+    WsDropped,
+    WsEvent,
+    WsEventKind,
+    WsGap,
+    WsHello,
+    WsReconnected,
+    WsRunAborted,
+    WsRunAgent,
+    WsRunDelta,
+    WsRunEnd,
+    WsRunEvent,
+    WsRunFinal,
+    WsRunGap,
+    WsRunStatus,
+    WsSessionMessage,
+    WsSessionsChanged,
+    WsShutdown,
+    WsTick,
 )
 
 __version__: str = _lib.openclaw_version().decode()
@@ -112,6 +148,41 @@ __all__ = [
     "TruncatedError",
     "UnauthorizedError",
     "Usage",
+    "ApprovalDecision",
+    "AsyncWsChatRun",
+    "AsyncWsConnection",
+    "WsAgentEvent",
+    "WsApprovalRequested",
+    "WsApprovalResolved",
+    "WsAuthError",
+    "WsChatEvent",
+    "WsChatRun",
+    "WsConnection",
+    "WsDisconnected",
+    "WsDisconnectedError",
+    "WsDropped",
+    "WsError",
+    "WsEvent",
+    "WsEventKind",
+    "WsGap",
+    "WsHello",
+    "WsMissingScopeError",
+    "WsPairingRequiredError",
+    "WsProtocolMismatchError",
+    "WsReconnected",
+    "WsRpcError",
+    "WsRunAborted",
+    "WsRunAgent",
+    "WsRunDelta",
+    "WsRunEnd",
+    "WsRunEvent",
+    "WsRunFinal",
+    "WsRunGap",
+    "WsRunStatus",
+    "WsSessionMessage",
+    "WsSessionsChanged",
+    "WsShutdown",
+    "WsTick",
     "error_class",
     "library_version",
 ]

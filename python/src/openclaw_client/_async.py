@@ -13,9 +13,11 @@ import asyncio
 import concurrent.futures
 import functools
 import threading
-from typing import Any, Callable, List, Mapping, Optional, TypeVar
+from typing import Any, Callable, List, Mapping, Optional, Sequence, TypeVar
 
 from ._client import CancelToken, ChatStream, Client, Messages
+from ._ws import PathLike
+from ._ws_async import AsyncWsConnection, _close_when_open
 from ._types import (
     Capabilities,
     ChatResult,
@@ -274,6 +276,44 @@ class AsyncClient:
     async def update_secret(self, secret: Optional[str]) -> None:
         """Replaces the secret for later calls (see :meth:`Client.update_secret`)."""
         await self._plain(self._client.update_secret, secret)
+
+    async def ws_connect(
+        self,
+        *,
+        scopes: Optional[Sequence[str]] = None,
+        reconnect: bool = False,
+        request_timeout: Optional[float] = None,
+        event_queue_capacity: Optional[int] = None,
+        device_key: Optional[PathLike] = None,
+        device_token_file: Optional[PathLike] = None,
+        use_shared_secret: bool = True,
+    ) -> AsyncWsConnection:
+        """Opens a WebSocket connection on a worker thread (arguments as
+        :meth:`Client.ws_connect`) and returns an :class:`AsyncWsConnection`.
+
+        Cancelled during the handshake, the call returns at once and the connection is closed
+        as soon as the handshake ends.
+        """
+        loop = asyncio.get_running_loop()
+        fut = loop.run_in_executor(
+            self._executor,
+            functools.partial(
+                self._client.ws_connect,
+                scopes=scopes,
+                reconnect=reconnect,
+                request_timeout=request_timeout,
+                event_queue_capacity=event_queue_capacity,
+                device_key=device_key,
+                device_token_file=device_token_file,
+                use_shared_secret=use_shared_secret,
+            ),
+        )
+        try:
+            conn = await asyncio.shield(fut)
+        except asyncio.CancelledError:
+            fut.add_done_callback(_close_when_open)
+            raise
+        return AsyncWsConnection(conn, executor=self._executor)
 
     async def aclose(self) -> None:
         """Closes the client (freed once the calls still running have returned)."""

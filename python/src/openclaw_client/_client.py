@@ -14,6 +14,7 @@ import threading
 from ctypes import POINTER, byref, c_bool, c_char_p, c_int32, c_size_t, c_uint64, c_void_p
 from typing import Any, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
+from . import _ws
 from ._errors import InternalError, ResultCode, check, last_error
 from ._lib import Event, cstr, lib, take_string, text_at
 from ._types import (
@@ -30,6 +31,7 @@ from ._types import (
     ToolCall,
     Usage,
 )
+from ._ws import PathLike, WsConnection
 
 Message = Mapping[str, Any]
 """A chat message: ``{"role": "user", "content": "…"}``; role ``tool`` needs ``tool_call_id``."""
@@ -807,6 +809,60 @@ class Client:
             )
         finally:
             lib.openclaw_diagnosis_free(d)
+
+    # -- WebSocket ------------------------------------------------------------------------
+
+    def ws_connect(
+        self,
+        *,
+        scopes: Optional[Sequence[str]] = None,
+        reconnect: bool = False,
+        request_timeout: Optional[float] = None,
+        event_queue_capacity: Optional[int] = None,
+        device_key: Optional[PathLike] = None,
+        device_token_file: Optional[PathLike] = None,
+        use_shared_secret: bool = True,
+    ) -> WsConnection:
+        """Opens a WebSocket connection to the gateway's control plane (protocol 4) with this
+        client's URL, secret and TLS settings, as an operator, and completes the handshake.
+
+        The connection is independent of the client afterwards (closing the client does not
+        close it). Use it in a ``with`` block or call :meth:`WsConnection.close`.
+
+        Args:
+            scopes: the operator scopes to request (default ``operator.read``,
+                ``operator.write``, ``operator.approvals``). Exec approvals raised by agent runs
+                reach only connections that also hold ``operator.admin``.
+            reconnect: re-establish a lost connection (jittered back-off, 1 s to 30 s) and
+                renew session subscriptions; requests in flight still fail with
+                :class:`~openclaw_client.WsDisconnectedError` and are never replayed.
+            request_timeout: the default deadline of a request in seconds (``None``: 30 s;
+                ``0``: no limit).
+            event_queue_capacity: how many events wait to be pulled (default 1024); when full,
+                the oldest are dropped and a :class:`WsDropped` notice says how many.
+            device_key: present a device identity: the Ed25519 key kept in this file (created,
+                mode 0600, when missing) signs the handshake challenge.
+            device_token_file: where to keep the device token the gateway issues (used when
+                the client has no token); needs ``device_key``.
+            use_shared_secret: send the client's token/password (``False``: authenticate with
+                the stored device token only).
+
+        Raises:
+            WsAuthError: the gateway refused the credentials (``error_type`` says which).
+            WsPairingRequiredError: the device must be paired, or a device identity is needed.
+            WsProtocolMismatchError: no common protocol version.
+            ConnectError, TLSError, RequestTimeoutError: as for HTTP calls.
+        """
+        return _ws.connect(
+            self._use,
+            scopes=scopes,
+            reconnect=reconnect,
+            request_timeout=request_timeout,
+            event_queue_capacity=event_queue_capacity,
+            device_key=device_key,
+            device_token_file=device_token_file,
+            use_shared_secret=use_shared_secret,
+        )
 
     def capabilities(self) -> Capabilities:
         """What the gateway supports, detected once and cached on the client (no agent run).

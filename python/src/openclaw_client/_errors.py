@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import re
 from typing import Dict, Optional, Type
 
 from ._lib import lib
@@ -37,6 +38,12 @@ class ResultCode(enum.IntEnum):
     LOGGER_IN_USE = 63
     PANIC = 90
     INTERNAL = 91
+    WS_AUTH = 100
+    WS_MISSING_SCOPE = 101
+    WS_PROTOCOL_MISMATCH = 102
+    WS_PAIRING_REQUIRED = 103
+    WS_RPC_ERROR = 104
+    WS_DISCONNECTED = 105
 
 
 class OpenClawError(Exception):
@@ -168,6 +175,69 @@ class InternalError(OpenClawError):
     """An internal error or a caught Rust panic (a bug: please report it)."""
 
 
+class WsError(OpenClawError):
+    """Base of the WebSocket control-plane errors (result codes 100-105).
+
+    :attr:`error_type` holds the gateway's machine-readable code when it sent one
+    (``details.code``, else ``details.reason``, else ``code``).
+    """
+
+
+class WsAuthError(WsError):
+    """The gateway refused the WebSocket credentials during the handshake.
+
+    :attr:`error_type` is the gateway's ``details.code`` (``AUTH_TOKEN_MISMATCH``,
+    ``AUTH_TOKEN_MISSING``, ``AUTH_DEVICE_TOKEN_MISMATCH``, ``DEVICE_AUTH_*``); the message says
+    the recommended next step (e.g. use this gateway's ``gateway.auth.token``).
+    """
+
+
+_SCOPE_RE = re.compile(r"missing scope (\S+) for ")
+
+
+class WsMissingScopeError(WsError, PermissionError):
+    """A method needs an operator scope this connection was not granted.
+
+    The message names the scope and the method; request the scope with
+    ``ws_connect(scopes=[...])`` (the token or device must also be allowed it).
+    """
+
+    @property
+    def scope(self) -> Optional[str]:
+        """The missing scope (e.g. ``"operator.approvals"``), read from the message."""
+        m = _SCOPE_RE.search(self.message)
+        return m.group(1) if m else None
+
+
+class WsProtocolMismatchError(WsError):
+    """The gateway speaks no protocol version this library speaks (the message names both)."""
+
+
+class WsPairingRequiredError(WsError):
+    """The gateway wants this device paired, or a device identity (no token was sent).
+
+    :attr:`error_type` is e.g. ``DEVICE_IDENTITY_REQUIRED`` or ``PAIRING_REQUIRED``; the
+    message says what to do next.
+    """
+
+
+class WsRpcError(WsError):
+    """A request was answered ``ok: false`` (any case without a class of its own).
+
+    :attr:`error_type` is the gateway's ``details.code`` or ``details.reason`` when it sent
+    one (``APPROVAL_NOT_FOUND``, ``chat-request-conflict``…), else its ``code``
+    (``INVALID_REQUEST``, ``UNAVAILABLE``…). The message keeps the gateway's own text.
+    """
+
+
+class WsDisconnectedError(WsError, ConnectionError):
+    """The WebSocket connection is closed or was lost.
+
+    A request in flight when it broke may or may not have run on the gateway; it is never
+    replayed. Connect again (or pass ``reconnect=True`` to ``ws_connect``).
+    """
+
+
 _BY_CODE: Dict[int, Type[OpenClawError]] = {
     ResultCode.NULL_ARGUMENT: InvalidArgumentError,
     ResultCode.INVALID_UTF8: InvalidArgumentError,
@@ -190,6 +260,12 @@ _BY_CODE: Dict[int, Type[OpenClawError]] = {
     ResultCode.CANCELLED: CancelledError,
     ResultCode.PANIC: InternalError,
     ResultCode.INTERNAL: InternalError,
+    ResultCode.WS_AUTH: WsAuthError,
+    ResultCode.WS_MISSING_SCOPE: WsMissingScopeError,
+    ResultCode.WS_PROTOCOL_MISMATCH: WsProtocolMismatchError,
+    ResultCode.WS_PAIRING_REQUIRED: WsPairingRequiredError,
+    ResultCode.WS_RPC_ERROR: WsRpcError,
+    ResultCode.WS_DISCONNECTED: WsDisconnectedError,
 }
 
 

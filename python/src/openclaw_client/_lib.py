@@ -49,8 +49,33 @@ class Event(Structure):
     ]
 
 
+class WsEvent(Structure):
+    """Mirror of ``struct openclaw_ws_event`` (owned by the library; only ever read through the
+    pointer ``openclaw_ws_next_event`` / ``openclaw_ws_run_next`` return, then freed with
+    ``openclaw_ws_event_free``; never allocated or copied here, as the header requires)."""
+
+    _fields_ = [
+        ("kind", c_uint32),
+        ("name", c_char_p),
+        ("seq", c_int64),
+        ("payload_json", c_char_p),
+        ("run_id", c_char_p),
+        ("session_key", c_char_p),
+        ("state", c_char_p),
+        ("phase", c_char_p),
+        ("text", c_void_p),
+        ("text_len", c_size_t),
+        ("id", c_char_p),
+        ("replace", c_bool),
+        ("count", c_uint64),
+        ("gap_expected", c_uint64),
+        ("gap_received", c_uint64),
+    ]
+
+
 VP = c_void_p
 PVP = POINTER(c_void_p)
+PWE = POINTER(POINTER(WsEvent))
 R = c_uint32  # openclaw_result
 
 # name: (restype, argtypes)
@@ -183,6 +208,38 @@ _SIGNATURES = {
     "openclaw_diagnosis_chat_enabled": (c_int32, [VP]),
     "openclaw_diagnosis_responses_enabled": (c_int32, [VP]),
     "openclaw_diagnosis_free": (None, [VP]),
+    # WebSocket control plane (strings the caller frees are read as c_void_p)
+    "openclaw_ws_options_new": (R, [PVP]),
+    "openclaw_ws_options_free": (None, [VP]),
+    "openclaw_ws_options_set_scopes": (R, [VP, c_char_p]),
+    "openclaw_ws_options_set_reconnect": (R, [VP, c_bool]),
+    "openclaw_ws_options_set_request_timeout_ms": (R, [VP, c_uint64]),
+    "openclaw_ws_options_set_event_queue_capacity": (R, [VP, c_size_t]),
+    "openclaw_ws_options_set_device": (R, [VP, c_char_p, c_char_p]),
+    "openclaw_ws_options_set_use_shared_secret": (R, [VP, c_bool]),
+    "openclaw_ws_connect": (R, [VP, VP, PVP]),
+    "openclaw_ws_close": (R, [VP]),
+    "openclaw_ws_free": (None, [VP]),
+    "openclaw_ws_hello_json": (R, [VP, PVP]),
+    "openclaw_ws_call": (R, [VP, c_char_p, c_char_p, c_int64, PVP]),
+    "openclaw_ws_chat_send": (R, [VP, c_char_p, c_char_p, PVP]),
+    "openclaw_ws_chat_abort": (R, [VP, c_char_p, c_char_p, POINTER(c_bool)]),
+    "openclaw_ws_approval_resolve": (R, [VP, c_char_p, c_char_p]),
+    "openclaw_ws_sessions_subscribe": (R, [VP]),
+    "openclaw_ws_sessions_messages_subscribe": (R, [VP, c_char_p]),
+    "openclaw_ws_chat_history": (R, [VP, c_char_p, c_int64, PVP]),
+    "openclaw_ws_sessions_list": (R, [VP, c_char_p, PVP]),
+    "openclaw_ws_approval_list": (R, [VP, PVP]),
+    "openclaw_ws_agents_list": (R, [VP, PVP]),
+    "openclaw_ws_models_list": (R, [VP, PVP]),
+    "openclaw_ws_health": (R, [VP, PVP]),
+    "openclaw_ws_next_event": (R, [VP, c_int64, PWE]),
+    "openclaw_ws_event_free": (None, [POINTER(WsEvent)]),
+    "openclaw_ws_chat_run_open": (R, [VP, c_char_p, c_char_p, PVP]),
+    "openclaw_ws_run_next": (R, [VP, c_int64, PWE]),
+    "openclaw_ws_run_abort": (R, [VP, POINTER(c_bool)]),
+    "openclaw_ws_run_id": (c_char_p, [VP]),
+    "openclaw_ws_run_free": (None, [VP]),
 }
 
 
