@@ -430,12 +430,14 @@ pub enum Error {
 
     /// The WebSocket connection is closed or was lost. A request in flight when it broke may or
     /// may not have run on the gateway; it is never replayed.
-    #[error("WebSocket connection lost: {reason}{}", close_note(*.close_code))]
+    #[error("WebSocket connection lost: {reason}{}{}", close_note(*.close_code), partial_note(.partial))]
     Disconnected {
         /// Why (close reason, I/O error, tick watchdog…).
         reason: String,
         /// The WebSocket close code, when the gateway sent one (1008 policy, 1012 restart…).
         close_code: Option<u16>,
+        /// A chat run's text that had arrived before the connection was lost.
+        partial: String,
     },
 }
 
@@ -563,6 +565,7 @@ impl Error {
             | Error::LimitExceeded { partial, .. }
             | Error::Protocol { partial, .. }
             | Error::ConnectionLost { partial, .. }
+            | Error::Disconnected { partial, .. }
             | Error::Cancelled { partial } => partial,
             _ => "",
         }
@@ -613,15 +616,21 @@ impl Error {
             | Error::RateLimited { message, .. }
             | Error::NotFound { message, .. }
             | Error::Api { message, .. }
-            | Error::Stream { message, .. } => Some(message),
+            | Error::Stream { message, .. }
+            | Error::WsAuth { message, .. }
+            | Error::MissingScope { message, .. }
+            | Error::PairingRequired { message, .. }
+            | Error::Rpc { message, .. } => Some(message),
             _ => None,
         }
     }
 
-    /// The gateway's machine-readable error code (`error.code`), when it sent one.
+    /// The gateway's machine-readable error code (`error.code`; for a WebSocket request the
+    /// frame's `error.code`, e.g. `INVALID_REQUEST`), when it sent one.
     pub fn error_code(&self) -> Option<&str> {
         match self {
             Error::Api { code, .. } | Error::Stream { code, .. } => code.as_deref(),
+            Error::Rpc { code, .. } => Some(code),
             _ => None,
         }
     }
@@ -645,6 +654,7 @@ impl Error {
             | Error::LimitExceeded { partial, .. }
             | Error::Protocol { partial, .. }
             | Error::ConnectionLost { partial, .. }
+            | Error::Disconnected { partial, .. }
             | Error::Cancelled { partial }
                 if partial.is_empty() =>
             {

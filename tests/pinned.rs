@@ -1183,6 +1183,7 @@ fn error_messages_name_the_phase_the_next_step_the_close_code_and_the_host_hint(
     let lost = |code| Error::Disconnected {
         reason: "gone".into(),
         close_code: code,
+        partial: String::new(),
     };
     assert_eq!(
         lost(Some(1008)).to_string(),

@@ -261,7 +261,7 @@ fn reconnect_renews_subscriptions_and_never_replays() {
     ws.sessions_messages_subscribe("s1").unwrap();
     let err = ws.call("may.have.run", json!({})).unwrap_err();
     assert!(
-        matches!(&err, Error::Disconnected { reason, close_code: Some(1012) } if reason.contains("not replayed")),
+        matches!(&err, Error::Disconnected { reason, close_code: Some(1012), .. } if reason.contains("not replayed")),
         "{err:?}"
     );
     // A call made at once (the back-off lasts at least half a second) is refused, not queued
@@ -693,6 +693,138 @@ fn a_run_error_is_a_stream_error_with_the_partial_text() {
         "{err:?}"
     );
     assert!(run.next().is_none());
+}
+
+/// A gateway that starts the run, sends "par" and goes away (connection 0 only).
+fn vanishing_run_mock() -> Mock {
+    mock(|conn, s| {
+        s.handshake(json!({}));
+        if conn > 0 {
+            return;
+        }
+        let r = s.recv().unwrap();
+        let run = r["params"]["idempotencyKey"].as_str().unwrap().to_owned();
+        s.reply(&r, json!({"runId": run, "status": "started"}));
+        s.event("chat", 1, chat(&run, "delta", json!({"deltaText": "par"})));
+        // Wait until the client has read the delta (it asks for something), then vanish.
+        let _ = s.recv();
+    })
+}
+
+#[test]
+fn a_run_cut_by_a_lost_connection_keeps_its_text_in_rust_and_c() {
+    let m = vanishing_run_mock();
+    let ws = m.client().ws_connect(WsOptions::new()).unwrap();
+    let mut run = ws.chat_run("s", "x").unwrap();
+    assert!(matches!(run.next(), Some(Ok(RunEvent::Delta { .. }))));
+    let _ = ws.call_timeout("ping", json!({}), Some(Duration::from_millis(500)));
+    let err = run.next().unwrap().unwrap_err();
+    assert!(
+        matches!(&err, Error::Disconnected { partial, .. } if partial == "par"),
+        "{err:?}"
+    );
+    assert_eq!(err.partial_text(), "par");
+    assert!(
+        err.to_string().ends_with("(3 bytes of text had arrived)"),
+        "{err}"
+    );
+
+    use openclaw_client::ffi::error::*;
+    use openclaw_client::ffi::ws::*;
+    use std::ffi::{CStr, CString};
+    let m = vanishing_run_mock();
+    let url = CString::new(m.url.clone()).unwrap();
+    unsafe {
+        let b = openclaw_client::ffi::client::openclaw_client_builder_new();
+        openclaw_client::ffi::client::openclaw_client_builder_set_base_url(b, url.as_ptr());
+        let mut c = std::ptr::null();
+        openclaw_client::ffi::client::openclaw_client_builder_build(b, &mut c);
+        let mut ws = std::ptr::null_mut();
+        assert_eq!(
+            openclaw_ws_connect(c, std::ptr::null(), &mut ws),
+            OPENCLAW_RESULT_OK
+        );
+        let mut run = std::ptr::null_mut();
+        assert_eq!(
+            openclaw_ws_chat_run_open(ws, c"s".as_ptr(), c"x".as_ptr(), &mut run),
+            OPENCLAW_RESULT_OK
+        );
+        let mut ev = std::ptr::null_mut();
+        assert_eq!(openclaw_ws_run_next(run, 5000, &mut ev), OPENCLAW_RESULT_OK);
+        assert_eq!((*ev).kind, OPENCLAW_WS_EVENT_RUN_DELTA);
+        openclaw_ws_event_free(ev);
+        openclaw_ws_call(
+            ws,
+            c"ping".as_ptr(),
+            std::ptr::null(),
+            500,
+            std::ptr::null_mut(),
+        );
+        assert_eq!(
+            openclaw_ws_run_next(run, 5000, &mut ev),
+            OPENCLAW_RESULT_WS_DISCONNECTED
+        );
+        let mut len = 0usize;
+        let p = openclaw_last_error_partial_text(&mut len);
+        assert_eq!(std::slice::from_raw_parts(p.cast::<u8>(), len), b"par");
+        assert!(
+            CStr::from_ptr(openclaw_last_error_message())
+                .to_str()
+                .unwrap()
+                .contains("3 bytes of text had arrived")
+        );
+        openclaw_ws_run_free(run);
+        openclaw_ws_free(ws);
+        openclaw_client::ffi::client::openclaw_client_free(c);
+    }
+}
+
+#[test]
+fn a_websocket_request_error_gives_the_gateways_code_and_message_in_rust_and_c() {
+    let m = mock(|_, s| {
+        s.handshake(json!({}));
+        while let Some(r) = s.recv() {
+            s.fail(
+                &r,
+                json!({"code": "INVALID_REQUEST", "message": "limit must be positive", "details": {"code": "BAD_LIMIT"}}),
+            );
+        }
+    });
+    let ws = m.client().ws_connect(WsOptions::new()).unwrap();
+    let err = ws.sessions_list(json!({"limit": -1})).unwrap_err();
+    assert_eq!(err.gateway_message(), Some("limit must be positive"));
+    assert_eq!(err.error_code(), Some("INVALID_REQUEST"));
+    assert_eq!(err.error_type(), Some("BAD_LIMIT"));
+
+    use openclaw_client::ffi::error::*;
+    use openclaw_client::ffi::ws::*;
+    use std::ffi::{CStr, CString};
+    let url = CString::new(m.url.clone()).unwrap();
+    unsafe {
+        let b = openclaw_client::ffi::client::openclaw_client_builder_new();
+        openclaw_client::ffi::client::openclaw_client_builder_set_base_url(b, url.as_ptr());
+        let mut c = std::ptr::null();
+        openclaw_client::ffi::client::openclaw_client_builder_build(b, &mut c);
+        let mut ws = std::ptr::null_mut();
+        assert_eq!(
+            openclaw_ws_connect(c, std::ptr::null(), &mut ws),
+            OPENCLAW_RESULT_OK
+        );
+        let mut out = std::ptr::null_mut();
+        assert_eq!(
+            openclaw_ws_sessions_list(ws, c"{\"limit\":-1}".as_ptr(), &mut out),
+            OPENCLAW_RESULT_WS_RPC_ERROR
+        );
+        let text = |p: *const std::ffi::c_char| CStr::from_ptr(p).to_str().unwrap().to_owned();
+        assert_eq!(text(openclaw_last_error_gateway_code()), "INVALID_REQUEST");
+        assert_eq!(
+            text(openclaw_last_error_gateway_message()),
+            "limit must be positive"
+        );
+        assert_eq!(text(openclaw_last_error_type()), "BAD_LIMIT");
+        openclaw_ws_free(ws);
+        openclaw_client::ffi::client::openclaw_client_free(c);
+    }
 }
 
 #[test]

@@ -329,6 +329,7 @@ impl Shared {
         Error::Disconnected {
             reason: reason.0.clone(),
             close_code: reason.1,
+            partial: String::new(),
         }
     }
     fn id(&self, prefix: &str) -> String {
@@ -436,6 +437,7 @@ fn handshake_error(client: &Client, e: tungstenite::Error) -> Error {
             Error::Disconnected {
                 reason: "the gateway closed the connection during the handshake".into(),
                 close_code: None,
+                partial: String::new(),
             }
         }
         other => Error::protocol(format!("WebSocket handshake failed: {other}")),
@@ -454,6 +456,7 @@ fn read_text(client: &Client, ws: &mut Ws) -> Result<String> {
                         .map(|f| f.reason.as_str().to_owned())
                         .unwrap_or_else(|| "closed".into()),
                     close_code: f.map(|f| u16::from(f.code)),
+                    partial: String::new(),
                 });
             }
             Ok(_) => continue,
@@ -968,6 +971,7 @@ pub(crate) fn call_shared(
             return Err(Error::Disconnected {
                 reason: "the connection is being re-established; nothing was sent".into(),
                 close_code: None,
+                partial: String::new(),
             });
         }
         st.pending.insert(id.clone(), method.to_owned());
@@ -987,6 +991,7 @@ pub(crate) fn call_shared(
                     "the connection ended before the answer to {method} arrived; it may have run on the gateway and is not replayed"
                 ),
                 close_code: None,
+                partial: String::new(),
             });
         }
         st = match deadline {
@@ -1346,6 +1351,7 @@ fn fail_all(shared: &Shared, reason: &str, code: Option<u16>) -> bool {
                     "{reason}; {method} may or may not have run on the gateway and is not replayed"
                 ),
                 close_code: code,
+                partial: String::new(),
             }),
         );
     }
