@@ -1210,3 +1210,71 @@ fn error_messages_name_the_phase_the_next_step_the_close_code_and_the_host_hint(
         "{proxy}"
     );
 }
+
+#[test]
+fn a_first_data_line_over_the_event_limit_fails_at_once_even_without_a_dispatch() {
+    // The line alone exceeds the event limit: the error comes with the line, not only when
+    // (if ever) the event is dispatched by a blank line.
+    event_too_large(event_data(&["data: 0123456789a\n"], 10), 10);
+    assert_eq!(
+        event_data(&["data: 0123456789\n"], 10).unwrap(),
+        Vec::<String>::new()
+    );
+}
+
+/// A reader that breaks the `BufRead` contract: the second `fill_buf` without a `consume`
+/// in between returns fewer bytes than the first.
+struct Shrinking {
+    calls: usize,
+}
+
+impl Read for Shrinking {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        Ok(0)
+    }
+}
+
+impl BufRead for Shrinking {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.calls += 1;
+        Ok(match self.calls {
+            1 => b"data: x\n",
+            2 => b"da",
+            _ => b"",
+        })
+    }
+    fn consume(&mut self, _: usize) {}
+}
+
+#[test]
+fn a_reader_whose_buffer_shrinks_between_fill_bufs_is_an_io_error_not_a_panic() {
+    let mut r = LineReader::new(Shrinking { calls: 0 }, 1024);
+    match r.next_line() {
+        Err(SseError::Io(e)) => assert!(e.to_string().contains("changed"), "{e}"),
+        other => panic!("expected an I/O error, got {other:?}"),
+    }
+    assert!(
+        r.next_line().unwrap().is_none(),
+        "a failed reader stays ended"
+    );
+}
+
+#[test]
+fn the_kept_bytes_limit_counts_every_delta_not_only_the_largest() {
+    // Four deltas of 4 bytes under a limit of 10: the third does not fit whole.
+    let parts = [
+        gateway_content_chunk("c", "m", "abcd"),
+        gateway_content_chunk("c", "m", "efgh"),
+        gateway_content_chunk("c", "m", "ijkl"),
+        gateway_content_chunk("c", "m", "mnop"),
+        DONE.to_string(),
+    ];
+    let mut s = chat(&parts);
+    s.max_kept_bytes(10);
+    let e = s.collect_reply().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{e:?}");
+    assert_eq!(e.partial_text(), "abcdefghij");
+    let mut s = chat(&parts);
+    s.max_kept_bytes(16);
+    assert_eq!(s.collect_reply().unwrap().content, "abcdefghijklmnop");
+}
