@@ -1278,3 +1278,14 @@ fn the_kept_bytes_limit_counts_every_delta_not_only_the_largest() {
     s.max_kept_bytes(16);
     assert_eq!(s.collect_reply().unwrap().content, "abcdefghijklmnop");
 }
+
+#[test]
+fn a_content_of_the_wrong_type_is_a_protocol_error_saying_what_was_expected() {
+    let parts = [
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":5}}]}\n\n".to_string(),
+        DONE.to_string(),
+    ];
+    let e = chat(&parts).collect_reply().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Protocol, "{e:?}");
+    assert!(e.to_string().contains("expected a string or null"), "{e}");
+}
