@@ -684,23 +684,10 @@ fn cpp_header_compiles_alone_with_pedantic_warnings_as_errors() {
 fn hpp_test_binary() -> std::path::PathBuf {
     examples(); // builds the library
     let bin = out_dir().join("hpp_test");
-    run_ok(
-        Command::new("c++")
-            .args([
-                "-std=c++17",
-                "-Wall",
-                "-Wextra",
-                "-Werror",
-                "-pedantic",
-                "-g",
-                "-pthread",
-                &format!("-I{ROOT}/include"),
-            ])
-            .arg(format!("{ROOT}/tests/cpp/hpp_test.cpp"))
-            .arg("-o")
-            .arg(&bin)
-            .arg(target_dir().join("libopenclaw_client.a"))
-            .args(NATIVE_LIBS),
+    compile_strict(
+        &format!("{ROOT}/tests/cpp/hpp_test.cpp"),
+        &bin,
+        &target_dir().join("libopenclaw_client.a"),
     );
     bin
 }

@@ -1289,3 +1289,40 @@ fn a_content_of_the_wrong_type_is_a_protocol_error_saying_what_was_expected() {
     assert_eq!(e.kind(), ErrorKind::Protocol, "{e:?}");
     assert!(e.to_string().contains("expected a string or null"), "{e}");
 }
+
+#[test]
+fn a_chunk_of_the_wrong_shape_is_a_protocol_error_naming_what_was_expected() {
+    for (data, expected) in [
+        ("[1,2]", "a chat completion chunk object"),
+        ("{\"choices\":5}", "an array of choices"),
+        ("{\"choices\":[7]}", "a choice object"),
+        (
+            "{\"choices\":[{\"index\":0,\"delta\":\"x\"}]}",
+            "a delta object",
+        ),
+    ] {
+        let parts = [format!("data: {data}\n\n"), DONE.to_string()];
+        let e = chat(&parts).collect_reply().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Protocol, "{data}: {e:?}");
+        assert!(
+            e.to_string().contains(&format!("expected {expected}")),
+            "{data}: {e}"
+        );
+    }
+}
+
+#[test]
+fn once_id_and_model_are_known_later_chunks_are_not_held_to_them() {
+    // The first chunk sets id and model; later chunks' id and model are not read again (a
+    // proxy rewriting them to another type does not break the stream).
+    let parts = [
+        gateway_content_chunk("c1", "m1", "a"),
+        "data: {\"id\":7,\"model\":false,\"choices\":[{\"index\":0,\"delta\":{\"content\":\"b\"}}]}\n\n".to_string(),
+        DONE.to_string(),
+    ];
+    let r = chat(&parts).collect_reply().unwrap();
+    assert_eq!(
+        (r.id.as_str(), r.model.as_str(), r.content.as_str()),
+        ("c1", "m1", "ab")
+    );
+}

@@ -637,35 +637,23 @@ fn c_example(name: &str, args: &[&str]) -> std::process::Output {
 
 #[test]
 #[ignore = "needs a real gateway: run scripts/test.sh"]
-fn c_example_ws_chat_streams_the_reply() {
-    let msg = unique("from C");
-    let out = c_example("ws_chat", &[&msg]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        format!("echo: {msg}\n")
-    );
-}
-
-#[test]
-#[ignore = "needs a real gateway: run scripts/test.sh"]
-fn cpp_example_ws_chat_streams_the_reply() {
-    // examples-c/ws_chat.cpp: the C++ header's WsConnection and a range-for over a WsChatRun.
-    let msg = unique("from C++");
-    let out = c_example("ws_chat_cpp", &[&msg]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        format!("echo: {msg}\n")
-    );
+fn c_and_cpp_ws_chat_examples_stream_the_reply() {
+    // examples-c/ws_chat.c, and ws_chat.cpp: the C++ header's WsConnection and a range-for
+    // over a WsChatRun.
+    for (example, tag) in [("ws_chat", "from C"), ("ws_chat_cpp", "from C++")] {
+        let msg = unique(tag);
+        let out = c_example(example, &[&msg]);
+        assert!(
+            out.status.success(),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("echo: {msg}\n"),
+            "{example}"
+        );
+    }
 }
 
 #[test]

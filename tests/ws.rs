@@ -15,6 +15,21 @@ use openclaw_client::*;
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
+/// A C client of `url` and a WebSocket connection opened with it (default options).
+unsafe fn c_ws(
+    url: &str,
+) -> (
+    *const openclaw_client::ffi::client::openclaw_client,
+    *mut openclaw_client::ffi::ws::openclaw_ws,
+) {
+    let c = common::cffi::c_client(url, None, None);
+    let mut ws = std::ptr::null_mut();
+    // SAFETY: a live client; `ws` is writable.
+    let rc = unsafe { openclaw_client::ffi::ws::openclaw_ws_connect(c, std::ptr::null(), &mut ws) };
+    assert_eq!(rc, openclaw_client::ffi::error::OPENCLAW_RESULT_OK);
+    (c, ws)
+}
+
 #[test]
 fn connect_request_follows_the_protocol() {
     let m = mock(|_, s| {
@@ -573,22 +588,10 @@ fn c_run_events_carry_the_runs_timing_and_connection_events_none() {
     use openclaw_client::ffi::error::*;
     use openclaw_client::ffi::stream::openclaw_stream_timing;
     use openclaw_client::ffi::ws::*;
-    use std::ffi::{CString, c_int, c_void};
+    use std::ffi::{c_int, c_void};
     let m = timed_run_mock();
-    let url = CString::new(m.url.clone()).unwrap();
     unsafe {
-        let b = openclaw_client::ffi::client::openclaw_client_builder_new();
-        openclaw_client::ffi::client::openclaw_client_builder_set_base_url(b, url.as_ptr());
-        let mut c = std::ptr::null();
-        assert_eq!(
-            openclaw_client::ffi::client::openclaw_client_builder_build(b, &mut c),
-            OPENCLAW_RESULT_OK
-        );
-        let mut ws = std::ptr::null_mut();
-        assert_eq!(
-            openclaw_ws_connect(c, std::ptr::null(), &mut ws),
-            OPENCLAW_RESULT_OK
-        );
+        let (c, ws) = c_ws(&m.url);
         // Pull: each run event points at the run's timing as of that event.
         let mut run = std::ptr::null_mut();
         assert_eq!(
@@ -731,19 +734,10 @@ fn a_run_cut_by_a_lost_connection_keeps_its_text_in_rust_and_c() {
 
     use openclaw_client::ffi::error::*;
     use openclaw_client::ffi::ws::*;
-    use std::ffi::{CStr, CString};
+    use std::ffi::CStr;
     let m = vanishing_run_mock();
-    let url = CString::new(m.url.clone()).unwrap();
     unsafe {
-        let b = openclaw_client::ffi::client::openclaw_client_builder_new();
-        openclaw_client::ffi::client::openclaw_client_builder_set_base_url(b, url.as_ptr());
-        let mut c = std::ptr::null();
-        openclaw_client::ffi::client::openclaw_client_builder_build(b, &mut c);
-        let mut ws = std::ptr::null_mut();
-        assert_eq!(
-            openclaw_ws_connect(c, std::ptr::null(), &mut ws),
-            OPENCLAW_RESULT_OK
-        );
+        let (c, ws) = c_ws(&m.url);
         let mut run = std::ptr::null_mut();
         assert_eq!(
             openclaw_ws_chat_run_open(ws, c"s".as_ptr(), c"x".as_ptr(), &mut run),
@@ -798,18 +792,9 @@ fn a_websocket_request_error_gives_the_gateways_code_and_message_in_rust_and_c()
 
     use openclaw_client::ffi::error::*;
     use openclaw_client::ffi::ws::*;
-    use std::ffi::{CStr, CString};
-    let url = CString::new(m.url.clone()).unwrap();
+    use std::ffi::CStr;
     unsafe {
-        let b = openclaw_client::ffi::client::openclaw_client_builder_new();
-        openclaw_client::ffi::client::openclaw_client_builder_set_base_url(b, url.as_ptr());
-        let mut c = std::ptr::null();
-        openclaw_client::ffi::client::openclaw_client_builder_build(b, &mut c);
-        let mut ws = std::ptr::null_mut();
-        assert_eq!(
-            openclaw_ws_connect(c, std::ptr::null(), &mut ws),
-            OPENCLAW_RESULT_OK
-        );
+        let (c, ws) = c_ws(&m.url);
         let mut out = std::ptr::null_mut();
         assert_eq!(
             openclaw_ws_sessions_list(ws, c"{\"limit\":-1}".as_ptr(), &mut out),
@@ -1063,7 +1048,7 @@ fn backoff_grows_from_one_to_thirty_seconds_with_jitter() {
 fn c_face_null_checks_calls_and_events() {
     use openclaw_client::ffi::error::*;
     use openclaw_client::ffi::ws::*;
-    use std::ffi::{CStr, CString};
+    use std::ffi::CStr;
     let m = mock(|_, s| {
         s.handshake(json!({}));
         let r = s.recv().unwrap();
@@ -1076,24 +1061,12 @@ fn c_face_null_checks_calls_and_events() {
         );
         s.echo_all();
     });
-    let url = CString::new(m.url.clone()).unwrap();
     unsafe {
-        let b = openclaw_client::ffi::client::openclaw_client_builder_new();
-        openclaw_client::ffi::client::openclaw_client_builder_set_base_url(b, url.as_ptr());
-        let mut c = std::ptr::null();
-        assert_eq!(
-            openclaw_client::ffi::client::openclaw_client_builder_build(b, &mut c),
-            OPENCLAW_RESULT_OK
-        );
         assert_eq!(
             openclaw_ws_connect(std::ptr::null(), std::ptr::null(), std::ptr::null_mut()),
             OPENCLAW_RESULT_NULL_ARGUMENT
         );
-        let mut ws = std::ptr::null_mut();
-        assert_eq!(
-            openclaw_ws_connect(c, std::ptr::null(), &mut ws),
-            OPENCLAW_RESULT_OK
-        );
+        let (c, ws) = c_ws(&m.url);
         let bad = [0xffu8, 0];
         assert_eq!(
             openclaw_ws_call(
@@ -1178,25 +1151,13 @@ fn c_face_null_checks_calls_and_events() {
 fn c_face_typed_helpers_send_their_method_and_hand_back_the_answer() {
     use openclaw_client::ffi::error::*;
     use openclaw_client::ffi::ws::*;
-    use std::ffi::{CStr, CString, c_char};
+    use std::ffi::{CStr, c_char};
     let m = mock(|_, s| {
         s.handshake(json!({}));
         s.echo_all();
     });
-    let url = CString::new(m.url.clone()).unwrap();
     unsafe {
-        let b = openclaw_client::ffi::client::openclaw_client_builder_new();
-        openclaw_client::ffi::client::openclaw_client_builder_set_base_url(b, url.as_ptr());
-        let mut c = std::ptr::null();
-        assert_eq!(
-            openclaw_client::ffi::client::openclaw_client_builder_build(b, &mut c),
-            OPENCLAW_RESULT_OK
-        );
-        let mut ws = std::ptr::null_mut();
-        assert_eq!(
-            openclaw_ws_connect(c, std::ptr::null(), &mut ws),
-            OPENCLAW_RESULT_OK
-        );
+        let (c, ws) = c_ws(&m.url);
         let take = |out: *mut c_char| {
             let v: Value = serde_json::from_str(CStr::from_ptr(out).to_str().unwrap()).unwrap();
             openclaw_client::ffi::openclaw_string_free(out);

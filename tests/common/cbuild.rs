@@ -1,7 +1,7 @@
 //! Builds the C/C++ examples once per test binary, against the staticlib cargo built.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
@@ -78,7 +78,6 @@ pub fn examples() -> &'static PathBuf {
             lib.display()
         );
         let out = out_dir();
-        let inc = format!("-I{ROOT}/include");
         for name in [
             "chat",
             "stream",
@@ -90,45 +89,49 @@ pub fn examples() -> &'static PathBuf {
             "ws_abort",
             "approvals",
         ] {
-            run_ok(
-                Command::new("cc")
-                    .args([
-                        "-std=c11",
-                        "-Wall",
-                        "-Wextra",
-                        "-Werror",
-                        "-pedantic",
-                        "-g",
-                        &inc,
-                    ])
-                    .arg(format!("{ROOT}/examples-c/{name}.c"))
-                    .arg("-o")
-                    .arg(out.join(name))
-                    .arg(&lib)
-                    .args(NATIVE_LIBS),
+            compile_strict(
+                &format!("{ROOT}/examples-c/{name}.c"),
+                &out.join(name),
+                &lib,
             );
         }
         for (source, name) in [("stream.cpp", "stream_cpp"), ("ws_chat.cpp", "ws_chat_cpp")] {
-            run_ok(
-                Command::new("c++")
-                    .args([
-                        "-std=c++17",
-                        "-Wall",
-                        "-Wextra",
-                        "-Werror",
-                        "-pedantic",
-                        "-g",
-                        &inc,
-                    ])
-                    .arg(format!("{ROOT}/examples-c/{source}"))
-                    .arg("-o")
-                    .arg(out.join(name))
-                    .arg(&lib)
-                    .args(NATIVE_LIBS),
+            compile_strict(
+                &format!("{ROOT}/examples-c/{source}"),
+                &out.join(name),
+                &lib,
             );
         }
         out
     })
+}
+
+/// Compiles one C (`.c`, C11) or C++ (`.cpp`, C++17) source against `lib` with every warning
+/// an error, as the Makefile does, into `bin`.
+pub fn compile_strict(source: &str, bin: &Path, lib: &Path) {
+    let (compiler, std) = if source.ends_with(".cpp") {
+        ("c++", "-std=c++17")
+    } else {
+        ("cc", "-std=c11")
+    };
+    run_ok(
+        Command::new(compiler)
+            .args([
+                std,
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-pedantic",
+                "-g",
+                "-pthread",
+            ])
+            .arg(format!("-I{ROOT}/include"))
+            .arg(source)
+            .arg("-o")
+            .arg(bin)
+            .arg(lib)
+            .args(NATIVE_LIBS),
+    );
 }
 
 pub fn example(name: &str) -> PathBuf {
