@@ -16,6 +16,7 @@ from typing import Any, Iterator, List, Mapping, Optional, Sequence, Tuple, Unio
 
 from . import _ws
 from ._errors import InternalError, ResultCode, check, last_error
+from ._handle import _Handle, _Use
 from ._lib import Event, cstr, lib, take_string, text_at
 from ._types import (
     Capabilities,
@@ -105,60 +106,6 @@ class CancelToken:
             self.close()
         except Exception:  # pragma: no cover - interpreter shutdown
             pass
-
-
-class _ClientHandle:
-    """The C client pointer with a count of calls in flight.
-
-    ``openclaw_client_free`` may only run once no call uses the client any more: ``close()``
-    marks the handle closed, and the last call to return frees it.
-    """
-
-    def __init__(self, ptr: int) -> None:
-        self._ptr: Optional[int] = ptr
-        self._busy = 0
-        self._closed = False
-        self._lock = threading.Lock()
-
-    def acquire(self) -> int:
-        with self._lock:
-            if self._closed or not self._ptr:
-                raise ValueError("this Client was closed")
-            self._busy += 1
-            return self._ptr
-
-    def release(self) -> None:
-        with self._lock:
-            self._busy -= 1
-            ptr = self._take_if_done()
-        if ptr:
-            lib.openclaw_client_free(ptr)
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            ptr = self._take_if_done()
-        if ptr:
-            lib.openclaw_client_free(ptr)
-
-    def _take_if_done(self) -> Optional[int]:
-        if self._closed and self._busy == 0 and self._ptr:
-            ptr, self._ptr = self._ptr, None
-            return ptr
-        return None
-
-
-class _Use:
-    """``with _Use(handle) as ptr:`` holds the client for the duration of one call."""
-
-    def __init__(self, handle: _ClientHandle) -> None:
-        self._h = handle
-
-    def __enter__(self) -> int:
-        return self._h.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self._h.release()
 
 
 def _event_from(ev: Event) -> StreamEvent:
@@ -345,7 +292,7 @@ class Client:
         max_retries: Optional[int] = None,
         user_agent: Optional[str] = None,
     ) -> None:
-        self._handle: Optional[_ClientHandle] = None
+        self._handle: Optional[_Handle] = None
         b = c_void_p()
         if url is None and token is None:
             check(lib.openclaw_client_builder_new_default(byref(b)))
@@ -382,7 +329,7 @@ class Client:
             raise
         out = c_void_p()
         check(lib.openclaw_client_builder_build(builder, byref(out)))  # consumes the builder
-        self._handle = _ClientHandle(out.value)  # type: ignore[arg-type]
+        self._handle = _Handle(out.value, lib.openclaw_client_free, "Client")  # type: ignore[arg-type]
 
     # -- lifetime -------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from ctypes import POINTER, byref, c_bool, c_void_p
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ._errors import OpenClawError, RequestTimeoutError, ResultCode, check, last_error
+from ._handle import _Handle, _Use
 from ._lib import WsEvent as _CEvent
 from ._lib import cstr, lib, take_string, text_at
 from ._ws_types import (
@@ -56,66 +57,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 # The longest single wait inside the library. A longer wait is a loop of these, so that the
 # Python thread checks for signals (Ctrl-C) and for close() between them.
 _SLICE_S = 0.25
-
-
-class _Handle:
-    """An owned C pointer with a count of calls in flight; freed once closed and idle."""
-
-    def __init__(self, ptr: int, free: Callable[[int], None], what: str) -> None:
-        self._ptr: Optional[int] = ptr
-        self._free = free
-        self._what = what
-        self._busy = 0
-        self._closed = False
-        self._lock = threading.Lock()
-
-    @property
-    def closed(self) -> bool:
-        with self._lock:
-            return self._closed
-
-    def acquire(self) -> int:
-        with self._lock:
-            if self._closed or not self._ptr:
-                raise ValueError(f"this {self._what} was closed")
-            self._busy += 1
-            return self._ptr
-
-    def release(self) -> None:
-        with self._lock:
-            self._busy -= 1
-            ptr = self._take_if_done()
-        if ptr:
-            self._free(ptr)
-
-    def close(self) -> bool:
-        """Marks the handle closed; True the first time."""
-        with self._lock:
-            first = not self._closed
-            self._closed = True
-            ptr = self._take_if_done()
-        if ptr:
-            self._free(ptr)
-        return first
-
-    def _take_if_done(self) -> Optional[int]:
-        if self._closed and self._busy == 0 and self._ptr:
-            ptr, self._ptr = self._ptr, None
-            return ptr
-        return None
-
-
-class _Use:
-    """``with _Use(handle) as ptr:`` holds the handle for the duration of one call."""
-
-    def __init__(self, handle: _Handle) -> None:
-        self._h = handle
-
-    def __enter__(self) -> int:
-        return self._h.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self._h.release()
 
 
 def _s(b: Optional[bytes]) -> str:
@@ -254,7 +195,36 @@ class RunState:
             self.error = err if isinstance(err, OpenClawError) else None
 
 
-class WsChatRun:
+class RunView:
+    """What a run's consumed events say, read through ``self._state`` (shared by the sync and
+    asyncio run classes; private)."""
+
+    _state: RunState
+
+    @property
+    def text(self) -> str:
+        """The reply text of the events consumed so far (the whole reply once the run
+        finished)."""
+        return self._state.text
+
+    @property
+    def ended(self) -> Optional[WsRunEnd]:
+        """How the run ended, ``None`` while it goes on."""
+        return self._state.ended
+
+    @property
+    def stop_reason(self) -> Optional[str]:
+        """The gateway's stop reason once the run ended (``stop``, ``rpc`` for an abort…;
+        ``""`` when it sent none), else ``None``."""
+        return self._state.stop_reason
+
+    @property
+    def error(self) -> Optional[OpenClawError]:
+        """The exception that ended the run (``ended == WsRunEnd.ERROR``), else ``None``."""
+        return self._state.error
+
+
+class WsChatRun(RunView):
     """One chat run followed as a stream: iterate it for :class:`WsRunEvent` objects.
 
     Iteration yields progress (:class:`WsRunStatus`), reply text (:class:`WsRunDelta`), agent
@@ -279,27 +249,6 @@ class WsChatRun:
         self._state = RunState()
         self._finished = False
         self._read_lock = threading.Lock()
-
-    @property
-    def text(self) -> str:
-        """The reply text so far (the whole reply once the run finished)."""
-        return self._state.text
-
-    @property
-    def ended(self) -> Optional[WsRunEnd]:
-        """How the run ended, ``None`` while it goes on."""
-        return self._state.ended
-
-    @property
-    def stop_reason(self) -> Optional[str]:
-        """The gateway's stop reason once the run ended (``stop``, ``rpc`` for an abort…;
-        ``""`` when it sent none), else ``None``."""
-        return self._state.stop_reason
-
-    @property
-    def error(self) -> Optional[OpenClawError]:
-        """The exception that ended the run (``ended == WsRunEnd.ERROR``), else ``None``."""
-        return self._state.error
 
     @property
     def done(self) -> bool:

@@ -27,12 +27,11 @@ from typing import (
 )
 
 from ._errors import OpenClawError, ResultCode
-from ._ws import _SLICE_S, _TIMED_OUT, RunState, WsChatRun, WsConnection
+from ._ws import _SLICE_S, _TIMED_OUT, RunState, RunView, WsChatRun, WsConnection
 from ._ws_types import (
     ApprovalDecision,
     WsEvent,
     WsHello,
-    WsRunEnd,
     WsRunEvent,
 )
 
@@ -41,7 +40,7 @@ T = TypeVar("T")
 _END = object()
 
 
-class AsyncWsChatRun:
+class AsyncWsChatRun(RunView):
     """An async iterator over the events of one chat run (see :class:`WsChatRun`).
 
     ``async for event in run`` yields :class:`WsRunEvent` objects and ends after
@@ -104,26 +103,6 @@ class AsyncWsChatRun:
     def session_key(self) -> str:
         """The session key the message was sent on (as given)."""
         return self._run.session_key
-
-    @property
-    def text(self) -> str:
-        """The reply text of the events yielded so far (the whole reply after the last)."""
-        return self._state.text
-
-    @property
-    def ended(self) -> Optional[WsRunEnd]:
-        """How the run ended (as far as the events yielded say), ``None`` while it goes on."""
-        return self._state.ended
-
-    @property
-    def stop_reason(self) -> Optional[str]:
-        """The gateway's stop reason once the run ended, else ``None``."""
-        return self._state.stop_reason
-
-    @property
-    def error(self) -> Optional[OpenClawError]:
-        """The exception that ended the run, else ``None``."""
-        return self._state.error
 
     def __aiter__(self) -> "AsyncWsChatRun":
         return self
