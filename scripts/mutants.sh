@@ -18,8 +18,8 @@
 #   --only LIST      test only the mutants named in LIST, one per line as cargo-mutants prints
 #                    them (e.g. a previous run's missed.txt + timeout.txt, after adding tests);
 #                    the line:col are ignored, so edits that move code keep the names valid
-#   --tests "T..."   test targets (default: lib sse stream pinned client beyond_chat hardening
-#                    hostile c_api tls); `lib` is the unit tests, others are tests/T.rs
+#   --tests "T..."   test targets (default: lib sse stream pinned timing client beyond_chat
+#                    hardening hostile c_api tls); `lib` is the unit tests, others are tests/T.rs
 #   --out DIR        where mutants.out goes (default target/mutants-out)
 #   --list           list the mutants only
 #
@@ -32,7 +32,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 budget=1800 timeout=60 jobs=1 shard="" lines=0 iterate=0 list=0 only=""
-tests="lib sse stream pinned client beyond_chat hardening hostile c_api tls"
+tests="lib sse stream pinned timing client beyond_chat hardening hostile c_api tls"
 out="$ROOT/target/mutants-out"
 files=()
 while [ $# -gt 0 ]; do

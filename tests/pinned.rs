@@ -1326,3 +1326,20 @@ fn once_id_and_model_are_known_later_chunks_are_not_held_to_them() {
         ("c1", "m1", "ab")
     );
 }
+
+#[test]
+fn a_model_that_comes_after_the_id_is_still_taken() {
+    // The first chunk has an id but no model; a later one brings the model.
+    let parts = [
+        "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n".to_string(),
+        "data: {\"id\":\"c1\",\"model\":\"m2\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\n".to_string(),
+        DONE.to_string(),
+    ];
+    let s = chat(&parts);
+    assert!(
+        format!("{s:?}").starts_with("ChatStream { finished: false"),
+        "{s:?}"
+    );
+    let r = s.collect_reply().unwrap();
+    assert_eq!((r.id.as_str(), r.model.as_str()), ("c1", "m2"));
+}

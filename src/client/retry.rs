@@ -250,16 +250,37 @@ mod tests {
         assert!(keys.iter().all(|k| k.len() > "openclaw-client-".len()));
     }
 
+    /// Runs `f` on its own thread; if it has not returned within `secs`, the test process
+    /// ends with a failure (a hang is the failure here, and must not wait for a harness
+    /// timeout).
+    fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        match rx.recv_timeout(Duration::from_secs(secs)) {
+            Ok(v) => v,
+            Err(_) => {
+                eprintln!("a wait did not return within {secs} s: ending the test process");
+                std::process::exit(101);
+            }
+        }
+    }
+
     #[test]
     fn a_cancelled_wait_ends_at_once_and_a_zero_wait_returns() {
-        wait(Duration::ZERO, None).unwrap();
+        within(10, || wait(Duration::ZERO, None).unwrap());
         let token = CancelToken::new();
         token.cancel();
-        // A day-long wait: only the cancel can end it (a hang here is the failure).
-        let e = wait(Duration::from_secs(86_400), Some(&token)).unwrap_err();
+        // A day-long wait: only the cancel can end it.
+        let e = within(10, move || {
+            wait(Duration::from_secs(86_400), Some(&token)).unwrap_err()
+        });
         assert!(matches!(e, Error::Cancelled { .. }), "{e:?}");
         let start = std::time::Instant::now();
-        wait(Duration::from_millis(30), Some(&CancelToken::new())).unwrap();
+        within(10, || {
+            wait(Duration::from_millis(30), Some(&CancelToken::new())).unwrap()
+        });
         assert!(
             start.elapsed() >= Duration::from_millis(30),
             "waited the delay"

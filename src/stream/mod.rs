@@ -701,11 +701,6 @@ impl<'a> From<&'a ToolCallDelta> for ChatEventRef<'a> {
     }
 }
 
-enum Step {
-    Events,
-    Skip,
-}
-
 /// The exact shape of the gateway's content chunks, matched literally (JSON.stringify output):
 /// `{"id":"…","object":"chat.completion.chunk","created":N,"model":"…","choices":[{"index":0,
 /// "delta":{"content":"…"},"finish_reason":null}]}`. Returns `(id, model, content)` when the
@@ -777,7 +772,7 @@ struct Sink<'a> {
     budget: &'a mut Budget,
 }
 
-fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
+fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<()> {
     // Long on purpose (~120 lines): one table of the gateway's frame shapes (error event,
     // [DONE], the literal fast path, the full decoder, choice routing), in the order they are
     // tried; each arm is short.
@@ -795,7 +790,7 @@ fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
         let empty = reply.received_bytes == 0 && reply.tool_calls.is_empty();
         reply.empty = empty;
         pending.done = Some(empty);
-        return Ok(Step::Events);
+        return Ok(());
     }
     if let Some((id, model, content)) = fast_content(ev.data) {
         if reply.id.is_empty() {
@@ -805,7 +800,7 @@ fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
             model.clone_into(&mut reply.model);
         }
         if content.is_empty() {
-            return Ok(Step::Skip);
+            return Ok(());
         }
         pending.content.push_str(content);
         pending.has_content = true;
@@ -816,7 +811,7 @@ fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
         if keep_text {
             budget.append(&mut reply.content, content);
         }
-        return Ok(Step::Events);
+        return Ok(());
     }
     let mut meta = ChunkMeta {
         want_meta: reply.id.is_empty() || reply.model.is_empty(),
@@ -896,13 +891,7 @@ fn decode(ev: &EventRef<'_>, sink: Sink<'_>) -> Result<Step> {
     if let Some(u) = pending.usage {
         reply.usage = Some(u);
     }
-    let any = pending.role.is_some()
-        || !pending.reasoning.is_empty()
-        || pending.has_content
-        || !pending.tools.is_empty()
-        || pending.finish.is_some()
-        || pending.usage.is_some();
-    Ok(if any { Step::Events } else { Step::Skip })
+    Ok(())
 }
 
 /// A streamed chat completion: an [`Iterator`] of `Result<ChatEvent, Error>`.
@@ -941,7 +930,6 @@ impl Decode for ChatDecoder {
                 budget: &mut keep.budget,
             },
         )
-        .map(|_| ())
     }
     fn ready(&mut self) -> bool {
         self.pending.seek()
