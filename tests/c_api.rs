@@ -693,6 +693,14 @@ fn result_names_cover_every_code() {
         (OPENCLAW_RESULT_END, "OPENCLAW_RESULT_END"),
         (OPENCLAW_RESULT_PANIC, "OPENCLAW_RESULT_PANIC"),
         (OPENCLAW_RESULT_INTERNAL, "OPENCLAW_RESULT_INTERNAL"),
+        (
+            ::openclaw_client::ffi::log::OPENCLAW_RESULT_LOG_ALREADY_SET,
+            "OPENCLAW_RESULT_LOG_ALREADY_SET",
+        ),
+        (
+            ::openclaw_client::ffi::log::OPENCLAW_RESULT_LOGGER_IN_USE,
+            "OPENCLAW_RESULT_LOGGER_IN_USE",
+        ),
         (12345, "OPENCLAW_RESULT_UNKNOWN"),
     ];
     for (c, n) in codes {

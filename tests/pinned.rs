@@ -1343,3 +1343,21 @@ fn a_model_that_comes_after_the_id_is_still_taken() {
     let r = s.collect_reply().unwrap();
     assert_eq!((r.id.as_str(), r.model.as_str()), ("c1", "m2"));
 }
+
+#[test]
+fn history_events_are_equal_only_with_the_same_type_and_data() {
+    use openclaw_client::HistoryStream;
+    let parts = [
+        "event: history\ndata: {\"messages\":[]}\n\n",
+        "event: message\ndata: {\"messages\":[]}\n\n",
+        "event: message\ndata: {\"role\":\"user\"}\n\n",
+        "event: message\ndata: {\"role\":\"user\"}\n\n",
+    ];
+    let events: Vec<_> = HistoryStream::from_reader(Parts::new(&parts), Limits::default())
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(events.len(), 4);
+    assert_ne!(events[0], events[1], "same data, another type");
+    assert_ne!(events[1], events[2], "same type, other data");
+    assert_eq!(events[2], events[3]);
+}
