@@ -152,7 +152,7 @@ fn stream_error_reaches_the_callback_then_the_return_code() {
 }
 
 #[test]
-fn cancel_token_from_another_thread_interrupts_a_silent_server_within_100ms() {
+fn cancel_token_from_another_thread_interrupts_a_silent_server_at_once() {
     let gw = MockGateway::start(|_| {
         Reply::sse_timed(vec![
             (Duration::ZERO, ROLE_CHUNK.as_bytes().to_vec()),
@@ -181,7 +181,9 @@ fn cancel_token_from_another_thread_interrupts_a_silent_server_within_100ms() {
     let fired_at = fired.join().unwrap();
     assert_eq!(rc, OPENCLAW_RESULT_CANCELLED, "{}", last_message());
     let latency = returned.duration_since(fired_at);
-    // The cancel, not the server's 30 s silence, ended the call.
+    // The cancel, not the server's 30 s silence, ended the call (the figure is printed; the
+    // bound only tells a cancel from the silence).
+    eprintln!("C cancel latency: {latency:?}");
     assert!(latency < Duration::from_secs(1), "cancel took {latency:?}");
     unsafe {
         assert!(openclaw_cancel_token_is_cancelled(token));
