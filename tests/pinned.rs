@@ -1361,3 +1361,126 @@ fn history_events_are_equal_only_with_the_same_type_and_data() {
     assert_ne!(events[1], events[2], "same type, other data");
     assert_eq!(events[2], events[3]);
 }
+
+// ---- responses and history streams ----
+
+/// A responses stream: two deltas ("ab", "cde"), then `response.completed`.
+fn responses_parts(with_event_lines: bool) -> Vec<String> {
+    let ev = |t: &str, d: &str| {
+        if with_event_lines {
+            format!("event: {t}\ndata: {d}\n\n")
+        } else {
+            format!("data: {d}\n\n")
+        }
+    };
+    vec![
+        ev(
+            "response.output_text.delta",
+            r#"{"type":"response.output_text.delta","delta":"ab"}"#,
+        ),
+        ev(
+            "response.output_text.delta",
+            r#"{"type":"response.output_text.delta","delta":"cde"}"#,
+        ),
+        ev(
+            "response.completed",
+            r#"{"type":"response.completed","response":{"id":"resp_1","object":"response","status":"completed","output":[{"type":"message","content":[{"type":"output_text","text":"abcde"}]}]}}"#,
+        ),
+    ]
+}
+
+fn responses(parts: &[String]) -> openclaw_client::ResponseStream<Parts> {
+    openclaw_client::ResponseStream::from_reader(Parts::new(parts), Limits::default())
+}
+
+#[test]
+fn a_responses_stream_ends_at_done_and_reads_nothing_after_it() {
+    use openclaw_client::ResponseEvent;
+    let mut parts = responses_parts(true);
+    // Whatever follows [DONE] is never read (a proxy's trailing junk, or a connection the
+    // server keeps open).
+    parts.push(DONE.to_string());
+    parts.push("data: {not json\n\n".to_string());
+    let mut s = responses(&parts);
+    assert!(
+        format!("{s:?}").starts_with("ResponseStream { finished: false"),
+        "{s:?}"
+    );
+    let evs: Vec<ResponseEvent> = s.by_ref().map(Result::unwrap).collect();
+    assert_eq!(evs.len(), 3);
+    assert!(matches!(&evs[2], ResponseEvent::Completed(r) if r.id == "resp_1"));
+    assert_eq!(s.response().map(|r| r.id.as_str()), Some("resp_1"));
+    assert_eq!(s.text_so_far(), "abcde");
+    let t = s.timing();
+    assert_eq!(
+        (t.events, t.content_bytes),
+        (4, 5),
+        "three events and [DONE]: {t:?}"
+    );
+}
+
+#[test]
+fn a_responses_stream_without_event_lines_decodes_by_the_type_field() {
+    use openclaw_client::ResponseEvent;
+    let with: Vec<ResponseEvent> = responses(&responses_parts(true))
+        .map(Result::unwrap)
+        .collect();
+    let without: Vec<ResponseEvent> = responses(&responses_parts(false))
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(with, without);
+    assert_eq!(without[0], ResponseEvent::TextDelta("ab".into()));
+    // An error object with no type (and no event line) is the gateway's stream error.
+    let parts = [
+        "data: {\"type\":\"response.output_text.delta\",\"delta\":\"ab\"}\n\n".to_string(),
+        "data: {\"error\":{\"message\":\"provider down\",\"type\":\"api_error\"}}\n\n".to_string(),
+    ];
+    let mut s = responses(&parts);
+    s.next().unwrap().unwrap();
+    let e = s.next().unwrap().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Stream, "{e:?}");
+    assert_eq!(e.gateway_message(), Some("provider down"));
+    assert_eq!(e.partial_text(), "ab");
+    // A typed event that is not an error but carries an `error` field is not an error.
+    let parts = [
+        "data: {\"type\":\"response.output_text.delta\",\"delta\":\"ab\",\"error\":null}\n\n"
+            .to_string(),
+    ];
+    assert_eq!(
+        responses(&parts).next().unwrap().unwrap(),
+        ResponseEvent::TextDelta("ab".into())
+    );
+}
+
+#[test]
+fn a_responses_stream_keeps_no_text_when_told_and_bounds_what_it_keeps() {
+    let parts = responses_parts(true);
+    let mut s = responses(&parts);
+    s.keep_text(false);
+    assert_eq!(s.by_ref().filter(Result::is_ok).count(), 3);
+    assert_eq!(s.text_so_far(), "");
+    let mut s = responses(&parts);
+    s.max_kept_bytes(3);
+    let e = s.find_map(Result::err).expect("the limit ends the stream");
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{e:?}");
+    assert_eq!(e.partial_text(), "abc");
+}
+
+#[test]
+fn a_history_stream_counts_events_keeps_no_text_and_shows_itself() {
+    use openclaw_client::HistoryStream;
+    let parts = [
+        "event: history\ndata: {\"messages\":[]}\n\n",
+        "event: message\ndata: {\"role\":\"user\"}\n\n",
+        "event: message\ndata: {not json\n\n",
+    ];
+    let mut s = HistoryStream::from_reader(Parts::new(&parts), Limits::default());
+    assert!(format!("{s:?}").starts_with("HistoryStream"), "{s:?}");
+    s.next().unwrap().unwrap();
+    s.next().unwrap().unwrap();
+    let t = s.timing();
+    assert_eq!((t.events, t.content_bytes), (2, 0), "{t:?}");
+    let e = s.next().unwrap().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Protocol, "{e:?}");
+    assert_eq!(e.partial_text(), "", "a history stream keeps no text");
+}
