@@ -1484,3 +1484,38 @@ fn a_history_stream_counts_events_keeps_no_text_and_shows_itself() {
     assert_eq!(e.kind(), ErrorKind::Protocol, "{e:?}");
     assert_eq!(e.partial_text(), "", "a history stream keeps no text");
 }
+
+#[test]
+fn after_a_cancel_no_buffered_event_is_handed_out() {
+    // Everything arrives in one write and sits in the buffer; the cancel fires between two
+    // events: the next read is Cancelled, not the next buffered event.
+    let mut body = String::from(ROLE_CHUNK);
+    for w in ["one ", "two ", "three"] {
+        body.push_str(&content_chunk(w));
+    }
+    let gw = MockGateway::start(move |_| {
+        Reply::sse_timed(vec![
+            (Duration::ZERO, body.clone().into_bytes()),
+            (Duration::from_secs(30), DONE.as_bytes().to_vec()),
+        ])
+    });
+    let token = openclaw_client::CancelToken::new();
+    let c = Client::builder().base_url(&gw.url).build().unwrap();
+    let mut s = c
+        .chat_stream(
+            &ChatRequest::user_message("x")
+                .options(openclaw_client::CallOptions::new().cancel_token(token.clone())),
+        )
+        .unwrap();
+    assert!(matches!(s.next(), Some(Ok(ChatEvent::Role(_)))));
+    assert!(matches!(s.next(), Some(Ok(ChatEvent::Content(_)))));
+    token.cancel();
+    let e = s.next().unwrap().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Cancelled, "{e:?}");
+    assert_eq!(e.partial_text(), "one ");
+    assert!(s.next().is_none());
+    assert!(
+        format!("{s:?}").starts_with("ChatStream { finished: true"),
+        "{s:?}"
+    );
+}
