@@ -1441,6 +1441,17 @@ fn a_responses_stream_without_event_lines_decodes_by_the_type_field() {
     assert_eq!(e.kind(), ErrorKind::Stream, "{e:?}");
     assert_eq!(e.gateway_message(), Some("provider down"));
     assert_eq!(e.partial_text(), "ab");
+    // A typeless event without an error field is not an error (it is passed on).
+    let parts = [
+        "data: {\"sequence_number\":3}\n\n".to_string(),
+        "data: {\"type\":\"response.output_text.delta\",\"delta\":\"cd\"}\n\n".to_string(),
+    ];
+    let mut s = responses(&parts);
+    assert!(s.next().unwrap().is_ok());
+    assert_eq!(
+        s.next().unwrap().unwrap(),
+        ResponseEvent::TextDelta("cd".into())
+    );
     // A typed event that is not an error but carries an `error` field is not an error.
     let parts = [
         "data: {\"type\":\"response.output_text.delta\",\"delta\":\"ab\",\"error\":null}\n\n"

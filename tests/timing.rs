@@ -215,3 +215,83 @@ fn c_trace_context_on_the_wire_and_read_back_from_the_stream() {
     }
     assert_eq!(gw.last().header("traceparent"), Some(tp.to_str().unwrap()));
 }
+
+#[test]
+fn responses_and_history_streams_carry_their_traceparent_and_timing_in_rust_and_c() {
+    use ::openclaw_client::ResponsesRequest;
+    use ::openclaw_client::ffi::endpoints::openclaw_session_history_stream_open;
+    use ::openclaw_client::ffi::responses::*;
+    let gw = MockGateway::start(|r| {
+        if r.path.starts_with("/v1/responses") {
+            Reply::sse(&[
+                "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"abc\"}\n\n",
+                "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"r1\",\"object\":\"response\",\"status\":\"completed\",\"output\":[]}}\n\n",
+                DONE,
+            ])
+        } else {
+            Reply::sse(&["event: history\ndata: {\"messages\":[]}\n\n"])
+        }
+    });
+    // Rust: each stream's traceparent is the one its request carried.
+    let c = Client::builder().base_url(&gw.url).build().unwrap();
+    let mut s = c.responses_stream(&ResponsesRequest::text("x")).unwrap();
+    let tp = s
+        .traceparent()
+        .expect("a generated traceparent")
+        .to_string();
+    assert_eq!(gw.last().header("traceparent"), Some(tp.as_str()));
+    assert_eq!(s.by_ref().filter(Result::is_ok).count(), 2);
+    assert_eq!(
+        (s.timing().events, s.timing().content_bytes),
+        (3, 3),
+        "two events and [DONE]"
+    );
+    let mut h = c
+        .session_history_stream("main", &::openclaw_client::CallOptions::new())
+        .unwrap();
+    let tp = h
+        .traceparent()
+        .expect("a generated traceparent")
+        .to_string();
+    assert_eq!(gw.last().header("traceparent"), Some(tp.as_str()));
+    assert_eq!(h.by_ref().filter(Result::is_ok).count(), 1);
+    assert_eq!(h.timing().events, 1);
+    // C: the pull streams of both kinds give the same through the stream getters.
+    unsafe {
+        let c = c_client(&gw.url, None, None);
+        let r = openclaw_responses_request_new();
+        openclaw_responses_request_add_message(r, OPENCLAW_ROLE_USER, c"x".as_ptr());
+        let mut rs = ptr::null_mut();
+        assert_eq!(
+            openclaw_responses_stream_open(c, r, &mut rs),
+            OPENCLAW_RESULT_OK
+        );
+        let mut hs = ptr::null_mut();
+        assert_eq!(
+            openclaw_session_history_stream_open(c, c"main".as_ptr(), ptr::null(), 0, &mut hs),
+            OPENCLAW_RESULT_OK
+        );
+        for (s, events, content) in [(rs, 3, 3), (hs, 1, 0)] {
+            let mut ev = ptr::null();
+            while openclaw_stream_next(s, &mut ev) == OPENCLAW_RESULT_OK {}
+            let mut t = openclaw_stream_timing::default();
+            assert_eq!(openclaw_stream_timing_get(s, &mut t), OPENCLAW_RESULT_OK);
+            assert_eq!((t.events, t.content_bytes), (events, content), "{t:?}");
+            assert!(t.elapsed_us >= t.headers_us, "{t:?}");
+            let mut out = ptr::null_mut();
+            assert_eq!(openclaw_stream_traceparent(s, &mut out), OPENCLAW_RESULT_OK);
+            let tp = std::ffi::CStr::from_ptr(out).to_str().unwrap().to_owned();
+            ::openclaw_client::ffi::openclaw_string_free(out);
+            assert_eq!(tp.len(), 55, "{tp}");
+            assert!(
+                gw.requests()
+                    .iter()
+                    .any(|q| q.header("traceparent") == Some(tp.as_str())),
+                "{tp} was sent"
+            );
+            openclaw_stream_free(s);
+        }
+        openclaw_responses_request_free(r);
+        openclaw_client_free(c);
+    }
+}
