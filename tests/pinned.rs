@@ -1530,3 +1530,31 @@ fn after_a_cancel_no_buffered_event_is_handed_out() {
         "{s:?}"
     );
 }
+
+// ---- base URL rules (client::transport) ----
+
+#[test]
+fn base_url_rules_refuse_what_they_name_and_take_the_rest() {
+    let refused = |url: &str, why: &str| {
+        let e = Client::builder().base_url(url).build().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{url}: {e}");
+        assert!(e.to_string().contains(why), "{url}: {e}");
+    };
+    // DEL and other control characters anywhere, also in the path.
+    refused("http://gw.local/p\u{7f}", "spaces or control characters");
+    refused("http://gw.local/a\u{1}b", "spaces or control characters");
+    refused("http://[::1]x", "unexpected text after the IPv6 host");
+    refused("http://a!b", "characters that are not allowed");
+    refused(
+        "http://gw:0000080",
+        "the port must be a number from 1 to 65535",
+    );
+    refused("http://gw:", "the port must be a number from 1 to 65535");
+    for ok in [
+        "http://my_gw.local:18789",
+        "http://[::1]",
+        "http://[::1]:8080/prefix",
+    ] {
+        assert!(Client::builder().base_url(ok).build().is_ok(), "{ok}");
+    }
+}
