@@ -1550,6 +1550,11 @@ fn base_url_rules_refuse_what_they_name_and_take_the_rest() {
         "the port must be a number from 1 to 65535",
     );
     refused("http://gw:", "the port must be a number from 1 to 65535");
+    refused(
+        "http://gw:65536",
+        "the port must be a number from 1 to 65535",
+    );
+    refused("http://gw:0", "the port must be a number from 1 to 65535");
     for ok in [
         "http://my_gw.local:18789",
         "http://[::1]",
