@@ -1563,3 +1563,66 @@ fn base_url_rules_refuse_what_they_name_and_take_the_rest() {
         assert!(Client::builder().base_url(ok).build().is_ok(), "{ok}");
     }
 }
+
+#[test]
+fn a_json_body_over_64_mib_is_refused_and_one_of_exactly_64_mib_is_read() {
+    const LIMIT: usize = 64 * 1024 * 1024;
+    let padded = |json: &str, size: usize| {
+        let mut b = vec![b' '; size - json.len()];
+        b.extend_from_slice(json.as_bytes());
+        b
+    };
+    // The list at exactly the limit; one model one byte over it.
+    let list = padded(r#"{"object":"list","data":[{"id":"openclaw"}]}"#, LIMIT);
+    let one = padded(r#"{"id":"openclaw","object":"model"}"#, LIMIT + 1);
+    let gw = MockGateway::start(move |r| {
+        let b = if r.path == "/v1/models" { &list } else { &one };
+        Reply::new(200, "application/json", b.clone())
+    });
+    let c = Client::builder().base_url(&gw.url).build().unwrap();
+    assert_eq!(c.models().unwrap()[0].id, "openclaw");
+    let e = c.model("openclaw").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{e}");
+}
+
+#[test]
+fn a_success_status_with_the_wrong_content_type_is_named_by_endpoint_kind() {
+    let gw = MockGateway::start(|r| {
+        if r.path == "/tools/invoke" {
+            Reply::html(200, "<html>portal</html>")
+        } else {
+            Reply::json(200, r#"{"id":"c","choices":[]}"#)
+        }
+    });
+    let c = Client::builder().base_url(&gw.url).build().unwrap();
+    // A /v1 stream answered with JSON: the API, but not a stream: a protocol error.
+    let e = c.chat_stream(&ChatRequest::user_message("x")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Protocol, "{e}");
+    // Not a /v1 endpoint: an HTML page is a protocol error, never "endpoint disabled".
+    let e = c
+        .invoke_tool(&ToolInvocation::new("sessions_list", json!({})))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Protocol, "{e}");
+}
+
+#[test]
+fn a_long_error_text_is_cut_at_2000_characters_with_an_ellipsis() {
+    let long = "x".repeat(3000);
+    let gw = MockGateway::start(move |r| {
+        if r.path == "/v1/models" {
+            Reply::text(500, &long)
+        } else {
+            Reply::text(500, "short failure")
+        }
+    });
+    let c = Client::builder()
+        .base_url(&gw.url)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = c.models().unwrap_err().to_string();
+    assert!(e.contains(&format!("{}…", "x".repeat(2000))), "{e}");
+    assert!(!e.contains(&"x".repeat(2001)), "{e}");
+    let e = c.model("openclaw").unwrap_err().to_string();
+    assert!(e.contains("short failure") && !e.contains('…'), "{e}");
+}
