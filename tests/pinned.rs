@@ -1626,3 +1626,29 @@ fn a_long_error_text_is_cut_at_2000_characters_with_an_ellipsis() {
     let e = c.model("openclaw").unwrap_err().to_string();
     assert!(e.contains("short failure") && !e.contains('…'), "{e}");
 }
+
+#[test]
+fn a_plain_404_says_the_path_is_not_served_here_and_a_json_404_keeps_the_gateways_words() {
+    let gw = MockGateway::start(|r| {
+        if r.path == "/tools/invoke" {
+            Reply::text(404, "Not Found")
+        } else {
+            Reply::json(
+                404,
+                r#"{"error":{"message":"Session not found","type":"not_found"}}"#,
+            )
+        }
+    });
+    let c = Client::builder().base_url(&gw.url).build().unwrap();
+    let e = c
+        .invoke_tool(&ToolInvocation::new("sessions_list", json!({})))
+        .unwrap_err();
+    assert_eq!(e.http_status(), Some(404));
+    assert!(e.to_string().contains("is not served here"), "{e}");
+    let e = c
+        .session_history("agent:main:nope", None, None)
+        .unwrap_err();
+    assert_eq!(e.http_status(), Some(404));
+    assert_eq!(e.gateway_message(), Some("Session not found"));
+    assert!(!e.to_string().contains("is not served here"), "{e}");
+}
