@@ -16,7 +16,7 @@ from typing import Any, Iterator, List, Mapping, Optional, Sequence, Tuple, Unio
 
 from . import _ws
 from ._errors import InternalError, ResultCode, check, last_error
-from ._handle import _Handle, _Use
+from ._handle import _Closeable, _Handle, _Use
 from ._lib import Event, cstr, lib, take_string, text_at
 from ._types import (
     Capabilities,
@@ -55,7 +55,7 @@ def _tri(v: int) -> Optional[bool]:
     return None if v < 0 else bool(v)
 
 
-class CancelToken:
+class CancelToken(_Closeable):
     """A cancel token: :meth:`cancel` ends every call it is attached to, from any thread.
 
     Pass it as ``cancel=`` to a :class:`Client` method. A call blocked on a silent gateway
@@ -95,18 +95,6 @@ class CancelToken:
         if ptr:
             lib.openclaw_cancel_token_free(ptr)
 
-    def __enter__(self) -> "CancelToken":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
-
 
 def _event_from(ev: Event) -> StreamEvent:
     kind_raw = int(ev.kind)
@@ -129,7 +117,7 @@ def _event_from(ev: Event) -> StreamEvent:
     )
 
 
-class ChatStream:
+class ChatStream(_Closeable):
     """A pull stream: iterate it for :class:`StreamEvent` objects.
 
     Iteration ends after the DONE event. A failure raises the matching
@@ -194,18 +182,6 @@ class ChatStream:
         if ptr:
             lib.openclaw_stream_free(ptr)
 
-    def __enter__(self) -> "ChatStream":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
-
 
 class _Request:
     """An owned C request pointer freed on exit."""
@@ -255,7 +231,7 @@ def _calls(fn: Any, count: int, ptr: int) -> Tuple[ToolCall, ...]:
     return tuple(calls)
 
 
-class Client:
+class Client(_Closeable):
     """A blocking client for one OpenClaw gateway.
 
     ``Client()`` with neither ``url`` nor ``token`` finds the gateway by discovery
@@ -337,18 +313,6 @@ class Client:
         """Frees the client once every call using it has returned. Idempotent."""
         if self._handle is not None:
             self._handle.close()
-
-    def __enter__(self) -> "Client":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
 
     def _use(self) -> _Use:
         if self._handle is None:

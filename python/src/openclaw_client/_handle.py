@@ -1,4 +1,5 @@
-"""An owned C pointer shared by threads (private): freed once, after the last call using it.
+"""Owned C handles (private): a pointer shared by threads and freed once, after the last call
+using it; and the ``with``/garbage-collection protocol of the objects that own one.
 
 Every Python object that owns a C handle (``Client``, ``WsConnection``, ``WsChatRun``) holds
 one :class:`_Handle`; each call runs inside ``with _Use(handle) as ptr:`` so that ``close()``
@@ -8,7 +9,7 @@ from another thread never frees the pointer under a call in flight.
 from __future__ import annotations
 
 import threading
-from typing import Callable, Optional
+from typing import Callable, Optional, TypeVar
 
 
 class _Handle:
@@ -69,3 +70,26 @@ class _Use:
 
     def __exit__(self, *exc: object) -> None:
         self._h.release()
+
+
+_C = TypeVar("_C", bound="_Closeable")
+
+
+class _Closeable:
+    """Objects owning a C handle: ``with obj:`` closes it at the end of the block, and so does
+    garbage collection (private). Subclasses define an idempotent ``close()``."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # pragma: no cover - interpreter shutdown
+            pass

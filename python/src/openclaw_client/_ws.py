@@ -22,7 +22,7 @@ from ctypes import POINTER, byref, c_bool, c_void_p
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ._errors import OpenClawError, RequestTimeoutError, ResultCode, check, last_error
-from ._handle import _Handle, _Use
+from ._handle import _Closeable, _Handle, _Use
 from ._lib import WsEvent as _CEvent
 from ._lib import cstr, lib, take_string, text_at
 from ._ws_types import (
@@ -224,7 +224,7 @@ class RunView:
         return self._state.error
 
 
-class WsChatRun(RunView):
+class WsChatRun(RunView, _Closeable):
     """One chat run followed as a stream: iterate it for :class:`WsRunEvent` objects.
 
     Iteration yields progress (:class:`WsRunStatus`), reply text (:class:`WsRunDelta`), agent
@@ -349,23 +349,11 @@ class WsChatRun(RunView):
         aborted). Idempotent."""
         self._h.close()
 
-    def __enter__(self) -> "WsChatRun":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
-
     def __repr__(self) -> str:
         return f"WsChatRun(run_id={self.run_id!r}, ended={self.ended!r})"
 
 
-class WsConnection:
+class WsConnection(_Closeable):
     """A WebSocket connection to the gateway's control plane (protocol 4), as an operator.
 
     Open it with :meth:`Client.ws_connect <openclaw_client.Client.ws_connect>`. Any number of
@@ -407,18 +395,6 @@ class WsConnection:
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
         return self._closing or self._h.closed
-
-    def __enter__(self) -> "WsConnection":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
 
     # -- requests -------------------------------------------------------------------------
 
