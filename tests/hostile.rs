@@ -121,9 +121,11 @@ const VIA_PROXY: &[&str] = &[
     "127.0.0.1.example",
     "localhost.example",
     "128.0.0.1",
-    // Not IPv4 addresses at all (a byte over 255; an empty part): host names, not loopback.
+    // Not IPv4 addresses at all (a byte over 255; an empty part; five parts): host names,
+    // not loopback.
     "127.0.0.256",
     "127..1",
+    "127.0.0.1.0",
 ];
 
 #[test]

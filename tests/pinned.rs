@@ -1544,6 +1544,9 @@ fn base_url_rules_refuse_what_they_name_and_take_the_rest() {
     refused("http://gw.local/p\u{7f}", "spaces or control characters");
     refused("http://gw.local/a\u{1}b", "spaces or control characters");
     refused("http://[::1]x", "unexpected text after the IPv6 host");
+    refused("ws://gw:18789", "use http:// or https://");
+    refused("wss://gw:18789", "use http:// or https://");
+    refused("ftp://gw", "it must start with http:// or https://");
     refused("http://a!b", "characters that are not allowed");
     refused(
         "http://gw:0000080",
@@ -1559,6 +1562,8 @@ fn base_url_rules_refuse_what_they_name_and_take_the_rest() {
         "http://my_gw.local:18789",
         "http://[::1]",
         "http://[::1]:8080/prefix",
+        "http://gw:65535",
+        "http://gw:1",
     ] {
         assert!(Client::builder().base_url(ok).build().is_ok(), "{ok}");
     }
