@@ -13,7 +13,8 @@
 #   --timeout SECS   per-mutant test timeout (default 60)
 #   --jobs N         mutants built and tested at once (default 1; 2 suits an otherwise idle
 #                    2-core machine, since much of each test run waits on loopback sockets)
-#   --shard K/N      test only shard K of N (round-robin), e.g. to split a big run
+#   --shard K/N      test only shard K of N (round-robin; K counts from 0: 0/2 and 1/2 are the
+#                    two halves), e.g. to split a big run
 #   --iterate        re-test only what the previous run in --out did not catch
 #   --only LIST      test only the mutants named in LIST, one per line as cargo-mutants prints
 #                    them (e.g. a previous run's missed.txt + timeout.txt, after adding tests);
@@ -47,7 +48,7 @@ while [ $# -gt 0 ]; do
     --tests) tests=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --list) list=1; shift ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     -*) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
     *) files+=("$1"); shift ;;
     esac
