@@ -112,6 +112,7 @@ const LOOPBACK_ELSEWHERE: &[&str] = &[
     "gw.localhost.",
     "127.0.0.1.",
     "127.8.9.10",
+    "127.255.0.1",
     "[::ffff:127.0.0.1]",
     "0.0.0.0",
     "0",
@@ -126,6 +127,8 @@ const VIA_PROXY: &[&str] = &[
     "127.0.0.256",
     "127..1",
     "127.0.0.1.0",
+    // A part over 255 that, added in, would land in 127/8.
+    "126.256.0.1",
 ];
 
 #[test]
