@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::ffi::{c_char, c_int, c_void};
 
 use super::error::{Failure, OPENCLAW_RESULT_CANCELLED, openclaw_result};
-use super::handle::{Handle, handles, new_handle};
+use super::handle::{Handle, handles, new_handle, with_mut};
 use crate::speech::{CodeBlocks, Sentence, SentenceChunker};
 
 /// Fenced code blocks are dropped (the default).
@@ -68,13 +68,13 @@ pub unsafe extern "C" fn openclaw_sentence_chunker_set_min_chars(
     chunker: *mut openclaw_sentence_chunker,
     n: usize,
 ) -> openclaw_result {
-    super::run(|| {
-        // SAFETY: a live chunker from this library or NULL.
-        unsafe { openclaw_sentence_chunker::arg_mut(chunker, "chunker") }?
-            .chunker
-            .set_min_chars(n);
-        Ok(())
-    })
+    // SAFETY: a live chunker from this library or NULL.
+    unsafe {
+        with_mut(chunker, "chunker", |c| {
+            c.chunker.set_min_chars(n);
+            Ok(())
+        })
+    }
 }
 
 /// Sentences longer than `n` characters are cut at a clause boundary, else at a space, never
@@ -86,13 +86,13 @@ pub unsafe extern "C" fn openclaw_sentence_chunker_set_max_chars(
     chunker: *mut openclaw_sentence_chunker,
     n: usize,
 ) -> openclaw_result {
-    super::run(|| {
-        // SAFETY: a live chunker from this library or NULL.
-        unsafe { openclaw_sentence_chunker::arg_mut(chunker, "chunker") }?
-            .chunker
-            .set_max_chars(n);
-        Ok(())
-    })
+    // SAFETY: a live chunker from this library or NULL.
+    unsafe {
+        with_mut(chunker, "chunker", |c| {
+            c.chunker.set_max_chars(n);
+            Ok(())
+        })
+    }
 }
 
 /// What to do with fenced code blocks: `OPENCLAW_CODE_BLOCKS_SKIP` (default) or
@@ -105,17 +105,18 @@ pub unsafe extern "C" fn openclaw_sentence_chunker_set_code_blocks(
     chunker: *mut openclaw_sentence_chunker,
     mode: u32,
 ) -> openclaw_result {
-    super::run(|| {
-        // SAFETY: a live chunker from this library or NULL.
-        let c = unsafe { openclaw_sentence_chunker::arg_mut(chunker, "chunker") }?;
-        let mode = match mode {
-            OPENCLAW_CODE_BLOCKS_SKIP => CodeBlocks::Skip,
-            OPENCLAW_CODE_BLOCKS_EMIT => CodeBlocks::Emit,
-            m => return Err(Failure::invalid(format!("unknown code block mode {m}"))),
-        };
-        c.chunker.set_code_blocks(mode);
-        Ok(())
-    })
+    // SAFETY: a live chunker from this library or NULL.
+    unsafe {
+        with_mut(chunker, "chunker", |c| {
+            let mode = match mode {
+                OPENCLAW_CODE_BLOCKS_SKIP => CodeBlocks::Skip,
+                OPENCLAW_CODE_BLOCKS_EMIT => CodeBlocks::Emit,
+                m => return Err(Failure::invalid(format!("unknown code block mode {m}"))),
+            };
+            c.chunker.set_code_blocks(mode);
+            Ok(())
+        })
+    }
 }
 
 impl openclaw_sentence_chunker {
@@ -162,28 +163,43 @@ pub unsafe extern "C" fn openclaw_sentence_chunker_push(
     callback: openclaw_sentence_callback,
     userdata: *mut c_void,
 ) -> openclaw_result {
-    super::run(|| {
-        // SAFETY: a live chunker from this library or NULL.
-        let c = unsafe { openclaw_sentence_chunker::arg_mut(chunker, "chunker") }?;
-        let Some(cb) = callback else {
-            return Err(Failure::null("callback"));
-        };
-        // SAFETY: the caller guarantees `len` readable bytes.
-        let bytes = unsafe { super::bytes_arg(text.cast(), len, "text") }?;
-        let mut all = c.partial.clone();
-        all.extend_from_slice(bytes);
-        let (valid, rest) = match std::str::from_utf8(&all) {
-            Ok(_) => (all.len(), 0),
-            // A sequence cut by the end of the buffer: keep its bytes for the next push.
-            Err(e) if e.error_len().is_none() => (e.valid_up_to(), all.len() - e.valid_up_to()),
-            Err(_) => return Err(Failure::utf8("text")),
-        };
-        let s = std::str::from_utf8(&all[..valid]).map_err(|_| Failure::utf8("text"))?;
-        let found: Vec<Sentence> = c.chunker.push(s).collect();
-        c.partial = all[all.len() - rest..].to_vec();
-        c.enqueue(found.into_iter());
-        c.deliver(cb, userdata)
-    })
+    // SAFETY: a live chunker from this library or NULL; the caller's text contract.
+    unsafe {
+        with_mut(chunker, "chunker", |c| {
+            push_text(c, text, len, callback, userdata)
+        })
+    }
+}
+
+/// The body of `openclaw_sentence_chunker_push`.
+///
+/// # Safety
+/// `text` points to `len` readable bytes (or is NULL with `len` 0).
+unsafe fn push_text(
+    c: &mut openclaw_sentence_chunker,
+    text: *const c_char,
+    len: usize,
+    callback: openclaw_sentence_callback,
+    userdata: *mut c_void,
+) -> Result<(), Failure> {
+    let Some(cb) = callback else {
+        return Err(Failure::null("callback"));
+    };
+    // SAFETY: the caller guarantees `len` readable bytes.
+    let bytes = unsafe { super::bytes_arg(text.cast(), len, "text") }?;
+    let mut all = c.partial.clone();
+    all.extend_from_slice(bytes);
+    let (valid, rest) = match std::str::from_utf8(&all) {
+        Ok(_) => (all.len(), 0),
+        // A sequence cut by the end of the buffer: keep its bytes for the next push.
+        Err(e) if e.error_len().is_none() => (e.valid_up_to(), all.len() - e.valid_up_to()),
+        Err(_) => return Err(Failure::utf8("text")),
+    };
+    let s = std::str::from_utf8(&all[..valid]).map_err(|_| Failure::utf8("text"))?;
+    let found: Vec<Sentence> = c.chunker.push(s).collect();
+    c.partial = all[all.len() - rest..].to_vec();
+    c.enqueue(found.into_iter());
+    c.deliver(cb, userdata)
 }
 
 /// Ends the text (the stream ended or was cancelled) and calls back with every sentence left,
@@ -200,20 +216,21 @@ pub unsafe extern "C" fn openclaw_sentence_chunker_finish(
     callback: openclaw_sentence_callback,
     userdata: *mut c_void,
 ) -> openclaw_result {
-    super::run(|| {
-        // SAFETY: a live chunker from this library or NULL.
-        let c = unsafe { openclaw_sentence_chunker::arg_mut(chunker, "chunker") }?;
-        let Some(cb) = callback else {
-            return Err(Failure::null("callback"));
-        };
-        let found: Vec<Sentence> = c.chunker.finish().collect();
-        c.enqueue(found.into_iter());
-        c.deliver(cb, userdata)?;
-        if !std::mem::take(&mut c.partial).is_empty() {
-            return Err(Failure::utf8("text (ends inside a character)"));
-        }
-        Ok(())
-    })
+    // SAFETY: a live chunker from this library or NULL.
+    unsafe {
+        with_mut(chunker, "chunker", |c| {
+            let Some(cb) = callback else {
+                return Err(Failure::null("callback"));
+            };
+            let found: Vec<Sentence> = c.chunker.finish().collect();
+            c.enqueue(found.into_iter());
+            c.deliver(cb, userdata)?;
+            if !std::mem::take(&mut c.partial).is_empty() {
+                return Err(Failure::utf8("text (ends inside a character)"));
+            }
+            Ok(())
+        })
+    }
 }
 
 /// Frees a chunker (undelivered text is dropped). NULL is accepted.
