@@ -9,15 +9,7 @@
 
 #include "openclaw_client.h"
 
-static int failures = 0;
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n", __FILE__, \
-                    __LINE__, #cond, openclaw_last_error_message());                 \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
+#include "check.h"
 
 static int cancel_after_two(void *ud, const openclaw_event *ev) {
     int *n = (int *)ud;
